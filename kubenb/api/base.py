@@ -1,0 +1,120 @@
+"""The base every API model stands on: Kubernetes' JSON names, Go's omitempty rules, strict decoding.
+
+Kubernetes' wire names are camelCase *except* where Go initialisms survive (`podIP`, `imageID`,
+`clusterIPs` …), so the alias generator carries an explicit table of those exceptions.
+
+How the models mirror the Go types (so `-o yaml` prints what a real cluster prints):
+
+* a Go pointer or an `omitempty` scalar/slice/map  -> ``Optional[...] = None`` (left out when unset);
+* a Go non-pointer struct                          -> ``Field(default_factory=Thing)`` (always
+  printed, as ``{}`` when empty: ``resources: {}``, ``strategy: {}``, ``status: {}``);
+* a Go scalar without ``omitempty``                -> its zero value as default (``ready: false``,
+  ``restartCount: 0``).
+
+Stored objects are shared and must be treated as immutable: write by building a new object
+(``model_copy(update=...)`` or :func:`evolve`), never by mutating what a lister returned.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+# snake_case attribute -> Kubernetes JSON name, where plain camelCase would be wrong.
+ALIAS_EXCEPTIONS: dict[str, str] = {
+    "pod_ip": "podIP",
+    "pod_ips": "podIPs",
+    "host_ip": "hostIP",
+    "host_ips": "hostIPs",
+    "host_pid": "hostPID",
+    "host_ipc": "hostIPC",
+    "image_id": "imageID",
+    "container_id": "containerID",
+    "cluster_ip": "clusterIP",
+    "cluster_ips": "clusterIPs",
+    "external_ips": "externalIPs",
+    "load_balancer_ip": "loadBalancerIP",
+    "pod_cidr": "podCIDR",
+    "pod_cidrs": "podCIDRs",
+    "provider_id": "providerID",
+    "machine_id": "machineID",
+    "system_uuid": "systemUUID",
+    "boot_id": "bootID",
+    "volume_id": "volumeID",
+    "pd_id": "pdID",
+    "disk_uri": "diskURI",
+    "target_wwns": "targetWWNs",
+    "target_cpu_utilization_percentage": "targetCPUUtilizationPercentage",
+    "current_cpu_utilization_percentage": "currentCPUUtilizationPercentage",
+    "ttl_seconds_after_finished": "ttlSecondsAfterFinished",
+    "from_": "from",
+    "except_": "except",
+    "continue_": "continue",
+    "not_": "not",
+    "in_": "in",
+    "ref_": "$ref",
+    "schema_": "$schema",
+}
+
+
+def k8s_alias(name: str) -> str:
+    """The JSON name Kubernetes uses for a snake_case attribute."""
+    if name in ALIAS_EXCEPTIONS:
+        return ALIAS_EXCEPTIONS[name]
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+class KubeModel(BaseModel):
+    """Every struct of the Kubernetes API (top-level kinds and nested types alike)."""
+
+    model_config = ConfigDict(
+        alias_generator=k8s_alias,
+        populate_by_name=True,
+        extra="forbid",  # the API server's strict decoding: unknown fields are errors
+        protected_namespaces=(),
+        ser_json_inf_nan="null",
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object as the API server serialises it (JSON names, omitempty honoured)."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class Unstructured(KubeModel):
+    """A struct whose schema kubenb does not model (yet): any fields are kept as given."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class KubeObject(KubeModel):
+    """A top-level API object: `apiVersion`, `kind`, `metadata`, usually `spec`/`status`.
+
+    Subclasses set ``API_VERSION`` and ``KIND``; the registry maps (group, kind) to the class.
+    """
+
+    API_VERSION: ClassVar[str] = ""
+    KIND: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        # apiVersion/kind first, metadata next, as the API server prints them.
+        out = {"apiVersion": d.pop("apiVersion", self.API_VERSION), "kind": d.pop("kind", self.KIND)}
+        if "metadata" in d:
+            out["metadata"] = d.pop("metadata")
+        out.update(d)
+        return out
+
+
+def evolve(obj: KubeModel, **changes: Any) -> Any:
+    """A deep copy of a stored object with top-level fields replaced, for writing back.
+
+    Controllers call this instead of mutating shared objects; nested edits go through the
+    returned copy, which is private to the caller.
+    """
+    new = copy.deepcopy(obj)
+    for k, v in changes.items():
+        setattr(new, k, v)
+    return new

@@ -1,0 +1,177 @@
+"""API-server validation (`pkg/apis/*/validation`): the field errors behind `... is invalid: ...`.
+
+Only rules a learner can trip over are modelled, each with upstream's path and wording. A
+function returns a list of :class:`~kubenb.store.errors.FieldError`; an empty list admits.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from kubenb.api import labels as labelsel
+from kubenb.api import names
+from kubenb.api.base import KubeObject
+from kubenb.api.field import FieldError, GoLiteral, forbidden, invalid, not_supported, required
+
+Errors = list[FieldError]
+
+# Kinds whose names are DNS-1123 labels rather than subdomains (upstream `ValidateNameFunc`s).
+DNS_LABEL_KINDS = {"Namespace", "Service"}
+
+
+def validate_object_meta(obj: KubeObject, namespaced: bool) -> Errors:
+    meta = obj.metadata
+    errs: Errors = []
+    if not meta.name and not meta.generate_name:
+        errs.append(required("metadata.name", "name or generateName is required"))
+    elif meta.name:
+        check = names.name_is_dns_label if obj.KIND in DNS_LABEL_KINDS else names.name_is_dns_subdomain
+        for msg in check(meta.name, False):
+            errs.append(invalid("metadata.name", meta.name, msg))
+    errs += validate_labels(meta.labels or {}, "metadata.labels")
+    return errs
+
+
+def validate_labels(labels: dict[str, str], path: str) -> Errors:
+    errs: Errors = []
+    for key, value in labels.items():
+        for msg in names.is_qualified_name(key):
+            errs.append(invalid(path, key, msg))
+        for msg in names.is_valid_label_value(value):
+            errs.append(invalid(path, value, msg))
+    return errs
+
+
+def validate_container(c: Any, path: str, seen: set[str]) -> Errors:
+    errs: Errors = []
+    if not c.name:
+        errs.append(required(f"{path}.name"))
+    else:
+        for msg in names.is_dns1123_label(c.name):
+            errs.append(invalid(f"{path}.name", c.name, msg))
+        if c.name in seen:
+            errs.append(FieldError("Duplicate value", f"{path}.name", c.name))
+        seen.add(c.name)
+    if not c.image:
+        errs.append(required(f"{path}.image"))
+    if c.image_pull_policy not in (None, "Always", "IfNotPresent", "Never"):
+        errs.append(not_supported(f"{path}.imagePullPolicy", c.image_pull_policy, ["Always", "IfNotPresent", "Never"]))
+    for i, port in enumerate(c.ports or ()):
+        if not 0 < port.container_port < 65536:
+            errs.append(invalid(f"{path}.ports[{i}].containerPort", port.container_port, "must be between 1 and 65535, inclusive"))
+    return errs
+
+
+def validate_pod_spec(spec: Any, path: str) -> Errors:
+    errs: Errors = []
+    if not spec.containers:
+        errs.append(required(f"{path}.containers"))
+    seen: set[str] = set()
+    for i, c in enumerate(spec.init_containers or ()):
+        errs += validate_container(c, f"{path}.initContainers[{i}]", seen)
+    for i, c in enumerate(spec.containers or ()):
+        errs += validate_container(c, f"{path}.containers[{i}]", seen)
+    if spec.restart_policy not in (None, "Always", "OnFailure", "Never"):
+        errs.append(not_supported(f"{path}.restartPolicy", spec.restart_policy, ["Always", "OnFailure", "Never"]))
+    return errs
+
+
+def validate_pod(pod: Any, old: Optional[Any]) -> Errors:
+    errs = validate_pod_spec(pod.spec, "spec")
+    if old is not None and _pod_spec_changed_beyond_mutable(pod.spec, old.spec):
+        errs.append(forbidden(
+            "spec",
+            "pod updates may not change fields other than `spec.containers[*].image`,"
+            "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
+            "(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+            "(allow it to be set to 1 if it was previously negative)"))
+    return errs
+
+
+def _pod_spec_changed_beyond_mutable(new: Any, old: Any) -> bool:
+    def mask(spec: Any) -> Any:
+        s = spec.model_copy(deep=True)
+        for c in (*(s.init_containers or ()), *s.containers):
+            c.image = ""
+        s.active_deadline_seconds = None
+        s.tolerations = None
+        s.termination_grace_period_seconds = None
+        return s
+
+    return mask(new) != mask(old)
+
+
+def validate_workload_selector(obj: Any, old: Optional[Any]) -> Errors:
+    """Selector present, matching the template's labels, immutable in apps/v1; replicas >= 0."""
+    spec = obj.spec
+    errs: Errors = []
+    if getattr(spec, "replicas", None) is not None and spec.replicas < 0:
+        errs.append(invalid("spec.replicas", spec.replicas, "must be greater than or equal to 0"))
+    if spec.selector is None or not (spec.selector.match_labels or spec.selector.match_expressions):
+        errs.append(required("spec.selector"))
+        if spec.selector is not None:
+            errs.append(invalid("spec.selector", _selector_go(spec.selector), "empty selector is invalid for deployment"))
+    else:
+        template_labels = spec.template.metadata.labels or {}
+        try:
+            sel = labelsel.selector_from_label_selector(spec.selector)
+        except ValueError as e:
+            errs.append(invalid("spec.selector", _selector_go(spec.selector), str(e)))
+        else:
+            if not sel.matches(template_labels):
+                errs.append(invalid("spec.template.metadata.labels", template_labels,
+                                    "`selector` does not match template `labels`"))
+        if old is not None and old.spec.selector != spec.selector:
+            errs.append(invalid("spec.selector", _selector_go(spec.selector), "field is immutable"))
+    errs += validate_labels(spec.template.metadata.labels or {}, "spec.template.metadata.labels")
+    errs += validate_pod_spec(spec.template.spec, "spec.template.spec")
+    if obj.KIND in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet") and \
+            spec.template.spec.restart_policy not in (None, "Always"):
+        errs.append(not_supported("spec.template.spec.restartPolicy", spec.template.spec.restart_policy, ["Always"]))
+    return errs
+
+
+def _selector_go(sel: Any) -> GoLiteral:
+    """`%#v` of a `*metav1.LabelSelector`, as upstream prints it in field errors."""
+    ml = ", ".join(f'"{k}":"{v}"' for k, v in sorted((sel.match_labels or {}).items()))
+    exprs = "[]v1.LabelSelectorRequirement(nil)"
+    if sel.match_expressions:
+        exprs = "[]v1.LabelSelectorRequirement{" + ", ".join(
+            f'v1.LabelSelectorRequirement{{Key:"{e.key}", Operator:"{e.operator}", Values:[]string{{'
+            + ", ".join(f'"{v}"' for v in e.values or ()) + "}}" for e in sel.match_expressions) + "}"
+    labels = "map[string]string{" + ml + "}" if sel.match_labels else "map[string]string(nil)"
+    return GoLiteral(f"&v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{exprs}}}")
+
+
+def validate_service(svc: Any, old: Optional[Any]) -> Errors:
+    spec = svc.spec
+    errs: Errors = []
+    types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
+    if spec.type not in types:
+        errs.append(not_supported("spec.type", spec.type, types))
+    if spec.type != "ExternalName" and not spec.ports:
+        errs.append(required("spec.ports"))
+    for i, port in enumerate(spec.ports or ()):
+        if not 0 < port.port < 65536:
+            errs.append(invalid(f"spec.ports[{i}].port", port.port, "must be between 1 and 65535, inclusive"))
+        if len(spec.ports) > 1 and not port.name:
+            errs.append(required(f"spec.ports[{i}].name"))
+    if old is not None and old.spec.cluster_ip and spec.cluster_ip and spec.cluster_ip != old.spec.cluster_ip:
+        errs.append(invalid("spec.clusterIPs[0]", spec.cluster_ip, "may not change once set"))
+    return errs
+
+
+VALIDATORS: dict[str, Callable[[Any, Optional[Any]], Errors]] = {
+    "Pod": validate_pod,
+    "Deployment": validate_workload_selector,
+    "ReplicaSet": validate_workload_selector,
+    "Service": validate_service,
+}
+
+
+def validate(obj: KubeObject, old: Optional[KubeObject], namespaced: bool) -> Errors:
+    errs = validate_object_meta(obj, namespaced)
+    fn = VALIDATORS.get(obj.KIND)
+    if fn is not None:
+        errs += fn(obj, old)
+    return errs

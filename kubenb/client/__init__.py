@@ -1,0 +1,1 @@
+"""What controllers use to talk to the store: informers, a work queue, an event recorder."""

@@ -1,0 +1,48 @@
+"""A de-duplicating work queue with delayed re-queue (client-go `workqueue`), run by the event loop.
+
+A key added while already waiting is not added twice; a sync that returns a delay is retried
+after that much simulated time. The queue drains in FIFO order at the instant work arrives.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Callable, Generic, Hashable, Optional, TypeVar
+
+from kubenb.sim.loop import PRIORITY_CONTROL, EventLoop
+
+K = TypeVar("K", bound=Hashable)
+
+
+class WorkQueue(Generic[K]):
+    def __init__(self, loop: EventLoop, sync: Callable[[K], Optional[float]], priority: int = PRIORITY_CONTROL) -> None:
+        self._loop = loop
+        self._sync = sync
+        self._priority = priority
+        self._order: deque[K] = deque()
+        self._waiting: set[K] = set()
+        self._scheduled = False
+
+    def add(self, key: K) -> None:
+        if key in self._waiting:
+            return
+        self._waiting.add(key)
+        self._order.append(key)
+        if not self._scheduled:
+            self._scheduled = True
+            self._loop.call_soon(self._drain, self._priority)
+
+    def add_after(self, key: K, delay: float) -> None:
+        self._loop.call_later(delay, lambda: self.add(key), self._priority)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _drain(self) -> None:
+        self._scheduled = False
+        while self._order:
+            key = self._order.popleft()
+            self._waiting.discard(key)
+            retry = self._sync(key)
+            if retry is not None:
+                self.add_after(key, retry)

@@ -1,0 +1,111 @@
+"""The composition root: `Cluster(profile, seed)` wires the store, the loop and every component.
+
+Nothing below this module knows about the others: components meet only in the store. A cluster
+is bootstrapped the way `kubeadm init` leaves one (namespaces, nodes, the `kubernetes` and
+`kube-dns` Services, static control-plane pods, CoreDNS), simulated up to the profile's "now",
+and then waits for the learner.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any, Optional, Union
+
+from kubenb.api import models  # noqa: F401  (registers every typed kind)
+from kubenb.api.registry import Registry
+from kubenb.api.resources import resources_for
+from kubenb.bootstrap import bootstrap
+from kubenb.controllers.deployment import DeploymentController
+from kubenb.controllers.eventttl import EventTTL
+from kubenb.controllers.garbagecollector import GarbageCollector
+from kubenb.controllers.namespace import NamespaceController
+from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.kubectl import run
+from kubenb.kubelet import Kubelet
+from kubenb.profiles import Profile, get_profile
+from kubenb.scheduler import Scheduler
+from kubenb.sim.clock import Clock
+from kubenb.sim.duration import parse_duration
+from kubenb.sim.loop import EventLoop
+from kubenb.sim.random import RandomStreams
+from kubenb.store import Store
+
+DEFAULT_PACE = 2.0
+
+
+class Cluster:
+    """A simulated Kubernetes cluster.
+
+    >>> c = Cluster()                      # kubeadm profile, v1.32, one control plane + two workers
+    >>> c.kubectl("get nodes").stdout      # what `kubectl get nodes` prints
+    """
+
+    def __init__(self, profile: Union[str, Profile] = "kubeadm", seed: int = 0, pace: float = DEFAULT_PACE,
+                 nodes: Optional[int] = None, name: str = "default") -> None:
+        self.name = name
+        self.profile = get_profile(profile, nodes) if isinstance(profile, str) else profile
+        self.version = self.profile.version
+        self.seed = seed
+        self.pace = pace
+        self.clock = Clock(self.profile.epoch("created"))
+        self.loop = EventLoop(self.clock)
+        self.rng = RandomStreams(seed)
+        self.registry = Registry(resources_for(self.version.minor))
+        self.store = Store(self.registry, self.clock, self.rng)
+        self.components = [
+            NamespaceController(self), GarbageCollector(self), ReplicaSetController(self),
+            DeploymentController(self), EventTTL(self),
+        ]
+        self.scheduler = Scheduler(self)
+        self.kubelet = Kubelet(self)
+        bootstrap(self)
+        self.loop.run_until(self.profile.epoch("now"))
+
+    # ---------------------------------------------------------------- time
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` of simulated time pass, running everything that happens meanwhile."""
+        self.loop.run_until(self.clock.now + max(seconds, 0))
+
+    def sleep(self, duration: Union[str, float]) -> None:
+        """`sleep("30s")`, `sleep("2m")`, `sleep("90")` or `sleep(90)`: let that much simulated time pass."""
+        if isinstance(duration, str) and not duration.replace(".", "", 1).isdigit():
+            self.advance(parse_duration(duration))
+        else:
+            self.advance(float(duration))
+
+    def settle(self) -> None:
+        """Run what is due now, without letting time pass."""
+        self.loop.settle()
+
+    # ---------------------------------------------------------------- kubectl
+
+    def kubectl(self, cmdline: Union[str, list[str]], input: Optional[str] = None,
+                displays: Optional[list] = None) -> subprocess.CompletedProcess:
+        """Run a kubectl command line against this cluster, as the real kubectl would print it.
+
+        `pace` seconds pass first (a learner does not type instantly), then the command runs and
+        the cluster settles at that instant. `displays`, if given, receives the tables printed
+        (for a notebook's HTML view).
+        """
+        self.advance(self.pace)
+        result = run(self, cmdline, input, displays)
+        self.settle()
+        return result
+
+    def apply(self, manifest: str) -> str:
+        """`kubectl apply -f -` of a YAML text; returns what kubectl prints (raises on failure)."""
+        result = self.kubectl(["apply", "-f", "-"], input=manifest)
+        if result.returncode:
+            raise RuntimeError(result.stderr.strip())
+        return result.stdout
+
+    def __repr__(self) -> str:
+        return f"<Cluster {self.profile.name} {self.version.git_version} at {self.clock.rfc3339()}>"
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> Any:
+        """The stored object (read-only: never mutate it)."""
+        info = self.registry.resolve(kind)
+        if info is None:
+            raise KeyError(kind)
+        return self.store.get(info.kind, namespace if info.namespaced else "", name)

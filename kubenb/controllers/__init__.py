@@ -1,0 +1,1 @@
+"""kube-controller-manager: level-triggered controllers that read the store and write back to it."""

@@ -1,0 +1,100 @@
+"""kubectl semantics: parse a command line, run the verb against the cluster, print like kubectl.
+
+:func:`run` is the one entry point; it returns a :class:`subprocess.CompletedProcess` whose
+`stdout`, `stderr` and `returncode` are what the real kubectl would give. No exception escapes
+it for anything a user can type.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Optional
+
+from kubenb.kubectl import args as argparse_
+from kubenb.kubectl.args import GLOBAL_FLAGS, Flag, UsageError
+from kubenb.kubectl.commands import apply, delete, describe, get, info
+from kubenb.kubectl.context import Context, KubectlError, format_error
+from kubenb.store.errors import StatusError
+
+if TYPE_CHECKING:
+    from kubenb.cluster import Cluster
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    run: Callable[[Context, argparse_.Parsed], int]
+    flags: tuple[Flag, ...] = ()
+    summary: str = ""
+
+
+COMMANDS: dict[str, Command] = {c.name: c for c in (
+    Command("get", get.run, get.FLAGS, "Display one or many resources"),
+    Command("describe", describe.run, describe.FLAGS, "Show details of a specific resource or group of resources"),
+    Command("apply", apply.run_apply, apply.FLAGS, "Apply a configuration to a resource by file name or stdin"),
+    Command("create", apply.run_create, apply.FLAGS, "Create a resource from a file or from stdin"),
+    Command("delete", delete.run, delete.FLAGS, "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
+    Command("api-resources", info.run_api_resources, info.API_RESOURCES_FLAGS, "Print the supported API resources on the server"),
+    Command("version", info.run_version, info.VERSION_FLAGS, "Print the client and server version information"),
+    Command("cluster-info", info.run_cluster_info, info.CLUSTER_INFO_FLAGS, "Display cluster information"),
+)}
+
+
+def run(cluster: Cluster, cmdline: str | list[str], stdin: Optional[str] = None,
+        displays: Optional[list] = None) -> subprocess.CompletedProcess:
+    argv = argparse_.split(cmdline) if not isinstance(cmdline, list) else list(cmdline)
+    if argv and argv[0] in ("kubectl", "k"):
+        argv = argv[1:]
+    ctx = Context(cluster, stdin=stdin)
+    code = _dispatch(ctx, argv)
+    if displays is not None:
+        displays.extend(ctx.displays)
+    return subprocess.CompletedProcess(["kubectl", *argv], code, ctx.out.getvalue(), ctx.err.getvalue())
+
+
+def _dispatch(ctx: Context, argv: list[str]) -> int:
+    try:
+        verb, rest = _find_verb(argv)
+        command = COMMANDS.get(verb)
+        if command is None:
+            raise KubectlError(_unknown_command(verb))
+        parsed = argparse_.parse(rest, GLOBAL_FLAGS + command.flags, verb)
+        if parsed["namespace"]:
+            ctx.namespace, ctx.namespace_given = parsed["namespace"], True
+        return command.run(ctx, parsed)
+    except (UsageError, KubectlError, StatusError) as err:
+        ctx.err.write(format_error(err) + "\n")
+        return getattr(err, "code", 1) or 1
+
+
+def _find_verb(argv: list[str]) -> tuple[str, list[str]]:
+    """The first non-flag word is the verb; global flags may come before it (`kubectl -n x get po`)."""
+    global_values = {f"--{f.name}" for f in GLOBAL_FLAGS if f.kind is not bool} | {
+        f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.kind is not bool}
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word in global_values:
+            i += 2
+            continue
+        if word.startswith("-"):
+            i += 1
+            continue
+        return word, argv[:i] + argv[i + 1:]
+    raise KubectlError(_help())
+
+
+def _unknown_command(verb: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(verb, COMMANDS, n=1, cutoff=0.75)
+    hint = f"\n\nDid you mean this?\n\t{close[0]}\n" if close else "\n"
+    return f'error: unknown command "{verb}" for "kubectl"{hint}\nRun \'kubectl --help\' for usage.'
+
+
+def _help() -> str:
+    lines = ["kubectl controls the Kubernetes cluster manager.", "", "Commands:"]
+    width = max(len(n) for n in COMMANDS) + 2
+    lines += [f"  {c.name:<{width}}{c.summary}" for c in COMMANDS.values()]
+    return "\n".join(lines)

@@ -1,0 +1,192 @@
+"""`kubectl get`: tables, `-o wide|yaml|json|name|jsonpath|custom-columns`, `-l`, `-A`, `--show-labels`, `-w`."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from kubenb.api import labels as labelsel
+from kubenb.kubectl.args import Flag
+from kubenb.kubectl.context import Context, KubectlError
+from kubenb.kubectl.printers import output
+from kubenb.kubectl.printers.columns import table_for
+from kubenb.kubectl.resolve import Request, parse_resource_args
+from kubenb.kubectl.tabwriter import get_writer
+from kubenb.store import errors
+from kubenb.store.errors import StatusError
+
+FLAGS = (
+    Flag("output", "o", default=""),
+    Flag("selector", "l", default=""),
+    Flag("all-namespaces", "A", kind=bool, default=False),
+    Flag("show-labels", kind=bool, default=False),
+    Flag("label-columns", "L", kind=list),
+    Flag("no-headers", kind=bool, default=False),
+    Flag("watch", "w", kind=bool, default=False),
+    Flag("watch-only", kind=bool, default=False),
+    Flag("field-selector", default=""),
+    Flag("sort-by", default=""),
+    Flag("show-kind", kind=bool, default=False),
+    Flag("ignore-not-found", kind=bool, default=False),
+    Flag("chunk-size", default="500"),
+    Flag("filename", "f", kind=list),
+    Flag("recursive", "R", kind=bool, default=False),
+)
+
+# How long `get -w` watches when no --request-timeout is given (simulated seconds).
+DEFAULT_WATCH_SECONDS = 60.0
+
+
+def run(ctx: Context, p) -> int:
+    requests = parse_resource_args(ctx.cluster.registry, p.args, "get")
+    if not requests:
+        raise KubectlError(
+            'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of '
+            'supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a '
+            'detailed description of that resource (e.g. kubectl explain pods).\nSee \'kubectl get -h\' for help and '
+            'examples')
+    selector = _selector(p["selector"])
+    all_ns = p["all-namespaces"]
+    fmt, _, fmt_arg = p["output"].partition("=")
+    if fmt not in ("", "wide", "yaml", "json", "name", "jsonpath", "custom-columns", "go-template"):
+        raise KubectlError(f'error: unable to match a printer suitable for the output format "{p["output"]}", '
+                           "allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,"
+                           "jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+    found: list[tuple[Request, list[Any]]] = []
+    missing: list[StatusError] = []
+    for req in requests:
+        objs, errs = _fetch(ctx, req, selector, all_ns, p["field-selector"])
+        found.append((req, objs))
+        missing += errs
+    if p["sort-by"]:
+        found = [(req, _sort(objs, p["sort-by"])) for req, objs in found]
+    single = len(requests) == 1 and requests[0].by_name and len(requests[0].names) == 1
+    if fmt in ("yaml", "json", "jsonpath", "custom-columns", "name"):
+        _print_structured(ctx, fmt, fmt_arg, found, single)
+    else:
+        _print_tables(ctx, p, found, wide=fmt == "wide", all_ns=all_ns, selector_given=bool(p["selector"]))
+    for err in missing:
+        if p["ignore-not-found"]:
+            continue
+        ctx.warn(f"Error from server ({err.reason}): {err.message}")
+    if p["watch"] or p["watch-only"]:
+        from kubenb.kubectl.commands.watch import watch
+
+        watch(ctx, p, found, selector, all_ns)
+    return 1 if missing and not p["ignore-not-found"] else 0
+
+
+def _selector(text: str) -> Any:
+    if not text:
+        return None
+    try:
+        return labelsel.parse_selector(text)
+    except ValueError as e:
+        raise KubectlError(f"error: {e}") from None
+
+
+def _fetch(ctx: Context, req: Request, selector: Any, all_ns: bool, field_selector: str) -> tuple[list, list]:
+    info = req.info
+    ns: Optional[str] = None if (all_ns or not info.namespaced) else ctx.namespace
+    if not info.namespaced:
+        ns = ""
+    if req.names:
+        objs, errs = [], []
+        for name in req.names:
+            obj = ctx.store.try_get(info.kind, ns or "", name)
+            if obj is None or (selector is not None and not selector.matches(obj.metadata.labels or {})):
+                errs.append(errors.not_found(info, name))
+            else:
+                objs.append(obj)
+        return objs, errs
+    objs = ctx.store.list(info.kind, None if ns is None else ns, selector)
+    if field_selector:
+        objs = [o for o in objs if _field_match(o, field_selector)]
+    return objs, []
+
+
+def _field_match(obj: Any, text: str) -> bool:
+    """Field selectors kubectl users type most: metadata.name/namespace, status.phase, spec.nodeName."""
+    for term in text.split(","):
+        negate = "!=" in term
+        key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
+        actual = {"metadata.name": obj.metadata.name, "metadata.namespace": obj.metadata.namespace,
+                  "status.phase": getattr(getattr(obj, "status", None), "phase", None),
+                  "spec.nodeName": getattr(getattr(obj, "spec", None), "node_name", None)}.get(key.strip())
+        if (str(actual or "") == value.strip()) == negate:
+            return False
+    return True
+
+
+def _sort(objs: list[Any], expr: str) -> list[Any]:
+    from kubenb.kubectl.jsonpath import JSONPath, relaxed
+
+    path = JSONPath(relaxed(expr), allow_missing_keys=True)
+
+    def key(obj: Any) -> Any:
+        text = path.execute(obj.to_dict())
+        try:
+            return (0, float(text), "")
+        except ValueError:
+            return (1, 0.0, text)
+
+    return sorted(objs, key=key)
+
+
+def _print_tables(ctx: Context, p, found: list[tuple[Request, list[Any]]], *, wide: bool, all_ns: bool,
+                  selector_given: bool) -> None:
+    kinds = {req.info.kind for req, _ in found}
+    with_kind = len(kinds) > 1 or p["show-kind"]
+    printed_any = False
+    for req, objs in found:
+        if not objs:
+            continue
+        table = table_for(req.info.kind, objs, ctx.cluster.clock.now)
+        prefix = f"{req.info.kind_group}/" if with_kind else ""
+        if printed_any and not p["no-headers"]:
+            ctx.print("")
+        text = table.render(wide=wide, show_labels=p["show-labels"], namespace_column=all_ns and req.info.namespaced,
+                            no_headers=p["no-headers"], label_columns=tuple(p["label-columns"]), name_prefix=prefix,
+                            writer=get_writer())
+        ctx.out.write(text)
+        ctx.displays.append((table, {"wide": wide, "namespace_column": all_ns and req.info.namespaced,
+                                     "name_prefix": prefix}))
+        printed_any = True
+    if not printed_any and not any(req.by_name for req, _ in found):
+        namespaced = any(req.info.namespaced for req, _ in found)
+        if all_ns or not namespaced:
+            ctx.warn("No resources found")
+        else:
+            ctx.warn(f"No resources found in {ctx.namespace} namespace.")
+
+
+def _print_structured(ctx: Context, fmt: str, arg: str, found: list[tuple[Request, list[Any]]], single: bool) -> None:
+    objs = [o for _, objs in found for o in objs]
+    if fmt == "name":
+        for req, items in found:
+            for o in items:
+                ctx.print(f"{req.info.kind_group}/{o.metadata.name}")
+        return
+    dicts = [o.to_dict() for o in objs]
+    if single:
+        if not dicts:
+            return
+        data: Any = dicts[0]
+    else:
+        data = output.as_list(dicts)
+    if fmt == "yaml":
+        ctx.out.write(output.to_yaml(data))
+    elif fmt == "json":
+        ctx.out.write(output.to_json(data))
+    elif fmt == "jsonpath":
+        from kubenb.kubectl.jsonpath import JSONPath, JSONPathError
+
+        if not arg:
+            raise KubectlError("error: template format specified but no template given")
+        try:
+            ctx.out.write(JSONPath(arg, allow_missing_keys=True).execute(data))
+        except JSONPathError as e:
+            raise KubectlError(f"error: {e}") from None
+    elif fmt == "custom-columns":
+        from kubenb.kubectl.customcolumns import parse_custom_columns, render_custom_columns
+
+        ctx.out.write(render_custom_columns(parse_custom_columns(arg), dicts))

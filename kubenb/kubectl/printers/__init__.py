@@ -1,0 +1,1 @@
+"""kubectl's printers: tables (`get`), YAML/JSON/name/jsonpath/custom-columns."""

@@ -1,0 +1,1 @@
+"""IPython magics: the notebook surface of kubenb (the only layer importing IPython)."""

@@ -1,0 +1,123 @@
+"""Filter plugins, each returning None (fits) or the reason upstream reports for the node.
+
+A reason comes with its status: `UnschedulableAndUnresolvable` reasons tell preemption that
+evicting pods would not help (`Preemption is not helpful for scheduling`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from kubenb.api import labels as labelsel
+from kubenb.scheduler.resources import Request
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str
+    unresolvable: bool  # UnschedulableAndUnresolvable
+
+
+@dataclass
+class NodeInfo:
+    node: Any
+    allocatable: Request
+    requested: Request
+    host_ports: set[tuple[str, str, int]]
+
+
+Filter = Callable[[Any, NodeInfo, int], Optional[Rejection]]
+
+
+def node_unschedulable(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+    if info.node.spec.unschedulable and not any(
+        _tolerates(t, "node.kubernetes.io/unschedulable", "", "NoSchedule") for t in pod.spec.tolerations or ()
+    ):
+        return Rejection("node(s) were unschedulable", True)
+    return None
+
+
+def node_name(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+    if pod.spec.node_name and pod.spec.node_name != info.node.metadata.name:
+        return Rejection("node(s) didn't match the requested node name", True)
+    return None
+
+
+def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+    for taint in info.node.spec.taints or ():
+        if taint.effect not in ("NoSchedule", "NoExecute"):
+            continue
+        if not any(_tolerates(t, taint.key, taint.value or "", taint.effect) for t in pod.spec.tolerations or ()):
+            text = f"{{{taint.key}: {taint.value or ''}}}"
+            if minor >= 25:
+                return Rejection(f"node(s) had untolerated taint {text}", True)
+            return Rejection(f"node(s) had taint {text}, that the pod didn't tolerate", True)
+    return None
+
+
+def node_affinity(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+    labels = info.node.metadata.labels or {}
+    for k, v in (pod.spec.node_selector or {}).items():
+        if labels.get(k) != v:
+            return Rejection("node(s) didn't match Pod's node affinity/selector", True)
+    affinity = pod.spec.affinity and pod.spec.affinity.node_affinity
+    required = affinity and affinity.required_during_scheduling_ignored_during_execution
+    if required and not any(_term_matches(t, info.node) for t in required.node_selector_terms or ()):
+        return Rejection("node(s) didn't match Pod's node affinity/selector", True)
+    return None
+
+
+def node_ports(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+    for c in pod.spec.containers:
+        for p in c.ports or ():
+            if p.host_port and any(
+                proto == (p.protocol or "TCP") and port == p.host_port and
+                (ip == (p.host_ip or "0.0.0.0") or "0.0.0.0" in (ip, p.host_ip or "0.0.0.0"))
+                for ip, proto, port in info.host_ports
+            ):
+                return Rejection("node(s) didn't have free ports for the requested pod ports", False)
+    return None
+
+
+def make_fit(request_of: Callable[[Any], Request]) -> Filter:
+    def node_resources_fit(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+        req = request_of(pod)
+        free = info.allocatable - info.requested
+        if free.pods < 1:
+            return Rejection("Too many pods", False)
+        missing = []
+        if req.milli_cpu and req.milli_cpu > free.milli_cpu:
+            missing.append("Insufficient cpu")
+        if req.memory and req.memory > free.memory:
+            missing.append("Insufficient memory")
+        return Rejection(", ".join(missing), False) if missing else None
+    return node_resources_fit
+
+
+def _tolerates(t: Any, key: str, value: str, effect: str) -> bool:
+    if t.effect and t.effect != effect:
+        return False
+    if t.key and t.key != key:
+        return False
+    if t.operator == "Exists":
+        return True
+    return (t.value or "") == value
+
+
+def _term_matches(term: Any, node: Any) -> bool:
+    labels = node.metadata.labels or {}
+    for expr in term.match_expressions or ():
+        req = labelsel.Requirement(expr.key, _operator(expr.operator), list(expr.values or ()))
+        if not req.matches(labels):
+            return False
+    for expr in term.match_fields or ():
+        if expr.key == "metadata.name":
+            req = labelsel.Requirement("metadata.name", _operator(expr.operator), list(expr.values or ()))
+            if not req.matches({"metadata.name": node.metadata.name}):
+                return False
+    return bool(term.match_expressions or term.match_fields)
+
+
+def _operator(op: str) -> str:
+    return {"In": "in", "NotIn": "notin", "Exists": "exists", "DoesNotExist": "!", "Gt": "gt", "Lt": "lt"}[op]

@@ -1,0 +1,63 @@
+"""What a pod asks of a node (`resourcehelper.PodRequests`), in milli-CPU and bytes.
+
+requests = max(sum of app containers (+ sidecars), largest init container) + overhead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kubenb.api.quantity import Quantity
+
+# Scoring counts a container without requests as asking for this much (`util.GetNonzeroRequests`).
+DEFAULT_MILLI_CPU = 100
+DEFAULT_MEMORY = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    milli_cpu: int = 0
+    memory: int = 0
+    pods: int = 1
+
+    def __add__(self, other: "Request") -> "Request":
+        return Request(self.milli_cpu + other.milli_cpu, self.memory + other.memory, self.pods + other.pods)
+
+    def __sub__(self, other: "Request") -> "Request":
+        return Request(self.milli_cpu - other.milli_cpu, self.memory - other.memory, self.pods - other.pods)
+
+
+def _container_request(c: Any, nonzero: bool) -> tuple[int, int]:
+    req = c.resources.requests or {}
+    cpu = Quantity.parse(req["cpu"]).milli_value() if "cpu" in req else (DEFAULT_MILLI_CPU if nonzero else 0)
+    mem = Quantity.parse(req["memory"]).value() if "memory" in req else (DEFAULT_MEMORY if nonzero else 0)
+    return cpu, mem
+
+
+def pod_request(spec: Any, nonzero: bool = False) -> Request:
+    cpu = mem = 0
+    for c in spec.containers:
+        c_cpu, c_mem = _container_request(c, nonzero)
+        cpu, mem = cpu + c_cpu, mem + c_mem
+    for c in spec.init_containers or ():
+        c_cpu, c_mem = _container_request(c, False)
+        if c.restart_policy == "Always":  # a sidecar runs beside the app containers
+            cpu, mem = cpu + c_cpu, mem + c_mem
+        else:
+            cpu, mem = max(cpu, c_cpu), max(mem, c_mem)
+    for name, value in (spec.overhead or {}).items():
+        if name == "cpu":
+            cpu += Quantity.parse(value).milli_value()
+        elif name == "memory":
+            mem += Quantity.parse(value).value()
+    return Request(cpu, mem, 1)
+
+
+def node_allocatable(node: Any) -> Request:
+    alloc = node.status.allocatable or {}
+    return Request(
+        Quantity.parse(alloc.get("cpu", "0")).milli_value(),
+        Quantity.parse(alloc.get("memory", "0")).value(),
+        Quantity.parse(alloc.get("pods", "110")).value(),
+    )

@@ -1,0 +1,200 @@
+"""The scheduling loop: take an unbound pod, filter nodes, score the survivors, bind the best.
+
+Node usage is kept incrementally (a cache of requested resources per node, updated from pod
+events), so scheduling one pod costs O(nodes), never O(pods). Every decision is recorded in
+:attr:`Scheduler.decisions` — the per-node verdicts — so a picture can later show why a pod went
+where it went, or why it stayed Pending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from kubenb.api.base import evolve
+from kubenb.client.events import EventRecorder
+from kubenb.client.workqueue import WorkQueue
+from kubenb.scheduler import plugins
+from kubenb.scheduler.resources import Request, node_allocatable, pod_request
+from kubenb.store import WatchEvent
+from kubenb.store.errors import StatusError
+
+SCHEDULER_NAME = "default-scheduler"
+# kube-scheduler flushes pods that stayed unschedulable this long back into the active queue.
+UNSCHEDULABLE_RETRY_SECONDS = 300.0
+
+
+@dataclass
+class Decision:
+    pod: str  # namespace/name
+    time: float
+    node: Optional[str]
+    rejections: dict[str, str] = field(default_factory=dict)  # node -> reason
+    scores: dict[str, float] = field(default_factory=dict)
+    message: str = ""
+
+
+class Scheduler:
+    def __init__(self, cluster) -> None:
+        self.cluster = cluster
+        self.store = cluster.store
+        self.minor = cluster.version.minor
+        self.events = EventRecorder(self.store, SCHEDULER_NAME)
+        self.rng = cluster.rng.stream("scheduler")
+        self.queue: WorkQueue[tuple[str, str]] = WorkQueue(cluster.loop, self._schedule_key)
+        self.unschedulable: set[tuple[str, str]] = set()
+        self.requested: dict[str, Request] = {}
+        self.host_ports: dict[str, set[tuple[str, str, int]]] = {}
+        self.decisions: dict[tuple[str, str], Decision] = {}
+        self.filters: list[plugins.Filter] = [
+            plugins.node_unschedulable, plugins.node_name, plugins.taint_toleration,
+            plugins.node_affinity, plugins.node_ports, plugins.make_fit(lambda p: pod_request(p.spec)),
+        ]
+        self.store.watch(self._on_pod, "Pod")
+        self.store.watch(self._on_node, "Node")
+
+    # ---------------------------------------------------------------- cache
+
+    def _on_pod(self, ev: WatchEvent) -> None:
+        if ev.old_object is not None and _counts(ev.old_object):
+            self._account(ev.old_object, -1)
+        if ev.type != "DELETED" and _counts(ev.object):
+            self._account(ev.object, +1)
+        pod = ev.object
+        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        if ev.type == "DELETED" or (ev.old_object is not None and _counts(ev.old_object) and not _counts(pod)):
+            self._retry_unschedulable()  # freed room may fit a pending pod
+        if ev.type != "DELETED" and not pod.spec.node_name and pod.metadata.deletion_timestamp is None and \
+                (pod.spec.scheduler_name or SCHEDULER_NAME) == SCHEDULER_NAME and key not in self.unschedulable:
+            self.queue.add(key)
+
+    def _account(self, pod: Any, sign: int) -> None:
+        node = pod.spec.node_name
+        req = pod_request(pod.spec)
+        current = self.requested.get(node, Request(0, 0, 0))
+        self.requested[node] = current + req if sign > 0 else current - req
+        ports = self.host_ports.setdefault(node, set())
+        for c in pod.spec.containers:
+            for p in c.ports or ():
+                if p.host_port:
+                    entry = (p.host_ip or "0.0.0.0", p.protocol or "TCP", p.host_port)
+                    (ports.add if sign > 0 else ports.discard)(entry)
+
+    def _on_node(self, ev: WatchEvent) -> None:
+        self._retry_unschedulable()
+
+    def _retry_unschedulable(self) -> None:
+        for key in sorted(self.unschedulable):
+            self.queue.add(key)
+        self.unschedulable.clear()
+
+    # ---------------------------------------------------------------- scheduling one pod
+
+    def _schedule_key(self, key: tuple[str, str]) -> Optional[float]:
+        pod = self.store.try_get("Pod", *key)
+        if pod is None or pod.spec.node_name or pod.metadata.deletion_timestamp is not None:
+            return None
+        nodes = self.store.list("Node")
+        decision = Decision(pod=f"{key[0]}/{key[1]}", time=self.cluster.clock.now, node=None)
+        feasible = []
+        histogram: dict[str, int] = {}
+        unresolvable: dict[str, bool] = {}
+        for node in nodes:
+            info = plugins.NodeInfo(node, node_allocatable(node), self.requested.get(node.metadata.name, Request(0, 0, 0)),
+                                    self.host_ports.get(node.metadata.name, set()))
+            rejection = next((r for f in self.filters if (r := f(pod, info, self.minor)) is not None), None)
+            if rejection is None:
+                feasible.append(info)
+                continue
+            decision.rejections[node.metadata.name] = rejection.reason
+            unresolvable[node.metadata.name] = rejection.unresolvable
+            for reason in rejection.reason.split(", "):
+                histogram[reason] = histogram.get(reason, 0) + 1
+        self.decisions[key] = decision
+        if not feasible:
+            decision.message = self._fit_error(len(nodes), histogram, unresolvable)
+            self._fail(pod, decision.message)
+            self.unschedulable.add(key)
+            self.cluster.loop.call_later(UNSCHEDULABLE_RETRY_SECONDS, lambda: self._flush_one(key))
+            return None
+        best = self._select(pod, feasible, decision)
+        decision.node = best
+        self._bind(pod, best)
+        return None
+
+    def _flush_one(self, key: tuple[str, str]) -> None:
+        if key in self.unschedulable:
+            self.unschedulable.discard(key)
+            self.queue.add(key)
+
+    def _select(self, pod: Any, feasible: list[plugins.NodeInfo], decision: Decision) -> str:
+        """Score with LeastAllocated + BalancedAllocation + spreading of the pod's owner; ties by seeded lot."""
+        req = pod_request(pod.spec, nonzero=True)
+        owner = pod.metadata.controller_ref()
+        best_score, best = -1.0, []
+        for info in feasible:
+            used = self.requested.get(info.node.metadata.name, Request(0, 0, 0))
+            fractions = []
+            for want, have, cap in ((req.milli_cpu, used.milli_cpu, info.allocatable.milli_cpu),
+                                    (req.memory, used.memory, info.allocatable.memory)):
+                fractions.append(min(1.0, (want + have) / cap) if cap else 1.0)
+            least = sum((1 - f) * 100 for f in fractions) / len(fractions)
+            balanced = (1 - abs(fractions[0] - fractions[1]) / 2) * 100
+            spread = 0.0
+            if owner is not None:
+                siblings = sum(1 for p in self.store.pods_on_node(info.node.metadata.name)
+                               if (r := p.metadata.controller_ref()) is not None and r.uid == owner.uid)
+                spread = 100.0 / (1 + siblings)
+            score = least + balanced + spread
+            decision.scores[info.node.metadata.name] = score
+            if score > best_score:
+                best_score, best = score, [info.node.metadata.name]
+            elif score == best_score:
+                best.append(info.node.metadata.name)
+        return best[0] if len(best) == 1 else self.rng.choice(best)
+
+    def _fit_error(self, n: int, histogram: dict[str, int], unresolvable: dict[str, bool]) -> str:
+        parts = sorted(f"{count} {reason}" for reason, count in histogram.items())
+        msg = f"0/{n} nodes are available: " + ", ".join(parts) + "."
+        if self.minor >= 24:
+            helpless = sum(1 for u in unresolvable.values() if u)
+            victims = n - helpless
+            pre = sorted(p for p in (f"{helpless} Preemption is not helpful for scheduling" if helpless else "",
+                                     f"{victims} No preemption victims found for incoming pod" if victims else "") if p)
+            msg += f" preemption: 0/{n} nodes are available: " + ", ".join(pre) + "."
+        return msg
+
+    # ---------------------------------------------------------------- writing the outcome
+
+    def _bind(self, pod: Any, node: str) -> None:
+        """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write."""
+        from kubenb.api.core import PodCondition
+
+        new = evolve(pod)
+        new.spec.node_name = node
+        now = self.cluster.clock.rfc3339()
+        new.status.conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
+            PodCondition(type="PodScheduled", status="True", last_transition_time=now, last_probe_time=None)]
+        try:
+            bound = self.store.bind(new)
+        except StatusError:
+            return
+        self.events.normal(bound, "Scheduled", f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {node}")
+
+    def _fail(self, pod: Any, message: str) -> None:
+        from kubenb.api.core import PodCondition
+
+        cond = next((c for c in pod.status.conditions or () if c.type == "PodScheduled"), None)
+        if cond is None or cond.message != message:
+            new = evolve(pod)
+            new.status.conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
+                PodCondition(type="PodScheduled", status="False", reason="Unschedulable", message=message,
+                             last_transition_time=cond.last_transition_time if cond else self.cluster.clock.rfc3339(),
+                             last_probe_time=None)]
+            self.store.update(new, subresource="status")
+        self.events.warning(pod, "FailedScheduling", message)
+
+
+def _counts(pod: Any) -> bool:
+    """Bound and not finished: the pod holds its node's resources."""
+    return bool(pod.spec.node_name) and pod.status.phase not in ("Succeeded", "Failed")

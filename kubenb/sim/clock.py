@@ -1,0 +1,48 @@
+"""The simulated clock: seconds since the Unix epoch, moved only by the event loop.
+
+Kubernetes writes timestamps in two shapes, both made here: RFC 3339 in objects
+(``2022-06-17T15:12:59Z``) and RFC 1123 with a numeric zone in `kubectl describe`
+(``Sat, 17 Jun 2022 15:12:59 +0000``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+
+
+def parse_rfc3339(text: str) -> float:
+    """Seconds since the epoch of an API timestamp (cached: AGE columns parse the same strings often)."""
+    return _parse_rfc3339(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_rfc3339(text: str) -> float:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def format_rfc3339(t: float) -> str:
+    return datetime.fromtimestamp(int(t), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_rfc1123z(t: float) -> str:
+    return datetime.fromtimestamp(int(t), timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+class Clock:
+    """Simulated wall time. Only :class:`kubenb.sim.loop.EventLoop` moves it forward."""
+
+    def __init__(self, origin: float) -> None:
+        self._now = float(origin)
+
+    @property
+    def now(self) -> float:
+        return self._now
+
+    def advance_to(self, t: float) -> None:
+        if t < self._now:
+            raise ValueError(f"the clock cannot go back from {self._now} to {t}")
+        self._now = t
+
+    def rfc3339(self) -> str:
+        return format_rfc3339(self._now)

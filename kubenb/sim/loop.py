@@ -1,0 +1,72 @@
+"""A discrete-event loop: a heap of ``(time, priority, seq, callback)``.
+
+Components never call each other; they react to store changes by scheduling work here. `seq`
+keeps the order of equal-time, equal-priority work stable, which is what makes every run of a
+notebook print the same bytes.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Callable
+
+from kubenb.sim.clock import Clock
+
+# Lower runs first at the same instant: controllers react before the kubelet's timers fire.
+PRIORITY_CONTROL = 0
+PRIORITY_NODE = 10
+
+
+class RunawayError(RuntimeError):
+    """Work kept scheduling itself at one instant: a bug in a component, never a user error."""
+
+
+class EventLoop:
+    MAX_STEPS_PER_INSTANT = 1_000_000
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._heap: list[tuple[float, int, int, Callable[[], None]]] = []
+        self._seq = 0
+
+    def call_at(self, when: float, callback: Callable[[], None], priority: int = PRIORITY_CONTROL) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (max(when, self.clock.now), priority, self._seq, callback))
+
+    def call_later(self, delay: float, callback: Callable[[], None], priority: int = PRIORITY_CONTROL) -> None:
+        self.call_at(self.clock.now + delay, callback, priority)
+
+    def call_soon(self, callback: Callable[[], None], priority: int = PRIORITY_CONTROL) -> None:
+        self.call_at(self.clock.now, callback, priority)
+
+    def next_time(self) -> float | None:
+        return self._heap[0][0] if self._heap else None
+
+    def run_until(self, until: float) -> None:
+        """Run everything due up to `until` in time order, then leave the clock at `until`."""
+        steps_here, instant = 0, self.clock.now
+        while self._heap and self._heap[0][0] <= until:
+            when, _, _, callback = heapq.heappop(self._heap)
+            if when != instant:
+                steps_here, instant = 0, when
+            steps_here += 1
+            if steps_here > self.MAX_STEPS_PER_INSTANT:
+                raise RunawayError(f"more than {self.MAX_STEPS_PER_INSTANT} steps at t={when}")
+            self.clock.advance_to(when)
+            callback()
+        self.clock.advance_to(max(until, self.clock.now))
+
+    def settle(self) -> None:
+        """Run what is due now (and what that schedules for now), without letting time pass."""
+        self.run_until(self.clock.now)
+
+    def run_while(self, keep_going: Callable[[], bool], until: float) -> bool:
+        """Advance event by event while `keep_going()`; stop at `until`. True if the condition ended."""
+        self.settle()
+        while keep_going():
+            nxt = self.next_time()
+            if nxt is None or nxt > until:
+                self.run_until(until)
+                return not keep_going()
+            self.run_until(nxt)
+        return True

@@ -1,0 +1,143 @@
+"""Admission: what the API server does to an object between decoding and storing it.
+
+In upstream order: the registry strategy's PrepareForCreate/PrepareForUpdate (status is reset on
+create and kept apart from spec on update), the mutating admission plugins a kubeadm cluster runs
+(ServiceAccount, DefaultTolerationSeconds, Priority), defaulting, then validation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from kubenb.api import defaults, validation
+from kubenb.api.base import KubeObject
+from kubenb.api.registry import ResourceInfo
+from kubenb.store import errors
+
+if TYPE_CHECKING:
+    from kubenb.store.store import Store
+
+# Kinds whose registry strategy keeps metadata.generation (spec changes bump it).
+GENERATION_KINDS = {
+    "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Ingress", "NetworkPolicy",
+    "PodDisruptionBudget", "HorizontalPodAutoscaler", "CustomResourceDefinition", "ReplicationController",
+    "IngressClass", "ValidatingAdmissionPolicy", "PriorityLevelConfiguration", "FlowSchema",
+}
+
+# Kinds with a status subresource: a main-resource write keeps the stored status, and a status
+# write keeps the stored spec.
+STATUS_SUBRESOURCE_KINDS = {
+    "Pod", "Node", "Namespace", "Service", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
+    "CronJob", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ReplicationController",
+    "HorizontalPodAutoscaler", "PodDisruptionBudget",
+}
+
+DEFAULT_TOLERATION_SECONDS = 300
+# The built-in PriorityClasses (Priority admission resolves priorityClassName to a number).
+SYSTEM_PRIORITIES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+
+
+class Admission:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def has_generation(self, info: ResourceInfo) -> bool:
+        return info.kind in GENERATION_KINDS
+
+    def admit_create(self, info: ResourceInfo, obj: KubeObject, *, keep_status: bool) -> None:
+        if not keep_status and info.kind in STATUS_SUBRESOURCE_KINDS:
+            obj.status = type(obj.status)()
+        meta = obj.metadata
+        for field in ("uid", "resource_version", "creation_timestamp", "deletion_timestamp",
+                      "deletion_grace_period_seconds", "generation", "self_link"):
+            setattr(meta, field, None)
+        if info.kind == "Pod":
+            self._admit_pod(obj)
+        defaults.apply_defaults(obj)
+        if info.kind == "Pod" and not keep_status:
+            self._initial_pod_status(obj)
+        self._validate(info, obj, None)
+
+    def admit_update(self, info: ResourceInfo, new: KubeObject, old: KubeObject, *, subresource: Optional[str]) -> None:
+        meta = new.metadata
+        for field in ("uid", "creation_timestamp", "generation", "deletion_timestamp", "deletion_grace_period_seconds"):
+            setattr(meta, field, getattr(old.metadata, field))
+        meta.namespace = old.metadata.namespace
+        if subresource == "status":
+            if hasattr(old, "spec"):
+                new.spec = old.spec
+            meta.labels, meta.annotations = old.metadata.labels, old.metadata.annotations
+            meta.owner_references, meta.finalizers = old.metadata.owner_references, old.metadata.finalizers
+            return
+        if info.kind in STATUS_SUBRESOURCE_KINDS:
+            new.status = old.status
+        defaults.apply_defaults(new)
+        self._validate(info, new, old)
+        if info.kind in GENERATION_KINDS and getattr(new, "spec", None) != getattr(old, "spec", None):
+            meta.generation = (old.metadata.generation or 0) + 1
+
+    def grace_period(self, info: ResourceInfo, obj: KubeObject, requested: Optional[int]) -> int:
+        """Seconds a deletion waits. Only pods bound to a node wait (for the kubelet to stop them)."""
+        if info.kind != "Pod":
+            return 0
+        if not obj.spec.node_name or obj.status.phase in ("Succeeded", "Failed"):
+            return 0
+        if requested is not None:
+            return max(requested, 0)
+        return obj.spec.termination_grace_period_seconds if obj.spec.termination_grace_period_seconds is not None else 30
+
+    # ---------------------------------------------------------------- pods
+
+    def _admit_pod(self, pod: Any) -> None:
+        """ServiceAccount, DefaultTolerationSeconds and Priority admission plugins."""
+        from kubenb.api.core import (
+            ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
+            ObjectFieldSelector, ProjectedVolumeSource, ServiceAccountTokenProjection, Toleration,
+            Volume, VolumeMount, VolumeProjection,
+        )
+
+        spec = pod.spec
+        sa = spec.service_account_name or spec.service_account or "default"
+        spec.service_account_name = spec.service_account = sa
+        if spec.automount_service_account_token is not False and not any(
+            (v.name or "").startswith("kube-api-access-") for v in spec.volumes or ()
+        ):
+            name = "kube-api-access-" + self.store.rng.name_suffix()
+            volume = Volume(name=name, projected=ProjectedVolumeSource(
+                default_mode=420,
+                sources=[
+                    VolumeProjection(service_account_token=ServiceAccountTokenProjection(
+                        expiration_seconds=3607, path="token")),
+                    VolumeProjection(config_map=ConfigMapProjection(
+                        name="kube-root-ca.crt", items=[KeyToPath(key="ca.crt", path="ca.crt")])),
+                    VolumeProjection(downward_api=DownwardAPIProjection(items=[DownwardAPIVolumeFile(
+                        path="namespace", field_ref=ObjectFieldSelector(api_version="v1", field_path="metadata.namespace"))])),
+                ]))
+            spec.volumes = [*(spec.volumes or ()), volume]
+            mount = VolumeMount(name=name, mount_path="/var/run/secrets/kubernetes.io/serviceaccount", read_only=True)
+            for c in (*(spec.init_containers or ()), *spec.containers):
+                c.volume_mounts = [*(c.volume_mounts or ()), mount]
+        tolerations = list(spec.tolerations or ())
+        for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
+            if not any(t.key == key and t.effect in (None, "", "NoExecute") for t in tolerations) and \
+                    not any(t.operator == "Exists" and not t.key for t in tolerations):
+                tolerations.append(Toleration(key=key, operator="Exists", effect="NoExecute",
+                                              toleration_seconds=DEFAULT_TOLERATION_SECONDS))
+        spec.tolerations = tolerations
+        if spec.priority is None:
+            spec.priority = SYSTEM_PRIORITIES.get(spec.priority_class_name or "", 0)
+        if spec.preemption_policy is None:
+            spec.preemption_policy = "PreemptLowerPriority"
+
+    def _initial_pod_status(self, pod: Any) -> None:
+        from kubenb.api.core import PodStatus
+        from kubenb.api.qos import pod_qos_class
+
+        pod.status = PodStatus(phase="Pending", qos_class=pod_qos_class(pod.spec))
+
+    # ---------------------------------------------------------------- validation
+
+    def _validate(self, info: ResourceInfo, obj: KubeObject, old: Optional[KubeObject]) -> None:
+        errs = validation.validate(obj, old, info.namespaced)
+        if errs:
+            raise errors.invalid_object(info, obj.metadata.name or obj.metadata.generate_name or "", errs)
