@@ -20,15 +20,19 @@ if TYPE_CHECKING:
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
+# Workers run `kubeadm join` this long after `kubeadm init` (CoreDNS is running on the control
+# plane by then, as on a real cluster).
+JOIN_AFTER_SECONDS = 120.0
+
+
 def bootstrap(cluster: Cluster) -> None:
+    """`kubeadm init` now, the CNI right after, and `kubeadm join` of every worker a little later."""
     p = cluster.profile
     create = lambda d, **kw: cluster.store.create(decode(cluster.registry, d), **kw)  # noqa: E731
     for ns in (*SYSTEM_NAMESPACES, p.cni_namespace, *p.extra_namespaces):
         create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-    for spec in p.nodes:
-        create(_node(cluster, spec), keep_status=True)
-        cluster.kubelet.add_node(spec.name, set(spec.images), spec.pod_cidr, spec.first_pod_ip)
     cp = p.control_plane
+    _join(cluster, cp)
     create(_service("kubernetes", "default", _nth_ip(p.service_cidr, 1),
                     [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": p.api_port}],
                     None, {"component": "apiserver", "provider": "kubernetes"}))
@@ -43,6 +47,39 @@ def bootstrap(cluster: Cluster) -> None:
     for component, image in _control_plane_images(cluster):
         create(_static_pod(cluster, component, image, cp, node_uid), keep_status=True)
     create(_coredns(cluster))
+    create(_daemonset("kube-proxy", "kube-system", {"k8s-app": "kube-proxy"},
+                      _image(cluster, "kube-proxy"), host_network=True, critical="system-node-critical"))
+    create(_daemonset("kube-flannel-ds", p.cni_namespace, {"app": "flannel", "k8s-app": "flannel"},
+                      "docker.io/flannel/flannel:v0.26.1" if cluster.version.minor >= 30
+                      else "rancher/mirrored-flannelcni-flannel:v0.17.0",
+                      host_network=True, critical="system-node-critical", tolerate_all=True))
+    workers = [n for n in p.nodes if n is not cp]
+    cluster.loop.call_later(JOIN_AFTER_SECONDS, lambda: [_join(cluster, n) for n in workers])
+
+
+def _join(cluster: Cluster, spec: NodeSpec) -> None:
+    cluster.store.create(decode(cluster.registry, _node(cluster, spec)), keep_status=True)
+    cluster.kubelet.add_node(spec.name, set(spec.images), spec.pod_cidr, spec.first_pod_ip)
+
+
+def _image(cluster: Cluster, name: str) -> str:
+    return next(i for i in cluster.profile.control_plane.images if i.rsplit("/", 1)[-1].startswith(name + ":"))
+
+
+def _daemonset(name: str, namespace: str, labels: dict[str, str], image: str, *, host_network: bool,
+               critical: str, tolerate_all: bool = False) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "containers": [{"name": name.removesuffix("-ds"), "image": image, "imagePullPolicy": "IfNotPresent"}],
+        "hostNetwork": host_network, "nodeSelector": {"kubernetes.io/os": "linux"},
+        "priorityClassName": critical,
+        "tolerations": [{"operator": "Exists"}] if tolerate_all else [{"operator": "Exists"}],
+    }
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": namespace, "labels": labels},
+            "spec": {"selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels}, "spec": spec},
+                     "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}},
+                     "revisionHistoryLimit": 10}}
 
 
 def _nth_ip(cidr: str, n: int) -> str:

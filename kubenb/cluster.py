@@ -15,6 +15,7 @@ from kubenb.api import models  # noqa: F401  (registers every typed kind)
 from kubenb.api.registry import Registry
 from kubenb.api.resources import resources_for
 from kubenb.bootstrap import bootstrap
+from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.eventttl import EventTTL
 from kubenb.controllers.garbagecollector import GarbageCollector
@@ -54,7 +55,7 @@ class Cluster:
         self.store = Store(self.registry, self.clock, self.rng)
         self.components = [
             NamespaceController(self), GarbageCollector(self), ReplicaSetController(self),
-            DeploymentController(self), EventTTL(self),
+            DeploymentController(self), DaemonSetController(self), EventTTL(self),
         ]
         self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)

@@ -128,3 +128,52 @@ def _json_type(value: Any) -> str:
 def encode(obj: KubeObject) -> dict[str, Any]:
     return obj.to_dict()
 
+
+
+# OpenAPI definition prefixes of the modules that hold each API group's models.
+_DEFINITION_PREFIX = {
+    "kubenb.api.core": "io.k8s.api.core.v1", "kubenb.api.apps": "io.k8s.api.apps.v1",
+    "kubenb.api.batch": "io.k8s.api.batch.v1", "kubenb.api.networking": "io.k8s.api.networking.v1",
+    "kubenb.api.storage": "io.k8s.api.storage.v1", "kubenb.api.rbac": "io.k8s.api.rbac.v1",
+    "kubenb.api.discovery": "io.k8s.api.discovery.v1", "kubenb.api.meta": "io.k8s.apimachinery.pkg.apis.meta.v1",
+}
+
+
+def schema_error(registry: Registry, data: dict[str, Any]) -> str | None:
+    """kubectl ≤1.24's client-side schema check: `ValidationError(Deployment.spec): unknown field "replica" in
+    io.k8s.api.apps.v1.DeploymentSpec`, or None when the object is well-formed."""
+    info = resource_for(registry, data)
+    cls = model_class(info)
+    try:
+        cls.model_validate(drop_nulls(data))
+    except ValidationError as err:
+        unknown = next((e for e in err.errors() if e["type"] == "extra_forbidden"), None)
+        if unknown is None:
+            return None  # type errors are left to the server, as kubectl did
+        return _unknown_field_text(info.kind, cls, unknown["loc"])
+    return None
+
+
+def _unknown_field_text(kind: str, cls: type, loc: tuple) -> str:
+    import typing
+
+    from pydantic import BaseModel
+
+    path, current = kind, cls
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            continue
+        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+        path += f".{part}"
+        if field is None:
+            break
+        stack = [field.annotation]
+        while stack:
+            t = stack.pop()
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                current = t
+                break
+            stack.extend(typing.get_args(t))
+    definition = f"{_DEFINITION_PREFIX.get(current.__module__, 'io.k8s.api')}.{current.__name__}"
+    return f'ValidationError({path}): unknown field "{loc[-1]}" in {definition}'

@@ -31,7 +31,7 @@ class ReplicaSetController(Controller):
         rs = self.store.try_get("ReplicaSet", namespace, name)
         if rs is None:
             return None
-        pods = [p for p in self.store.by_owner(rs.metadata.uid) if _controlled_by(p, rs)]
+        pods = [p for p in self.store.by_owner(rs.metadata.uid, "Pod") if _controlled_by(p, rs)]
         active = [p for p in pods if podutil.is_active(p)]
         if rs.metadata.deletion_timestamp is None:
             diff = len(active) - (rs.spec.replicas if rs.spec.replicas is not None else 1)
@@ -42,7 +42,7 @@ class ReplicaSetController(Controller):
                 for pod in self._pods_to_delete(active, diff):
                     self.store.delete("Pod", namespace, pod.metadata.name)
                     self.events.normal(rs, "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}")
-            pods = [p for p in self.store.by_owner(rs.metadata.uid) if _controlled_by(p, rs)]
+            pods = [p for p in self.store.by_owner(rs.metadata.uid, "Pod") if _controlled_by(p, rs)]
         return self._update_status(rs, pods)
 
     def _create_pod(self, rs: Any) -> None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from kubenb.kubectl.jsonpath import JSONPath, JSONPathError, relaxed_jsonpath_expression, sprint
+from kubenb.kubectl.jsonpath import JSONPath, JSONPathError, relaxed, sprint
 from kubenb.kubectl.tabwriter import get_writer
 
 _FILE_FORMAT_HINT = "Expected format is one line of space separated headers, one line of space separated column specs."
@@ -62,7 +62,7 @@ def parse_custom_columns(spec: str) -> list[Column]:
 def parse_custom_columns_file(text: str) -> list[Column]:
     """Columns of ``-o custom-columns-file``: a line of headers, a line of paths; later lines are ignored."""
     lines = text.split("\n")
-    if text.endswith("\n"):
+    if not lines[-1]:
         lines.pop()  # a final newline ends the last line rather than starting an empty one
     if not lines:
         raise CustomColumnsError(f"invalid template, missing header line. {_FILE_FORMAT_HINT}")
@@ -73,12 +73,12 @@ def parse_custom_columns_file(text: str) -> list[Column]:
         raise CustomColumnsError(
             f"number of headers ({len(headers)}) and field specifications ({len(specs)}) don't match"
         )
-    return [Column(header, _relaxed(spec)) for header, spec in zip(headers, specs)]
+    return [Column(header, _relaxed(spec)) for header, spec in zip(headers, specs, strict=True)]
 
 
 def _relaxed(path: str) -> str:
     try:
-        return relaxed_jsonpath_expression(path)
+        return relaxed(path)
     except JSONPathError as err:
         raise CustomColumnsError(str(err)) from None
 
@@ -122,6 +122,8 @@ def _cell(parser: JSONPath, obj: dict[str, Any]) -> str:
     return ",".join(values)
 
 
-def render_custom_columns(columns: Iterable[Column], objects: Iterable[dict[str, Any]], no_headers: bool = False) -> str:
+def render_custom_columns(
+    columns: Iterable[Column], objects: Iterable[dict[str, Any]], no_headers: bool = False
+) -> str:
     """The whole ``kubectl get -o custom-columns`` table for ``objects`` (just the header if none)."""
     return CustomColumnsPrinter(columns, no_headers=no_headers).print_objects(objects)

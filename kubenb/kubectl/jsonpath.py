@@ -20,10 +20,10 @@ Faithful to a fault, because learners type these templates and compare with a re
   returns ``c`` itself). :class:`_EvalError` carries that partial value.
 * Go iterates maps in random order (``{.metadata.*}``, ``{..name}``); this port uses sorted key
   order, which is one of Go's possible orders and keeps output deterministic.
-* A string's wildcard children are its UTF-8 bytes (``{.metadata.name.*}`` prints ``110 103``).
+* A string's wildcard children are its UTF-8 bytes: ``{.metadata.name.*}`` of ``web`` is ``119 101 98``.
 
 :func:`print_jsonpath` is cli-runtime's ``JSONPathPrinter`` with kubectl's defaults (missing keys
-allowed) and error texts; :func:`relaxed_jsonpath_expression` is the ``{.a.b}`` normaliser that
+allowed) and error texts; :func:`relaxed` is the ``{.a.b}`` normaliser that
 ``-o custom-columns``, ``--sort-by`` and ``wait --for=jsonpath`` apply.
 """
 
@@ -115,7 +115,7 @@ def _json_float(x: float) -> str:
     return f"{sign}{_mantissa(digits)}e{tail}"
 
 
-_JSON_SPECIAL = re.compile("[\x00-\x1f\"\\\\<>&\u2028\u2029\ud800-\udfff]")
+_JSON_SPECIAL = re.compile('[\x00-\x1f"\\\\<>&\u2028\u2029\ud800-\udfff]')
 _JSON_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -132,8 +132,12 @@ def _json_string(s: str) -> str:
     return '"' + _JSON_SPECIAL.sub(_json_escape, s) + '"'
 
 
-def to_json(value: Any, indent: str | None = None, _depth: int = 0) -> str:
-    """Go ``json.Marshal`` (or ``json.MarshalIndent(value, "", indent)``) of JSON data."""
+def to_json(value: Any, indent: str | None = None) -> str:
+    """Go ``json.Marshal`` of JSON data, or ``json.MarshalIndent(value, "", indent)`` given an indent."""
+    return _encode(value, indent, 0)
+
+
+def _encode(value: Any, indent: str | None, depth: int) -> str:
     if value is None or value is _NO_VALUE:
         return "null"
     if isinstance(value, bool):
@@ -145,11 +149,12 @@ def to_json(value: Any, indent: str | None = None, _depth: int = 0) -> str:
     if isinstance(value, str):
         return _json_string(value)
     if isinstance(value, dict):
-        items = [f"{_json_string(k)}:{'' if indent is None else ' '}{to_json(value[k], indent, _depth + 1)}" for k in sorted(value)]
-        return _json_container("{", items, "}", indent, _depth)
+        separator = ":" if indent is None else ": "
+        items = [f"{_json_string(k)}{separator}{_encode(value[k], indent, depth + 1)}" for k in sorted(value)]
+        return _json_container("{", items, "}", indent, depth)
     if isinstance(value, list):
-        items = [to_json(v, indent, _depth + 1) for v in value]
-        return _json_container("[", items, "]", indent, _depth)
+        items = [_encode(v, indent, depth + 1) for v in value]
+        return _json_container("[", items, "]", indent, depth)
     raise TypeError(f"not JSON data: {value!r}")
 
 
@@ -221,6 +226,10 @@ def _go_syntax(value: Any) -> str:
     return sprint(value)
 
 
+_GO_TYPES = [(bool, "bool"), (int, "int64"), (float, "float64"), (str, "string"),
+             (dict, "map[string]interface {}"), (list, "[]interface {}")]  # fmt: skip
+
+
 def _go_type(value: Any) -> str:
     """The Go type of an unstructured value, as ``reflect.Value.Type()`` names it."""
     if value is _NO_VALUE:
@@ -231,9 +240,6 @@ def _go_type(value: Any) -> str:
             return go_type
     return type(value).__name__
 
-
-_GO_TYPES = [(bool, "bool"), (int, "int64"), (float, "float64"), (str, "string"),
-             (dict, "map[string]interface {}"), (list, "[]interface {}")]  # fmt: skip
 
 # ============================================================================ parse tree (node.go)
 
@@ -342,7 +348,10 @@ class BoolNode:
         return f"NodeBool: {str(self.value).lower()}"
 
 
-Node = ListNode | TextNode | FieldNode | IdentifierNode | ArrayNode | FilterNode | IntNode | FloatNode | WildcardNode | RecursiveNode | UnionNode | BoolNode  # fmt: skip
+Node = (
+    ListNode | TextNode | FieldNode | IdentifierNode | ArrayNode | FilterNode
+    | IntNode | FloatNode | WildcardNode | RecursiveNode | UnionNode | BoolNode
+)  # fmt: skip
 
 # ============================================================================ parser (parser.go)
 
@@ -534,7 +543,7 @@ class _Parser:
             r = self._next()
             if r is None or r == "\n":
                 raise JSONPathError("unterminated filter")
-            if r in ("\"", "'"):
+            if r in ('"', "'"):
                 if not begin:
                     begin, pair = True, r
                 elif r == pair and not self._escaped():
@@ -961,7 +970,9 @@ class JSONPath:
 # ============================================================================ kubectl's printer
 
 
-def print_jsonpath(template: str, obj: dict[str, Any], *, allow_missing_keys: bool = True, as_json: bool = False) -> str:
+def print_jsonpath(
+    template: str, obj: dict[str, Any], *, allow_missing_keys: bool = True, as_json: bool = False
+) -> str:
     """What ``kubectl ... -o jsonpath=TEMPLATE`` prints for ``obj`` (``as_json``: ``jsonpath-as-json``).
 
     kubectl allows missing keys unless ``--allow-missing-template-keys=false``. Errors carry
@@ -989,7 +1000,7 @@ def print_jsonpath(template: str, obj: dict[str, Any], *, allow_missing_keys: bo
 _RELAXED = re.compile(r"\{\.?([^{}]+)\}|\.?([^{}]+)")
 
 
-def relaxed_jsonpath_expression(expression: str) -> str:
+def relaxed(expression: str) -> str:
     """kubectl ``RelaxedJSONPathExpression``: ``a.b``, ``.a.b``, ``{a.b}`` and ``{.a.b}`` all mean ``{.a.b}``.
 
     Used by ``-o custom-columns``, ``--sort-by`` and ``wait --for=jsonpath``; an empty expression

@@ -81,7 +81,8 @@ class Kubelet:
         if ev.type == "DELETED":
             if run is not None and run.uid == pod.metadata.uid:
                 agent.runs.pop(key, None)
-                agent.ipam.release(pod.status.pod_ip)
+                if not pod.spec.host_network:
+                    agent.ipam.release(pod.status.pod_ip)
             return
         if run is None or run.uid != pod.metadata.uid:
             if pod.status.phase in ("Succeeded", "Failed") or pod.status.container_statuses:
@@ -129,7 +130,7 @@ class Kubelet:
         pod = self._current(key, run)
         if pod is None or run.stopping:
             return
-        ip = agent.ipam.allocate()
+        ip = pod.status.host_ip if pod.spec.host_network else agent.ipam.allocate()
         new = evolve(pod)
         new.status.pod_ip = ip
         new.status.pod_ips = [PodIP(ip=ip)]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from kubenb.api import labels as labelsel
+from kubenb.api.taints import tolerates, untolerated
 from kubenb.scheduler.resources import Request
 
 
@@ -32,7 +33,7 @@ Filter = Callable[[Any, NodeInfo, int], Optional[Rejection]]
 
 def node_unschedulable(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
     if info.node.spec.unschedulable and not any(
-        _tolerates(t, "node.kubernetes.io/unschedulable", "", "NoSchedule") for t in pod.spec.tolerations or ()
+        tolerates(t, "node.kubernetes.io/unschedulable", "", "NoSchedule") for t in pod.spec.tolerations or ()
     ):
         return Rejection("node(s) were unschedulable", True)
     return None
@@ -45,15 +46,13 @@ def node_name(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
 
 
 def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
-    for taint in info.node.spec.taints or ():
-        if taint.effect not in ("NoSchedule", "NoExecute"):
-            continue
-        if not any(_tolerates(t, taint.key, taint.value or "", taint.effect) for t in pod.spec.tolerations or ()):
-            text = f"{{{taint.key}: {taint.value or ''}}}"
-            if minor >= 25:
-                return Rejection(f"node(s) had untolerated taint {text}", True)
-            return Rejection(f"node(s) had taint {text}, that the pod didn't tolerate", True)
-    return None
+    taint = untolerated(pod.spec.tolerations, info.node.spec.taints)
+    if taint is None:
+        return None
+    text = f"{{{taint.key}: {taint.value or ''}}}"
+    if minor >= 25:
+        return Rejection(f"node(s) had untolerated taint {text}", True)
+    return Rejection(f"node(s) had taint {text}, that the pod didn't tolerate", True)
 
 
 def node_affinity(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
@@ -93,16 +92,6 @@ def make_fit(request_of: Callable[[Any], Request]) -> Filter:
             missing.append("Insufficient memory")
         return Rejection(", ".join(missing), False) if missing else None
     return node_resources_fit
-
-
-def _tolerates(t: Any, key: str, value: str, effect: str) -> bool:
-    if t.effect and t.effect != effect:
-        return False
-    if t.key and t.key != key:
-        return False
-    if t.operator == "Exists":
-        return True
-    return (t.value or "") == value
 
 
 def _term_matches(term: Any, node: Any) -> bool:

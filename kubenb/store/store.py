@@ -114,11 +114,13 @@ class Store:
             best = {k for k in best if k[0] == namespace}
         return best
 
-    def by_owner(self, uid: str) -> list[KubeObject]:
-        """Dependents whose ownerReferences name `uid` (the garbage collector's graph edge)."""
+    def by_owner(self, uid: str, kind: Optional[str] = None) -> list[KubeObject]:
+        """Dependents (of `kind`, or of any kind) whose ownerReferences name `uid`."""
         out = []
-        for kind, ns, name in self.indexes.owner_keys(uid):
-            obj = self.try_get(kind, ns, name)
+        for dep_kind, ns, name in self.indexes.owner_keys(uid):
+            if kind is not None and dep_kind != kind:
+                continue
+            obj = self.try_get(dep_kind, ns, name)
             if obj is not None:
                 out.append(obj)
         return sorted(out, key=_sort_key)

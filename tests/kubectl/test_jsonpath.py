@@ -494,8 +494,8 @@ def test_filter_partial_matches_sometimes_missing_annotations():
 
 
 def containers(n):
-    return {"apiVersion": "v1", "kind": "Pod",
-            "spec": {"containers": [{"image": "radial/busyboxplus:curl", "name": f"fake{i}"} for i in range(n)]}}  # fmt: skip
+    pod_containers = [{"image": "radial/busyboxplus:curl", "name": f"fake{i}"} for i in range(n)]
+    return {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": pod_containers}}
 
 
 NEGATIVE_INDEX = [
@@ -516,7 +516,8 @@ NEGATIVE_INDEX = [
     P("{.spec.containers[3:1].name}", None,
       id="test containers[3:1], expect a error cause start index is greater than end index"),
     P("{.spec.containers[-1:-2].name}", None,
-      id="test containers[-1:-2], it equals containers[3:2], expect a error cause start index is greater than end index"),
+      id="test containers[-1:-2], it equals containers[3:2], "
+         "expect a error cause start index is greater than end index"),
 ]  # fmt: skip
 
 STEP = [
@@ -600,7 +601,8 @@ KUBECTL_OUTPUT = [
      "3 false 0.25 1e+06 1e-07 null"),
     ("{.spec.containers[*].name}", "nginx sidecar"),
     ("{.spec.containers[-1].image}", "busybox"),
-    ("{.spec.containers[0:1]}", '{"image":"nginx:1.25","name":"nginx","ports":[{"containerPort":80,"protocol":"TCP"}]}'),
+    ("{.spec.containers[0:1]}",
+     '{"image":"nginx:1.25","name":"nginx","ports":[{"containerPort":80,"protocol":"TCP"}]}'),
     ("{.spec.containers[*].ports[*].containerPort}", "80"),
     ("{range .spec.containers[*]}{.name}{'\\t'}{.image}{\"\\n\"}{end}", "nginx\tnginx:1.25\nsidecar\tbusybox\n"),
     ("{range .spec.containers[*]}{.name}:{range .ports[*]}{.containerPort}/{.protocol},{end};{end}",
@@ -710,7 +712,8 @@ def test_kubectl_missing_key_error_verbatim():
         'map[string]interface {}{"app":"x"}}, "strategy":map[string]interface {}{}, "template":map[string]interface {}'
         '{"metadata":map[string]interface {}{"creationTimestamp":interface {}(nil), "labels":map[string]interface {}'
         '{"app":"x"}}, "spec":map[string]interface {}{"containers":[]interface {}{map[string]interface {}'
-        '{"image":"nginx", "name":"nginx", "resources":map[string]interface {}{}}}}}}, "status":map[string]interface {}{}}'
+        '{"image":"nginx", "name":"nginx", "resources":map[string]interface {}{}}}}}}, '
+        '"status":map[string]interface {}{}}'
         "\n\n\n"
     )
 

@@ -36,7 +36,7 @@ class DeploymentController(Controller):
         d = self.store.try_get("Deployment", namespace, name)
         if d is None:
             return None
-        rss = [rs for rs in self.store.by_owner(d.metadata.uid) if _controlled_by(rs, d)]
+        rss = [rs for rs in self.store.by_owner(d.metadata.uid, "ReplicaSet") if _controlled_by(rs, d)]
         if d.metadata.deletion_timestamp is not None:
             return self._sync_status(d, rss)
         d = self._check_paused_conditions(d)
@@ -175,7 +175,7 @@ class DeploymentController(Controller):
     def _sync_scale(self, d: Any, rss: list[Any]) -> Optional[float]:
         d, new_rs, old = self._new_and_old(d, rss, create=False)
         self._scale(d, new_rs, old)
-        rss = [rs for rs in self.store.by_owner(d.metadata.uid) if _controlled_by(rs, d)]
+        rss = [rs for rs in self.store.by_owner(d.metadata.uid, "ReplicaSet") if _controlled_by(rs, d)]
         if d.spec.paused:
             self._cleanup(d, [rs for rs in rss if new_rs is None or rs.metadata.uid != new_rs.metadata.uid])
         return self._sync_status(d, rss)
@@ -300,7 +300,7 @@ class DeploymentController(Controller):
         for rs in old:
             if (rs.status.replicas or 0) > 0:
                 return True
-            for pod in self.store.by_owner(rs.metadata.uid):
+            for pod in self.store.by_owner(rs.metadata.uid, "Pod"):
                 if pod.status.phase not in ("Failed", "Succeeded"):
                     return True
         return False
@@ -324,7 +324,7 @@ class DeploymentController(Controller):
     # ---------------------------------------------------------------- status (sync.go, progress.go)
 
     def _owned(self, d: Any) -> list[Any]:
-        return [rs for rs in self.store.by_owner(d.metadata.uid) if _controlled_by(rs, d)]
+        return [rs for rs in self.store.by_owner(d.metadata.uid, "ReplicaSet") if _controlled_by(rs, d)]
 
     def _calculate_status(self, d: Any, rss: list[Any], new_uid: Optional[str]) -> Any:
         from kubenb.api.apps import DeploymentStatus

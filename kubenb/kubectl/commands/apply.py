@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kubenb.api.codec import DecodeError, NoKindMatch, decode, resource_for
+from kubenb.api.codec import DecodeError, NoKindMatch, decode, resource_for, schema_error
 from kubenb.api.registry import ResourceInfo
 from kubenb.kubectl import manifests, merge
 from kubenb.kubectl.args import Flag
@@ -56,6 +56,12 @@ def _run(ctx: Context, p, verb: str) -> int:
     dry = {"client": "client", "server": "server", "true": "client"}.get(dry_run)
     docs = manifests.load(p["filename"], ctx.stdin, p["recursive"])
     items = [(doc, _map(ctx, doc)) for doc in docs]
+    if ctx.minor < 25 and p["validate"] not in ("false", "ignore"):
+        for doc, _ in items:  # kubectl before 1.25 checked every document against the schema first
+            problem = schema_error(ctx.cluster.registry, doc.data)
+            if problem:
+                raise KubectlError(f'error: error validating "{doc.source}": error validating data: {problem}; if you '
+                                   "choose to ignore these errors, turn validation off with --validate=false")
     if not items:
         raise KubectlError("error: no objects passed to " + verb)
     failures: list[str] = []

@@ -1,0 +1,194 @@
+"""The DaemonSet controller (`pkg/controller/daemon`): one pod on every eligible node.
+
+A node is eligible when the pod template's nodeSelector and required node affinity match it and
+every NoSchedule/NoExecute taint is tolerated — counting the tolerations every DaemonSet pod gets
+(`not-ready`, `unreachable`, `disk-pressure`, `memory-pressure`, `pid-pressure`,
+`unschedulable`). Each pod is pinned to its node with a required `matchFields` node affinity and
+then bound by the default scheduler, as upstream does. The template's revision is recorded in a
+ControllerRevision whose hash labels the pods (`controller-revision-hash`).
+
+Rolling updates of the template (maxUnavailable/maxSurge) are not modelled yet: a changed
+template gets a new revision, and pods are replaced when they are deleted (OnDelete behaviour).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from kubenb.api.base import evolve
+from kubenb.api.codec import decode
+from kubenb.api.taints import untolerated
+from kubenb.controllers.base import Controller, owner_reference
+from kubenb.controllers.deployment.util import fnv32a, safe_encode
+from kubenb.store import WatchEvent
+
+DEFAULT_TOLERATIONS = (
+    ("node.kubernetes.io/not-ready", "NoExecute"),
+    ("node.kubernetes.io/unreachable", "NoExecute"),
+    ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+    ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+    ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+    ("node.kubernetes.io/unschedulable", "NoSchedule"),
+)
+REVISION_HASH = "controller-revision-hash"
+TEMPLATE_GENERATION = "pod-template-generation"
+
+
+def fnv32(data: bytes) -> int:
+    """FNV-32 (not 1a): what `controller_history.go` hashes revisions with."""
+    h = 0x811C9DC5
+    for b in data:
+        h = ((h * 0x01000193) & 0xFFFFFFFF) ^ b
+    return h
+
+
+class DaemonSetController(Controller):
+    component = "daemonset-controller"
+
+    def __init__(self, cluster) -> None:
+        super().__init__(cluster)
+        self.watch_own("DaemonSet")
+        self.watch_owned("Pod", "DaemonSet")
+        self.store.watch(self._on_node, "Node")
+
+    def _on_node(self, ev: WatchEvent) -> None:
+        for ds in self.store.list("DaemonSet"):
+            self.enqueue(ds)
+
+    def sync(self, namespace: str, name: str) -> Optional[float]:
+        ds = self.store.try_get("DaemonSet", namespace, name)
+        if ds is None or ds.metadata.deletion_timestamp is not None:
+            return None
+        revision = self._revision(ds)
+        hash_ = revision.metadata.labels[REVISION_HASH]
+        pods = [p for p in self.store.by_owner(ds.metadata.uid, "Pod") if p.metadata.deletion_timestamp is None]
+        by_node: dict[str, list[Any]] = {}
+        for pod in pods:
+            by_node.setdefault(_target_node(pod), []).append(pod)
+        nodes = self.store.list("Node")
+        for node in nodes:
+            node_name = node.metadata.name
+            eligible = _should_run(ds, node)
+            running = by_node.get(node_name, [])
+            if eligible and not running:
+                self._create_pod(ds, node_name, hash_)
+            elif not eligible:
+                for pod in running:
+                    self._delete_pod(ds, pod)
+            elif len(running) > 1:
+                for pod in sorted(running, key=lambda p: p.metadata.creation_timestamp or "")[1:]:
+                    self._delete_pod(ds, pod)
+        self._update_status(ds, nodes, hash_)
+        return None
+
+    # ---------------------------------------------------------------- revisions
+
+    def _revision(self, ds: Any) -> Any:
+        """The ControllerRevision of the current template (created when the template is new)."""
+        template = ds.spec.template.to_dict()
+        template.get("metadata", {}).pop("creationTimestamp", None)
+        data = {"spec": {"template": {**template, "$patch": "replace"}}}
+        raw = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+        hash_ = safe_encode(str(fnv32(raw)))
+        name = f"{ds.metadata.name}-{hash_}"
+        existing = self.store.try_get("ControllerRevision", ds.metadata.namespace, name)
+        if existing is not None:
+            return existing
+        others = self.store.by_owner(ds.metadata.uid, "ControllerRevision")
+        revision = max((r.revision for r in others), default=0) + 1
+        selector_labels = dict(ds.spec.selector.match_labels or {}) if ds.spec.selector else {}
+        cr = decode(self.cluster.registry, {
+            "apiVersion": "apps/v1", "kind": "ControllerRevision",
+            "metadata": {"name": name, "namespace": ds.metadata.namespace,
+                         "labels": {**selector_labels, REVISION_HASH: hash_},
+                         "annotations": {"deprecated.daemonset.template.generation": str(ds.metadata.generation or 1)},
+                         "ownerReferences": [owner_reference(ds).to_dict()]},
+            "data": data, "revision": revision,
+        })
+        return self.store.create(cr)
+
+    # ---------------------------------------------------------------- pods
+
+    def _create_pod(self, ds: Any, node: str, hash_: str) -> None:
+        template = ds.spec.template.to_dict()
+        meta = template.get("metadata") or {}
+        meta.pop("creationTimestamp", None)
+        spec = template["spec"]
+        spec["affinity"] = _pin_to(spec.get("affinity") or {}, node)
+        tolerations = list(spec.get("tolerations") or [])
+        for key, effect in DEFAULT_TOLERATIONS:
+            if not any(t.get("key") == key and t.get("effect") == effect for t in tolerations):
+                tolerations.append({"key": key, "operator": "Exists", "effect": effect})
+        if spec.get("hostNetwork") and not any(t.get("key") == "node.kubernetes.io/network-unavailable" for t in tolerations):
+            tolerations.append({"key": "node.kubernetes.io/network-unavailable", "operator": "Exists",
+                                "effect": "NoSchedule"})
+        spec["tolerations"] = tolerations
+        pod = decode(self.cluster.registry, {
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"generateName": f"{ds.metadata.name}-", "namespace": ds.metadata.namespace,
+                         "labels": {**(meta.get("labels") or {}), REVISION_HASH: hash_,
+                                    TEMPLATE_GENERATION: str(ds.metadata.generation or 1)},
+                         **({"annotations": meta["annotations"]} if meta.get("annotations") else {}),
+                         "ownerReferences": [owner_reference(ds).to_dict()]},
+            "spec": spec,
+        })
+        created = self.store.create(pod)
+        self.events.normal(ds, "SuccessfulCreate", f"Created pod: {created.metadata.name}")
+
+    def _delete_pod(self, ds: Any, pod: Any) -> None:
+        self.store.delete("Pod", pod.metadata.namespace, pod.metadata.name)
+        self.events.normal(ds, "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}")
+
+    def _update_status(self, ds: Any, nodes: list[Any], hash_: str) -> None:
+        from kubenb.api import podutil
+
+        pods = [p for p in self.store.by_owner(ds.metadata.uid, "Pod") if p.metadata.deletion_timestamp is None]
+        eligible = {n.metadata.name for n in nodes if _should_run(ds, n)}
+        scheduled = [p for p in pods if _target_node(p) in eligible]
+        misscheduled = [p for p in pods if p.spec.node_name and p.spec.node_name not in eligible]
+        ready = [p for p in scheduled if podutil.is_ready(p)]
+        available = [p for p in ready if podutil.is_available(p, ds.spec.min_ready_seconds or 0, self.clock.now)]
+        updated = [p for p in scheduled if (p.metadata.labels or {}).get(REVISION_HASH) == hash_]
+        new = evolve(ds)
+        st = new.status
+        st.desired_number_scheduled = len(eligible)
+        st.current_number_scheduled = len({_target_node(p) for p in scheduled})
+        st.number_misscheduled = len(misscheduled)
+        st.number_ready = len(ready)
+        st.updated_number_scheduled = len(updated) or None
+        st.number_available = len(available) or None
+        st.number_unavailable = (len(eligible) - len(available)) or None
+        st.observed_generation = ds.metadata.generation
+        if new.status != ds.status:
+            self.store.update(new, subresource="status")
+
+
+def _pin_to(affinity: dict, node: str) -> dict:
+    """`util.ReplaceDaemonSetPodNodeNameNodeAffinity`: require `metadata.name In [node]`."""
+    node_affinity = dict(affinity.get("nodeAffinity") or {})
+    node_affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}
+    return {**affinity, "nodeAffinity": node_affinity}
+
+
+def _target_node(pod: Any) -> str:
+    if pod.spec.node_name:
+        return pod.spec.node_name
+    na = pod.spec.affinity.node_affinity if pod.spec.affinity else None
+    req = na.required_during_scheduling_ignored_during_execution if na else None
+    for term in (req.node_selector_terms if req else None) or ():
+        for f in term.match_fields or ():
+            if f.key == "metadata.name" and f.values:
+                return f.values[0]
+    return ""
+
+
+def _should_run(ds: Any, node: Any) -> bool:
+    spec = ds.spec.template.spec
+    labels = node.metadata.labels or {}
+    if any(labels.get(k) != v for k, v in (spec.node_selector or {}).items()):
+        return False
+    taints = [t for t in node.spec.taints or () if (t.key, t.effect) not in DEFAULT_TOLERATIONS]
+    return untolerated(spec.tolerations, taints) is None
+

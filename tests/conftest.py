@@ -1,0 +1,41 @@
+"""Shared fixtures: fresh clusters, and golden-file comparison.
+
+Goldens are compared exactly. Rewrite them only on purpose, with KUBENB_UPDATE_GOLDENS=1, and
+read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kubenb import Cluster
+
+GOLDENS = Path(__file__).parent / "scenarios" / "goldens"
+
+
+@pytest.fixture
+def cluster() -> Cluster:
+    return Cluster()
+
+
+@pytest.fixture
+def course() -> Cluster:
+    return Cluster("course")
+
+
+@pytest.fixture
+def golden():
+    """`golden(name, text)`: assert `text` equals the stored golden (or store it when updating)."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDENS / name
+        if os.environ.get("KUBENB_UPDATE_GOLDENS") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        assert path.exists(), f"golden {name} is missing (run with KUBENB_UPDATE_GOLDENS=1 to create it)"
+        assert text == path.read_text()
+
+    return check

@@ -1,0 +1,113 @@
+"""The foundation issue's acceptance scenario: a Pod and a Deployment from the course, on both profiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubenb import Cluster
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nginx-pod-resources
+
+spec:
+  containers:
+  - name: nginx
+    image: nginx:alpine
+    resources:
+      requests:
+        cpu: 10m
+        memory: 100Mi
+      limits:
+        cpu: 20m
+        memory: 200Mi
+"""
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deploy
+  labels:
+    app: nginx-deploy
+
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx-deploy
+  template:
+    metadata:
+      labels:
+        app: nginx-deploy
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:alpine
+"""
+
+COMMANDS = [
+    "get pods -o wide",
+    "get deploy -o wide",
+    "get rs",
+    "get rs -o wide",
+    "get pod nginx-pod-resources -o yaml",
+    "get deploy nginx-deploy -o json",
+    "get pods -l app=nginx-deploy -o name",
+    "get all",
+    "get nodes -o wide",
+    "get pods -A",
+    "get events",
+]
+
+
+def transcript(profile: str) -> str:
+    c = Cluster(profile)
+    out = []
+
+    def k(cmd: str, stdin: str | None = None) -> None:
+        r = c.kubectl(cmd, stdin)
+        out.append(f"$ kubectl {cmd}\n{r.stdout}{r.stderr}[exit {r.returncode}]\n")
+
+    k("apply -f -", POD)
+    k("apply -f -", DEPLOY)
+    c.sleep("30s")
+    for cmd in COMMANDS:
+        k(cmd)
+    k("apply -f -", DEPLOY)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("profile", ["kubeadm", "course"])
+def test_pod_and_deployment_reach_running(profile, golden):
+    golden(f"foundation-{profile}.txt", transcript(profile))
+
+
+@pytest.mark.parametrize("profile", ["kubeadm", "course"])
+def test_every_pod_runs_with_an_ip_from_its_node(profile):
+    c = Cluster(profile)
+    c.apply(POD)
+    c.apply(DEPLOY)
+    c.sleep("30s")
+    pods = c.store.list("Pod", "default")
+    assert len(pods) == 3
+    for pod in pods:
+        assert pod.status.phase == "Running"
+        node = c.store.get("Node", "", pod.spec.node_name)
+        assert "control-plane" not in "".join(node.metadata.labels)  # the tainted control plane is avoided
+        import ipaddress
+        assert ipaddress.ip_address(pod.status.pod_ip) in ipaddress.ip_network(node.spec.pod_cidr)
+
+
+def test_same_commands_same_bytes():
+    assert transcript("course") == transcript("course")
+
+
+def test_events_of_a_started_pod(course):
+    course.apply(POD)
+    course.sleep("10s")
+    reasons = [e.reason for e in course.store.list("Event", "default")
+               if e.involved_object.name == "nginx-pod-resources"]
+    assert reasons == ["Scheduled", "Pulled", "Created", "Started"]
