@@ -7,7 +7,8 @@ Each function fills the unset fields of a private copy in place, exactly as the 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kubenb.api.base import KubeObject
 

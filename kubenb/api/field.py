@@ -6,8 +6,11 @@ after `The Deployment "x" is invalid: `.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
+
+from kubenb.api.names import go_quote
 
 
 @dataclass
@@ -56,7 +59,7 @@ class GoLiteral(str):
 
 
 def go_value(value: Any) -> str:
-    """How `field.Error` formats a bad value: %q for strings, %v for numbers, %#v for maps."""
+    """How `field.Error` formats a bad value: %q for strings, %v for numbers, %#v for maps, JSON for lists."""
     if isinstance(value, GoLiteral):
         return str(value)
     if isinstance(value, bool):
@@ -70,8 +73,4 @@ def go_value(value: Any) -> str:
         return "map[string]string{" + inner + "}"
     if value is None:
         return "null"
-    return str(value)
-
-
-def go_quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+    return json.dumps(value, separators=(",", ":"))

@@ -10,8 +10,9 @@ same parser, the same error texts (``kubectl get -l`` prints them after ``error:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum, StrEnum, auto
-from typing import Any, Iterable, Mapping, NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional
 
 from kubenb.api.intstr import go_atoi
 from kubenb.api.names import go_quote, is_qualified_name, is_valid_label_value
@@ -143,7 +144,7 @@ class Selector:
         return ",".join(str(r) for r in self._requirements)
 
     def __repr__(self) -> str:
-        return "nothing()" if self._matches_nothing else f"parse_selector({str(self)!r})"
+        return "<Selector nothing>" if self._matches_nothing else f"<Selector {str(self)!r}>"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Selector):
@@ -277,12 +278,16 @@ class _Token(Enum):
     OPEN_PAR = auto()
 
 
-_LITERAL_TOKENS = {")": _Token.CLOSED_PAR, ",": _Token.COMMA, "!": _Token.DOES_NOT_EXIST, "==": _Token.DOUBLE_EQUALS,
-                   "=": _Token.EQUALS, ">": _Token.GREATER_THAN, "in": _Token.IN, "<": _Token.LESS_THAN,
-                   "!=": _Token.NOT_EQUALS, "notin": _Token.NOT_IN, "(": _Token.OPEN_PAR}
-_TOKEN_OPERATORS = {_Token.IN: Operator.IN, _Token.EQUALS: Operator.EQUALS, _Token.DOUBLE_EQUALS: Operator.DOUBLE_EQUALS,
-                    _Token.GREATER_THAN: Operator.GREATER_THAN, _Token.LESS_THAN: Operator.LESS_THAN,
-                    _Token.NOT_IN: Operator.NOT_IN, _Token.NOT_EQUALS: Operator.NOT_EQUALS}
+_LITERAL_TOKENS = {
+    ")": _Token.CLOSED_PAR, ",": _Token.COMMA, "!": _Token.DOES_NOT_EXIST, "==": _Token.DOUBLE_EQUALS,
+    "=": _Token.EQUALS, ">": _Token.GREATER_THAN, "in": _Token.IN, "<": _Token.LESS_THAN, "!=": _Token.NOT_EQUALS,
+    "notin": _Token.NOT_IN, "(": _Token.OPEN_PAR,
+}
+_TOKEN_OPERATORS = {
+    _Token.IN: Operator.IN, _Token.EQUALS: Operator.EQUALS, _Token.DOUBLE_EQUALS: Operator.DOUBLE_EQUALS,
+    _Token.GREATER_THAN: Operator.GREATER_THAN, _Token.LESS_THAN: Operator.LESS_THAN, _Token.NOT_IN: Operator.NOT_IN,
+    _Token.NOT_EQUALS: Operator.NOT_EQUALS,
+}
 _WHITESPACE = " \t\r\n"
 _SPECIAL = "=!(),><"
 

@@ -65,7 +65,7 @@ _PORT_NAME_LETTER_RE = re.compile("[a-z]")
 
 
 def max_len_error(length: int) -> str:
-    """``validation.MaxLenError``: the message for a value longer than ``length`` bytes."""
+    """``validation.MaxLenError``. Upstream says "characters" but measures bytes (Go's ``len``)."""
     return f"must be no more than {length} characters"
 
 
@@ -131,7 +131,7 @@ def is_qualified_name(value: str) -> list[str]:
     if len(parts) > 2:
         return [
             "a valid label key "
-            + regex_error(_QUALIFIED_NAME_ERR, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+            + _qualified_name_regex_error()
             + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
         ]
     errs = []
@@ -147,7 +147,7 @@ def is_qualified_name(value: str) -> list[str]:
     elif _byte_len(name) > QUALIFIED_NAME_MAX_LENGTH:
         errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX_LENGTH))
     if not _QUALIFIED_NAME_RE.fullmatch(name):
-        errs.append("name part " + regex_error(_QUALIFIED_NAME_ERR, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"))
+        errs.append("name part " + _qualified_name_regex_error())
     return errs
 
 
@@ -239,6 +239,10 @@ def _go_quote_char(c: str) -> str:
     if code < 0x10000:
         return f"\\u{code:04x}"
     return f"\\U{code:08x}"
+
+
+def _qualified_name_regex_error() -> str:
+    return regex_error(_QUALIFIED_NAME_ERR, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
 
 
 def _mask_trailing_dash(name: str) -> str:

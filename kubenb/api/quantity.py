@@ -80,8 +80,10 @@ _DECIMAL_SI_SUFFIX = {NANO: "n", MICRO: "u", MILLI: "m", 0: "", KILO: "k", MEGA:
 _BINARY_SI_SUFFIX = ("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei")  # index: power of 1024
 
 # Go's unicode.IsSpace, which JSON decoding trims around a quantity (str.strip would also trim \x1c-\x1f).
-_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-            "\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 class Quantity:
@@ -181,13 +183,15 @@ class Quantity:
         """``Add``: a zero left operand takes the right one's format (``0 + 1Gi`` prints ``1Gi``)."""
         if not isinstance(other, Quantity):
             return NotImplemented
-        return Quantity(*_aligned_sum(self, other._coef, other._exp), other._format if self.is_zero() else self._format)
+        fmt = other._format if self.is_zero() else self._format
+        return Quantity(*_aligned_sum(self, other._coef, other._exp), fmt)
 
     def __sub__(self, other: object) -> Quantity:
         """``Sub``: the same format rule as :meth:`__add__`."""
         if not isinstance(other, Quantity):
             return NotImplemented
-        return Quantity(*_aligned_sum(self, -other._coef, other._exp), other._format if self.is_zero() else self._format)
+        fmt = other._format if self.is_zero() else self._format
+        return Quantity(*_aligned_sum(self, -other._coef, other._exp), fmt)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Quantity):
@@ -197,16 +201,24 @@ class Quantity:
     def __hash__(self) -> int:
         return hash((self._coef, self._exp))
 
-    def __lt__(self, other: Quantity) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
         return _compare(self, other) < 0
 
-    def __le__(self, other: Quantity) -> bool:
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
         return _compare(self, other) <= 0
 
-    def __gt__(self, other: Quantity) -> bool:
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
         return _compare(self, other) > 0
 
-    def __ge__(self, other: Quantity) -> bool:
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
         return _compare(self, other) >= 0
 
     def __copy__(self) -> Quantity:
@@ -234,7 +246,10 @@ def canonicalize(value: Union[str, int, float, Quantity, None]) -> str:
         return str(_parse("true" if value else "false"))
     if isinstance(value, int):
         return str(_parse(_digits(value)))
-    return str(_parse(_go_json_float(value)))
+    if isinstance(value, float):
+        return str(_parse(_go_json_float(value)))
+    # A JSON array or object reaches ParseQuantity as its raw text, which no scanner accepts.
+    raise QuantityError(ERR_FORMAT_WRONG)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -275,7 +290,9 @@ def _interpret_suffix(suffix: str) -> tuple[int, int, Format]:
     raise QuantityError(ERR_SUFFIX)
 
 
-def _parse_int64_path(text: str, negative: bool, num: str, denom: str, exponent: int, fmt: Format) -> Optional[Quantity]:
+def _parse_int64_path(
+    text: str, negative: bool, num: str, denom: str, exponent: int, fmt: Format
+) -> Optional[Quantity]:
     """Upstream's int64 fast path, or None where it does not apply.
 
     Its value is the same as the exact path's; what it adds is the echo: when the digits look
@@ -306,7 +323,9 @@ def _parse_int64_path(text: str, negative: bool, num: str, denom: str, exponent:
     return quantity
 
 
-def _parse_exact_path(negative: bool, digits: str, fraction_len: int, base: int, exponent: int, fmt: Format) -> Quantity:
+def _parse_exact_path(
+    negative: bool, digits: str, fraction_len: int, base: int, exponent: int, fmt: Format
+) -> Quantity:
     """Upstream's inf.Dec path: round up to nano, cap BinarySI at 2^63-1, and print BinarySI
     values between 0 and 1 as DecimalSI (``.000000000001Ki`` → ``2n``)."""
     coef, scale = _int(digits), -fraction_len
@@ -433,7 +452,8 @@ def _go_json_float(value: float) -> str:
     """The text Go's ``encoding/json`` writes for a float64: shortest round-trip digits, positional
     from 1e-6 to 1e21, exponent form (``1e+21``, ``1e-7``) outside, no ``.0`` on integers."""
     if not math.isfinite(value):
-        raise QuantityError(f"json: unsupported value: {'NaN' if math.isnan(value) else '+Inf' if value > 0 else '-Inf'}")
+        shown = "NaN" if math.isnan(value) else "+Inf" if value > 0 else "-Inf"
+        raise QuantityError(f"json: unsupported value: {shown}")
     shortest = Decimal(repr(value)).normalize()
     if value == 0 or 1e-6 <= abs(value) < 1e21:
         return format(shortest, "f")

@@ -8,8 +8,9 @@ with :func:`register_model`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 from kubenb.api.base import KubeObject
 

@@ -6,7 +6,8 @@ function returns a list of :class:`~kubenb.store.errors.FieldError`; an empty li
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.api import names

@@ -7,7 +7,8 @@ after that much simulated time. The queue drains in FIFO order at the instant wo
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable, Generic, Hashable, Optional, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, Optional, TypeVar
 
 from kubenb.sim.loop import PRIORITY_CONTROL, EventLoop
 

@@ -20,7 +20,7 @@ from kubenb.api.base import evolve
 from kubenb.api.codec import decode
 from kubenb.api.taints import untolerated
 from kubenb.controllers.base import Controller, owner_reference
-from kubenb.controllers.deployment.util import fnv32a, safe_encode
+from kubenb.controllers.deployment.util import safe_encode
 from kubenb.store import WatchEvent
 
 DEFAULT_TOLERATIONS = (
@@ -150,7 +150,7 @@ class DaemonSetController(Controller):
         ready = [p for p in scheduled if podutil.is_ready(p)]
         available = [p for p in ready if podutil.is_available(p, ds.spec.min_ready_seconds or 0, self.clock.now)]
         updated = [p for p in scheduled if (p.metadata.labels or {}).get(REVISION_HASH) == hash_]
-        new = evolve(ds)
+        new = evolve(ds, deep=("status",))
         st = new.status
         st.desired_number_scheduled = len(eligible)
         st.current_number_scheduled = len({_target_node(p) for p in scheduled})

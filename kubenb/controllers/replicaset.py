@@ -88,7 +88,7 @@ class ReplicaSetController(Controller):
             conditions=rs.status.conditions,
         )
         if status != rs.status:
-            new = evolve(rs, status=status)
+            new = evolve(rs, deep=(), status=status)
             self.store.update(new, subresource="status")
         if len(ready) > len(available):
             waits = [podutil.ready_since(p) + min_ready - now for p in ready if p not in available]

@@ -8,8 +8,9 @@ it for anything a user can type.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
 from kubenb.kubectl import args as argparse_
 from kubenb.kubectl.args import GLOBAL_FLAGS, Flag, UsageError
@@ -64,7 +65,8 @@ def _dispatch(ctx: Context, argv: list[str]) -> int:
             ctx.namespace, ctx.namespace_given = parsed["namespace"], True
         return command.run(ctx, parsed)
     except (UsageError, KubectlError, StatusError) as err:
-        ctx.err.write(format_error(err) + "\n")
+        text = format_error(err)
+        ctx.err.write(text if text.endswith("\n") else text + "\n")  # kubectl's CheckErr adds one newline
         return getattr(err, "code", 1) or 1
 
 

@@ -835,7 +835,7 @@ class _Evaluator:
             try:
                 result.extend(self._eval_list(values, branch))
             except JSONPathError as err:
-                raise _EvalError(str(err), values) from err
+                raise _EvalError(str(err), values) from None
         return result
 
     def _eval_wildcard(self, values: list[Any], _node: WildcardNode) -> list[Any]:
@@ -880,14 +880,14 @@ class _Evaluator:
         try:
             return compare(left, right)
         except JSONPathError as err:
-            raise _EvalError(str(err), results) from err
+            raise _EvalError(str(err), results) from None
 
     def _operand(self, item: Any, side: ListNode, values: list[Any]) -> Any:
         """One side of a comparison: exactly one value, or ``_NO_VALUE`` to skip the item."""
         try:
             found = self._eval_list([item], side)
         except JSONPathError as err:
-            raise _EvalError(str(err), values) from err
+            raise _EvalError(str(err), values) from None
         if len(found) > 1:
             raise _EvalError("can only compare one element at a time", values)
         return found[0] if found else _NO_VALUE
@@ -949,8 +949,7 @@ class JSONPath:
     def root(self) -> ListNode:
         """The parse tree, parsing on first use."""
         if self._root is None:
-            self.parse()
-        assert self._root is not None
+            self._root = parse(self.template)
         return self._root
 
     def find_results(self, data: Any) -> list[list[Any]]:

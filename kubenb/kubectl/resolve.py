@@ -58,7 +58,7 @@ def parse_resource_args(registry: Registry, args: list[str], verb: str) -> list[
         for arg in args:
             type_text, _, name = arg.partition("/")
             if not name:
-                raise KubectlError(f"error: arguments in resource/name form must have a single resource and name")
+                raise KubectlError("error: arguments in resource/name form must have a single resource and name")
             info = resolve_type(registry, type_text)
             last: Optional[Request] = requests[-1] if requests else None
             if last is not None and last.info == info:

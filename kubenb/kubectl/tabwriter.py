@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ESCAPE = "\udcff"
 """Brackets a segment that is passed through verbatim and measured without the brackets."""
@@ -62,8 +62,7 @@ _PLAIN_SPECIALS = re.compile(f"[{_CELL_ENDS}{ESCAPE}]")
 _HTML_SPECIALS = re.compile(f"[{_CELL_ENDS}{ESCAPE}<&]")
 
 
-@dataclass(slots=True)
-class _Cell:
+class _Cell(NamedTuple):
     text: str
     width: int
     htab: bool
@@ -97,7 +96,13 @@ class TabWriter:
         flags = Flag(flags)
         if padchar == "\t":
             flags &= ~Flag.ALIGN_RIGHT  # tab padding enforces left alignment
-        self._flags = flags
+        # Flags tested per character or per cell, read once (IntFlag membership is slow).
+        self._strip_escape = Flag.STRIP_ESCAPE in flags
+        self._align_right = Flag.ALIGN_RIGHT in flags
+        self._discard_empty = Flag.DISCARD_EMPTY_COLUMNS in flags
+        self._tab_indent = Flag.TAB_INDENT in flags
+        self._debug = Flag.DEBUG in flags
+        self._remember_widths = Flag.REMEMBER_WIDTHS in flags
         self._specials = _HTML_SPECIALS if Flag.FILTER_HTML in flags else _PLAIN_SPECIALS
         self._maxwidths: list[int] = []
         self._out: list[str] = []
@@ -107,33 +112,9 @@ class TabWriter:
 
     def write(self, text: str) -> None:
         """Split ``text`` into cells; lines that can no longer change are formatted at once."""
-        start = i = 0
-        while i < len(text):
-            if self._end_char:
-                i = text.find(self._end_char, i)
-                if i < 0:
-                    break
-                end = i if self._end_char == ESCAPE and Flag.STRIP_ESCAPE in self._flags else i + 1
-                self._append(text[start:end])
-                start = i = i + 1
-                self._end_escape()
-                continue
-            match = self._specials.search(text, i)
-            if match is None:
-                break
-            i = match.start()
-            ch = text[i]
-            self._append(text[start:i])
-            if ch in _CELL_ENDS:
-                self._update_width()
-                start = i + 1
-                self._end_cell(ch)
-            else:  # Escape, or with FilterHTML the start of a tag or entity
-                self._update_width()
-                start = i + 1 if ch == ESCAPE and Flag.STRIP_ESCAPE in self._flags else i
-                self._end_char = ESCAPE if ch == ESCAPE else _HTML_END[ch]
-            i += 1
-        self._append(text[start:])
+        pos = 0
+        while pos < len(text):
+            pos = self._read_escaped(text, pos) if self._end_char else self._read_cells(text, pos)
 
     def flush(self) -> str:
         """Format everything buffered and return all output produced since the last flush.
@@ -166,18 +147,46 @@ class TabWriter:
     # ------------------------------------------------------------------ splitting into cells
 
     def _reset(self) -> None:
-        self._pieces: list[str] = []  # text of the incomplete cell
-        self._size = 0  # its length in characters
+        self._pieces: list[str] = []  # text of the incomplete cell, in non-empty pieces
         self._unmeasured = 0  # trailing characters not yet added to _width
         self._width = 0
         self._end_char = ""  # closes the escape, tag or entity being read; "" outside one
         self._lines: list[list[_Cell]] = [[]]
         self._widths: list[int] = []  # widths of the columns left of the one being formatted
 
+    def _read_cells(self, text: str, pos: int) -> int:
+        """Consume cells from ``pos`` until an escape opens or the text ends; return where it stopped."""
+        for match in self._specials.finditer(text, pos):
+            i = match.start()
+            ch = text[i]
+            self._append(text[pos:i])
+            self._update_width()
+            if ch in _CELL_ENDS:
+                pos = i + 1
+                self._end_cell(ch)
+                continue
+            # An Escape, or with FilterHTML the start of a tag or entity: measured when it closes.
+            if not (ch == ESCAPE and self._strip_escape):
+                self._append(ch)
+            self._end_char = ESCAPE if ch == ESCAPE else _HTML_END[ch]
+            return i + 1
+        self._append(text[pos:])
+        return len(text)
+
+    def _read_escaped(self, text: str, pos: int) -> int:
+        """Consume an escaped segment, tag or entity up to its closing character, if present."""
+        close = text.find(self._end_char, pos)
+        if close < 0:
+            self._append(text[pos:])
+            return len(text)
+        stripped = self._end_char == ESCAPE and self._strip_escape
+        self._append(text[pos : close if stripped else close + 1])
+        self._end_escape()
+        return close + 1
+
     def _append(self, text: str) -> None:
         if text:
             self._pieces.append(text)
-            self._size += len(text)
             self._unmeasured += len(text)
 
     def _update_width(self) -> None:
@@ -188,7 +197,7 @@ class TabWriter:
         """Close an escape (measured without its brackets), a tag (width 0) or an entity (1)."""
         if self._end_char == ESCAPE:
             self._update_width()
-            if Flag.STRIP_ESCAPE not in self._flags:
+            if not self._strip_escape:
                 self._width -= 2
         elif self._end_char == ";":
             self._width += 1
@@ -196,9 +205,12 @@ class TabWriter:
         self._end_char = ""
 
     def _terminate_cell(self, htab: bool) -> int:
+        pieces = self._pieces
+        text = pieces[0] if len(pieces) == 1 else "".join(pieces)
         line = self._lines[-1]
-        line.append(_Cell("".join(self._pieces), self._width, htab))
-        self._pieces, self._size, self._width = [], 0, 0
+        line.append(_Cell(text, self._width, htab))
+        pieces.clear()
+        self._width = 0
         return len(line)
 
     def _end_cell(self, ch: str) -> None:
@@ -210,13 +222,13 @@ class TabWriter:
         # alignment of later lines: everything so far is final. '\f' forces the same.
         if ch == "\f" or ncells == 1:
             self._format_buffer()
-            if ch == "\f" and Flag.DEBUG in self._flags:
+            if ch == "\f" and self._debug:
                 self._out.append("---\n")
 
     # ------------------------------------------------------------------ formatting
 
     def _format_buffer(self) -> None:
-        if self._size > 0:
+        if self._pieces:
             if self._end_char:
                 self._end_escape()  # an unterminated escape counts as complete
             self._terminate_cell(htab=False)
@@ -240,9 +252,9 @@ class TabWriter:
                 width = max(width, cell.width + self._padding)
                 discardable = discardable and cell.width == 0 and not cell.htab
                 this += 1
-            if discardable and Flag.DISCARD_EMPTY_COLUMNS in self._flags:
+            if discardable and self._discard_empty:
                 width = 0
-            if Flag.REMEMBER_WIDTHS in self._flags:
+            if self._remember_widths:
                 width = self._remember(column, width)
             # Widths of this column and all columns to its left are known: format the block.
             self._widths.append(width)
@@ -265,20 +277,20 @@ class TabWriter:
         return width
 
     def _write_lines(self, line0: int, line1: int) -> None:
-        out = self._out
+        out, widths = self._out, self._widths
         for i in range(line0, line1):
-            use_tabs = Flag.TAB_INDENT in self._flags  # pad leading empty cells with tabs
+            use_tabs = self._tab_indent  # pad leading empty cells with tabs
             for j, cell in enumerate(self._lines[i]):
-                if j > 0 and Flag.DEBUG in self._flags:
+                if j > 0 and self._debug:
                     out.append("|")
-                column_width = self._widths[j] if j < len(self._widths) else None
+                column_width = widths[j] if j < len(widths) else None
                 if not cell.text:
                     if column_width is not None:
                         out.append(self._padding_for(cell.width, column_width, use_tabs))
                     continue
                 use_tabs = False
                 pad = "" if column_width is None else self._padding_for(cell.width, column_width, False)
-                out.append(pad + cell.text if Flag.ALIGN_RIGHT in self._flags else cell.text + pad)
+                out.append(pad + cell.text if self._align_right else cell.text + pad)
             if i + 1 < len(self._lines):
                 out.append("\n")
 

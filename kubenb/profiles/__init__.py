@@ -8,7 +8,7 @@ already on disk), the runtime, the service CIDR and the clock. The composition r
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 CONTROL_PLANE_IMAGES_123 = (
     "k8s.gcr.io/kube-apiserver:v1.23.3", "k8s.gcr.io/kube-controller-manager:v1.23.3",
@@ -75,9 +75,9 @@ class Profile:
 
     def epoch(self, which: str) -> float:
         text = self.created if which == "created" else self.now
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=timezone.utc).timestamp()
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=UTC).timestamp()
 
-    def with_nodes(self, count: int) -> "Profile":
+    def with_nodes(self, count: int) -> Profile:
         """The same cluster with `count` nodes: its control plane and `count - 1` workers, whose
         names, addresses and pod CIDRs continue the profile's pattern."""
         cp = self.control_plane

@@ -6,8 +6,9 @@ evicting pods would not help (`Preemption is not helpful for scheduling`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.api.taints import tolerates, untolerated

@@ -21,10 +21,10 @@ class Request:
     memory: int = 0
     pods: int = 1
 
-    def __add__(self, other: "Request") -> "Request":
+    def __add__(self, other: Request) -> Request:
         return Request(self.milli_cpu + other.milli_cpu, self.memory + other.memory, self.pods + other.pods)
 
-    def __sub__(self, other: "Request") -> "Request":
+    def __sub__(self, other: Request) -> Request:
         return Request(self.milli_cpu - other.milli_cpu, self.memory - other.memory, self.pods - other.pods)
 
 

@@ -170,8 +170,8 @@ class Scheduler:
         """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write."""
         from kubenb.api.core import PodCondition
 
-        new = evolve(pod)
-        new.spec.node_name = node
+        new = evolve(pod, deep=("status",))
+        new.spec = pod.spec.model_copy(update={"node_name": node})
         now = self.cluster.clock.rfc3339()
         new.status.conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
             PodCondition(type="PodScheduled", status="True", last_transition_time=now, last_probe_time=None)]
@@ -186,7 +186,7 @@ class Scheduler:
 
         cond = next((c for c in pod.status.conditions or () if c.type == "PodScheduled"), None)
         if cond is None or cond.message != message:
-            new = evolve(pod)
+            new = evolve(pod, deep=("status",))
             new.status.conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
                 PodCondition(type="PodScheduled", status="False", reason="Unschedulable", message=message,
                              last_transition_time=cond.last_transition_time if cond else self.cluster.clock.rfc3339(),

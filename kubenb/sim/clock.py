@@ -7,7 +7,7 @@ Kubernetes writes timestamps in two shapes, both made here: RFC 3339 in objects
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 
@@ -22,11 +22,11 @@ def _parse_rfc3339(text: str) -> float:
 
 
 def format_rfc3339(t: float) -> str:
-    return datetime.fromtimestamp(int(t), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_rfc1123z(t: float) -> str:
-    return datetime.fromtimestamp(int(t), timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    return datetime.fromtimestamp(int(t), UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 class Clock:

@@ -8,7 +8,7 @@ notebook print the same bytes.
 from __future__ import annotations
 
 import heapq
-from typing import Callable
+from collections.abc import Callable
 
 from kubenb.sim.clock import Clock
 

@@ -91,9 +91,17 @@ class Admission:
     def _admit_pod(self, pod: Any) -> None:
         """ServiceAccount, DefaultTolerationSeconds and Priority admission plugins."""
         from kubenb.api.core import (
-            ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-            ObjectFieldSelector, ProjectedVolumeSource, ServiceAccountTokenProjection, Toleration,
-            Volume, VolumeMount, VolumeProjection,
+            ConfigMapProjection,
+            DownwardAPIProjection,
+            DownwardAPIVolumeFile,
+            KeyToPath,
+            ObjectFieldSelector,
+            ProjectedVolumeSource,
+            ServiceAccountTokenProjection,
+            Toleration,
+            Volume,
+            VolumeMount,
+            VolumeProjection,
         )
 
         spec = pod.spec

@@ -11,8 +11,9 @@ object. Watch handlers run synchronously after each write and must only enqueue 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Optional
 
 from kubenb.api.base import KubeObject, evolve
 from kubenb.api.registry import Registry, ResourceInfo
@@ -152,8 +153,8 @@ class Store:
     def create(self, obj: KubeObject, *, dry_run: bool = False, keep_status: bool = False) -> KubeObject:
         """POST: admit, name, stamp and store a new object. Fails with `AlreadyExists`, `Invalid`, ..."""
         info = self.info(obj)
-        obj = evolve(obj)
-        meta = obj.metadata
+        obj = obj.model_copy()
+        obj.metadata = meta = obj.metadata.model_copy()
         if info.namespaced:
             meta.namespace = meta.namespace or "default"
             self._check_namespace_open(meta.namespace)
@@ -187,15 +188,20 @@ class Store:
         if rv and rv != old.metadata.resource_version:
             raise errors.conflict(info, old.metadata.name or "",
                                   "the object has been modified; please apply your changes to the latest version and try again")
-        new = evolve(obj)
+        if subresource == "status":
+            new = obj.model_copy()  # only status is taken from the caller, and it is not mutated here
+            new.metadata = obj.metadata.model_copy()
+        else:
+            new = evolve(obj)  # defaulting edits the spec in place: work on a private copy
         self.admission.admit_update(info, new, old, subresource=subresource)
         new.metadata.resource_version = old.metadata.resource_version
         if new == old:
             return old
         if dry_run:
             return new
-        if old.metadata.deletion_timestamp and not new.metadata.finalizers:
-            return self._remove(old, final=new)
+        if old.metadata.deletion_timestamp and not new.metadata.finalizers and \
+                not old.metadata.deletion_grace_period_seconds:
+            return self._remove(old, final=new)  # the last finalizer is gone: the deletion completes
         new.metadata.resource_version = self._next_rv()
         self._put(new, old)
         self._notify(MODIFIED, new, old)
@@ -210,9 +216,10 @@ class Store:
         old = self.get("Pod", pod.metadata.namespace or "", pod.metadata.name or "")
         if old.spec.node_name:
             raise errors.conflict(info, old.metadata.name or "", f'pod {old.metadata.name} is already assigned to node "{old.spec.node_name}"')
-        new = evolve(old)
-        new.spec.node_name = pod.spec.node_name
-        new.status.conditions = pod.status.conditions
+        new = old.model_copy()
+        new.metadata = old.metadata.model_copy()
+        new.spec = old.spec.model_copy(update={"node_name": pod.spec.node_name})
+        new.status = old.status.model_copy(update={"conditions": pod.status.conditions})
         new.metadata.resource_version = self._next_rv()
         self._put(new, old)
         self._notify(MODIFIED, new, old)
@@ -233,8 +240,12 @@ class Store:
             return obj
         grace = self.admission.grace_period(info, obj, grace_period_seconds)
         if obj.metadata.deletion_timestamp:
-            # already terminating: only a forced delete (grace 0) of a finalizer-free object ends it early
-            return self._remove(obj) if grace == 0 and not obj.metadata.finalizers else obj
+            # already terminating: only a delete with grace 0 (the kubelet's, or --force) ends it now
+            if grace != 0:
+                return obj
+            if obj.metadata.deletion_grace_period_seconds:
+                obj = self._write_deletion(obj, 0, obj.metadata.finalizers)
+            return obj if obj.metadata.finalizers else self._remove(obj)
         finalizers = list(obj.metadata.finalizers or [])
         if propagation == "Foreground" and self.by_owner(obj.metadata.uid or ""):
             finalizers.append("foregroundDeletion")
@@ -242,8 +253,13 @@ class Store:
             finalizers.append("orphan")
         if not finalizers and not grace:
             return self._remove(obj)
-        new = evolve(obj)
-        new.metadata.finalizers = finalizers or None
+        return self._write_deletion(obj, grace, finalizers)
+
+    def _write_deletion(self, obj: KubeObject, grace: int, finalizers: Optional[list[str]]) -> KubeObject:
+        """Mark `obj` as being deleted: deletionTimestamp = now + grace (a MODIFIED event)."""
+        new = obj.model_copy()
+        new.metadata = obj.metadata.model_copy()
+        new.metadata.finalizers = list(finalizers) if finalizers else None
         new.metadata.deletion_timestamp = format_rfc3339(self.clock.now + grace)
         new.metadata.deletion_grace_period_seconds = grace
         if new.metadata.generation is not None:

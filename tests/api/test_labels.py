@@ -482,9 +482,11 @@ def test_safe_sort(values: tuple[str, ...], text: str) -> None:
         pytest.param([Requirement("key", Operator.IN, ("value",))], "key", "value", id="keyInOperatorExactMatch"),
         pytest.param([Requirement("key", Operator.IN, ("value", "value2"))], "key", None,
                      id="keyInOperatorNotExactMatch"),
-        pytest.param([Requirement("key", Operator.IN, ("value", "value1")), Requirement("key2", Operator.IN, ("value2",))],
-                     "key2", "value2", id="keyInOperatorNotExactMatch-other-key"),
-        pytest.param([Requirement("key", Operator.EQUALS, ("value",))], "key", "value", id="keyEqualOperatorExactMatch"),
+        pytest.param([Requirement("key", Operator.IN, ("value", "value1")),
+                      Requirement("key2", Operator.IN, ("value2",))], "key2", "value2",
+                     id="keyInOperatorNotExactMatch-other-key"),
+        pytest.param([Requirement("key", Operator.EQUALS, ("value",))], "key", "value",
+                     id="keyEqualOperatorExactMatch"),
         pytest.param([Requirement("key", Operator.DOUBLE_EQUALS, ("value",))], "key", "value",
                      id="keyDoubleEqualOperatorExactMatch"),
         pytest.param([Requirement("key", Operator.NOT_EQUALS, ("value",))], "key", None,
@@ -518,7 +520,9 @@ MATCH_EXPRESSIONS = [{"key": "baz", "operator": "In", "values": ["qux", "norf"]}
 )
 def test_label_selector_as_selector(label_selector: dict | None, text: str | None, error: str | None) -> None:
     """helpers_test.go TestLabelSelectorAsSelector, for the JSON form and the pydantic model."""
-    forms = [label_selector] if label_selector is None else [label_selector, LabelSelector.model_validate(label_selector)]
+    forms = [label_selector]
+    if label_selector is not None:
+        forms.append(LabelSelector.model_validate(label_selector))
     for form in forms:
         if error is None:
             assert str(selector_from_label_selector(form)) == text

@@ -22,8 +22,17 @@ from kubenb.api import types as api_types
 from kubenb.api.apps import ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet
 from kubenb.api.base import KubeObject
 from kubenb.api.core import (
-    Container, ContainerStatus, Event, Node, Pod, PodCondition, PodSpec, ResourceFieldSelector,
-    Service, ServicePort, Volume,
+    Container,
+    ContainerStatus,
+    Event,
+    Node,
+    Pod,
+    PodCondition,
+    PodSpec,
+    ResourceFieldSelector,
+    Service,
+    ServicePort,
+    Volume,
 )
 from kubenb.api.discovery import EndpointSlice
 from kubenb.api.models import ALL_MODELS

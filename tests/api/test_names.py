@@ -117,8 +117,11 @@ def test_dns1035_label_bad(value: str) -> None:
     assert is_dns1035_label(value)
 
 
-@pytest.mark.parametrize(("port", "valid"), [pytest.param(p, True, id=str(p)) for p in (1, 2, 1000, 16384, 32768, 65535)]
-                         + [pytest.param(p, False, id=str(p)) for p in (0, -1, 65536, 100000)])
+@pytest.mark.parametrize(
+    ("port", "valid"),
+    [pytest.param(p, True, id=str(p)) for p in (1, 2, 1000, 16384, 32768, 65535)]
+    + [pytest.param(p, False, id=str(p)) for p in (0, -1, 65536, 100000)],
+)
 def test_valid_port_num(port: int, valid: bool) -> None:
     """TestIsValidPortNum."""
     assert is_valid_port_num(port) == ([] if valid else ["must be between 1 and 65535, inclusive"])
@@ -179,8 +182,8 @@ def test_valid_label_value_bad(value: str) -> None:
     assert is_valid_label_value(value)
 
 
-C_IDENTIFIER_GOOD = ["a", "ab", "abc", "a1", "_a", "a_", "a_b", "a_1", "a__1__2__b", "__abc_123", "A", "AB", "AbC", "A1",
-                     "_A", "A_", "A_B", "A_1", "A__1__2__B", "__123_ABC"]
+C_IDENTIFIER_GOOD = ["a", "ab", "abc", "a1", "_a", "a_", "a_b", "a_1", "a__1__2__b", "__abc_123",
+                     "A", "AB", "AbC", "A1", "_A", "A_", "A_B", "A_1", "A__1__2__B", "__123_ABC"]
 C_IDENTIFIER_BAD = ["", "1", "123", "1a", "-", "a-", "-a", "1-", "-1", "1_", "1_2", ".", "a.", ".a", "a.b", "1.", ".1",
                     "1.2", " ", "a ", " a", "a b", "1 ", " 1", "1 2", "#a#"]
 

@@ -18,10 +18,10 @@ from kubenb.api.quantity import (
     ERR_FORMAT_WRONG,
     ERR_NUMERIC,
     ERR_SUFFIX,
-    Format,
     MICRO,
     MILLI,
     NANO,
+    Format,
     Quantity,
     QuantityError,
     canonicalize,
@@ -774,6 +774,7 @@ def test_canonicalize(value: object, expected: str) -> None:
         pytest.param(float("nan"), "json: unsupported value: NaN", id="nan"),
         pytest.param(float("-inf"), "json: unsupported value: -Inf", id="inf"),
         pytest.param("\x1c1", ERR_FORMAT_WRONG, id="not-go-whitespace"),
+        pytest.param([1], ERR_FORMAT_WRONG, id="json-array"),
     ],
 )
 def test_canonicalize_invalid(value: object, message: str) -> None:

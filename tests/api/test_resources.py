@@ -26,7 +26,7 @@ def render(rows) -> str:
     table = [("NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND")]
     table += [(r.plural, ",".join(r.short_names), r.api_version, str(r.namespaced).lower(), r.kind) for r in rows]
     widths = [max(6, max(len(row[c]) for row in table) + 3) for c in range(4)]
-    return "\n".join("".join(cell.ljust(w) for cell, w in zip(row, widths)) + row[4] for row in table)
+    return "\n".join("".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + row[4] for row in table)
 
 
 def group(minor: int, name: str):
@@ -223,7 +223,7 @@ def parse_wide(text: str) -> list[tuple]:
     starts = [header.index(col) for col in ("SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND", "VERBS")]
     rows = []
     for line in lines:
-        cells = [line[a:b].strip() for a, b in zip([0, *starts], [*starts, None])]
+        cells = [line[a:b].strip() for a, b in zip([0, *starts], [*starts, None], strict=True)]
         cells[-1] = tuple(cells[-1].strip("[]").split())
         rows.append(tuple(cells))
     return rows

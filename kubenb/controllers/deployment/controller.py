@@ -109,7 +109,7 @@ class DeploymentController(Controller):
             if _controlled_by(clash, d) and util.equal_ignore_hash(clash.spec.template, d.spec.template):
                 return d, clash, old
             # a hash collision: bump collisionCount so the next sync hashes differently
-            new_d = evolve(d)
+            new_d = evolve(d, deep=("status",))
             new_d.status.collision_count = (d.status.collision_count or 0) + 1
             return self.store.update(new_d, subresource="status"), None, old
         if created.spec.replicas > 0:
@@ -415,7 +415,7 @@ class DeploymentController(Controller):
         current = self.store.get("Deployment", d.metadata.namespace, d.metadata.name)
         if current.status == status:
             return current
-        return self.store.update(evolve(current, status=status), subresource="status")
+        return self.store.update(evolve(current, deep=(), status=status), subresource="status")
 
 
 # -------------------------------------------------------------------- helpers

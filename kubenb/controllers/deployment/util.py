@@ -7,9 +7,10 @@ fenceposts, revisions and the annotations a Deployment writes on its ReplicaSets
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any, Optional
 
-from kubenb.api.intstr import get_scaled_value_from_int_or_percent
+from kubenb.api.intstr import get_scaled_value_from_int_or_percent, value_or_default
 
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
@@ -85,8 +86,9 @@ def resolve_fenceposts(d: Any) -> tuple[int, int]:
     """(maxSurge, maxUnavailable) in pods: surge rounds up, unavailable down; never both 0."""
     ru = d.spec.strategy.rolling_update
     desired = d.spec.replicas
-    surge = get_scaled_value_from_int_or_percent(ru.max_surge if ru else None, desired, True)
-    unavailable = get_scaled_value_from_int_or_percent(ru.max_unavailable if ru else None, desired, False)
+    surge = get_scaled_value_from_int_or_percent(value_or_default(ru.max_surge if ru else None, 0), desired, True)
+    unavailable = get_scaled_value_from_int_or_percent(
+        value_or_default(ru.max_unavailable if ru else None, 0), desired, False)
     if surge == 0 and unavailable == 0:
         unavailable = 1
     return surge, unavailable

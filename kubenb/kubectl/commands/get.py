@@ -60,18 +60,20 @@ def run(ctx: Context, p) -> int:
     if p["sort-by"]:
         found = [(req, _sort(objs, p["sort-by"])) for req, objs in found]
     single = len(requests) == 1 and requests[0].by_name and len(requests[0].names) == 1
+    watching = p["watch"] or p["watch-only"]
+    writer = get_writer()
     if fmt in ("yaml", "json", "jsonpath", "custom-columns", "name"):
         _print_structured(ctx, fmt, fmt_arg, found, single)
-    else:
-        _print_tables(ctx, p, found, wide=fmt == "wide", all_ns=all_ns, selector_given=bool(p["selector"]))
+    elif not p["watch-only"]:
+        _print_tables(ctx, p, found, wide=fmt == "wide", all_ns=all_ns, writer=writer if watching else None)
     for err in missing:
         if p["ignore-not-found"]:
             continue
         ctx.warn(f"Error from server ({err.reason}): {err.message}")
-    if p["watch"] or p["watch-only"]:
+    if watching:
         from kubenb.kubectl.commands.watch import watch
 
-        watch(ctx, p, found, selector, all_ns)
+        watch(ctx, p, found, selector, all_ns, writer)
     return 1 if missing and not p["ignore-not-found"] else 0
 
 
@@ -100,21 +102,49 @@ def _fetch(ctx: Context, req: Request, selector: Any, all_ns: bool, field_select
         return objs, errs
     objs = ctx.store.list(info.kind, None if ns is None else ns, selector)
     if field_selector:
-        objs = [o for o in objs if _field_match(o, field_selector)]
+        objs = list(filter(field_filter(info, field_selector), objs))
     return objs, []
 
 
-def _field_match(obj: Any, text: str) -> bool:
-    """Field selectors kubectl users type most: metadata.name/namespace, status.phase, spec.nodeName."""
-    for term in text.split(","):
+# Field selectors the API server supports per kind (`GetAttrs` / `AddFieldLabelConversionFunc`s).
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "Pod": ("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+            "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"),
+    "Event": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+              "reason", "reportingComponent", "source", "type"),
+    "Node": ("spec.unschedulable",),
+    "Secret": ("type",),
+    "Namespace": ("status.phase",),
+    "ReplicaSet": ("status.replicas",),
+}
+
+
+def field_filter(info: Any, text: str) -> Any:
+    """A predicate for `--field-selector` (`=`, `==`, `!=` terms joined by commas), or a BadRequest."""
+    terms = []
+    for term in filter(None, text.split(",")):
         negate = "!=" in term
-        key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
-        actual = {"metadata.name": obj.metadata.name, "metadata.namespace": obj.metadata.namespace,
-                  "status.phase": getattr(getattr(obj, "status", None), "phase", None),
-                  "spec.nodeName": getattr(getattr(obj, "spec", None), "node_name", None)}.get(key.strip())
-        if (str(actual or "") == value.strip()) == negate:
-            return False
-    return True
+        key, _, value = term.replace("!=", "=", 1).replace("==", "=", 1).partition("=")
+        key = key.strip()
+        if key not in ("metadata.name", "metadata.namespace") + FIELD_LABELS.get(info.kind, ()):
+            raise errors.bad_request(
+                f'Unable to find "{info.api_version.rpartition("/")[0]}/{info.version}, Resource={info.plural}" that '
+                f'match label selector "", field selector "{text}": field label not supported: {key}')
+        terms.append((key.split("."), value.strip(), negate))
+
+    def matches(obj: Any) -> bool:
+        data = obj.to_dict()
+        for path, value, negate in terms:
+            actual: Any = data
+            for part in path:
+                actual = actual.get(part) if isinstance(actual, dict) else None
+            text_value = "" if actual is None else (str(actual).lower() if isinstance(actual, bool) else str(actual))
+            if (text_value == value) == negate:
+                return False
+        return True
+
+    return matches
 
 
 def _sort(objs: list[Any], expr: str) -> list[Any]:
@@ -133,7 +163,8 @@ def _sort(objs: list[Any], expr: str) -> list[Any]:
 
 
 def _print_tables(ctx: Context, p, found: list[tuple[Request, list[Any]]], *, wide: bool, all_ns: bool,
-                  selector_given: bool) -> None:
+                  writer: Any = None) -> None:
+    """One table per kind, a blank line between them; `writer` is kept by a watch for its later rows."""
     kinds = {req.info.kind for req, _ in found}
     with_kind = len(kinds) > 1 or p["show-kind"]
     printed_any = False
@@ -146,10 +177,11 @@ def _print_tables(ctx: Context, p, found: list[tuple[Request, list[Any]]], *, wi
             ctx.print("")
         text = table.render(wide=wide, show_labels=p["show-labels"], namespace_column=all_ns and req.info.namespaced,
                             no_headers=p["no-headers"], label_columns=tuple(p["label-columns"]), name_prefix=prefix,
-                            writer=get_writer())
+                            writer=writer or get_writer())
         ctx.out.write(text)
-        ctx.displays.append((table, {"wide": wide, "namespace_column": all_ns and req.info.namespaced,
-                                     "name_prefix": prefix}))
+        if writer is None:
+            ctx.displays.append((table, {"wide": wide, "namespace_column": all_ns and req.info.namespaced,
+                                         "name_prefix": prefix}))
         printed_any = True
     if not printed_any and not any(req.by_name for req, _ in found):
         namespaced = any(req.info.namespaced for req, _ in found)
@@ -178,15 +210,17 @@ def _print_structured(ctx: Context, fmt: str, arg: str, found: list[tuple[Reques
     elif fmt == "json":
         ctx.out.write(output.to_json(data))
     elif fmt == "jsonpath":
-        from kubenb.kubectl.jsonpath import JSONPath, JSONPathError
+        from kubenb.kubectl.jsonpath import JSONPathError, print_jsonpath
 
-        if not arg:
-            raise KubectlError("error: template format specified but no template given")
         try:
-            ctx.out.write(JSONPath(arg, allow_missing_keys=True).execute(data))
+            ctx.out.write(print_jsonpath(arg, data))
         except JSONPathError as e:
             raise KubectlError(f"error: {e}") from None
     elif fmt == "custom-columns":
-        from kubenb.kubectl.customcolumns import parse_custom_columns, render_custom_columns
+        from kubenb.kubectl.customcolumns import CustomColumnsError, parse_custom_columns, render_custom_columns
 
-        ctx.out.write(render_custom_columns(parse_custom_columns(arg), dicts))
+        try:
+            ctx.out.write(render_custom_columns(parse_custom_columns(arg), dicts))
+        except CustomColumnsError as e:
+            ctx.out.write(e.output)
+            raise KubectlError(f"error: {e}") from None

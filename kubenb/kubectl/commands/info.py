@@ -53,7 +53,7 @@ def run_api_resources(ctx: Context, p) -> int:
     elif p["sort-by"] == "kind":
         rows.sort(key=lambda i: i.kind)
     elif p["sort-by"]:
-        raise KubectlError(f'error: --sort-by accepts only name or kind')
+        raise KubectlError('error: --sort-by accepts only name or kind')
     if p["output"] == "name":
         for info in rows:
             ctx.print(f"{info.plural}.{info.group}" if info.group else info.plural)

@@ -7,7 +7,8 @@ some cluster-scoped kinds, as upstream).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any, Optional
 
 from kubenb.api.labels import format_label_selector, format_labels, selector_from_label_selector
 from kubenb.kubectl.printers.table import Column, Row, Table

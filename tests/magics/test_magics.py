@@ -1,0 +1,65 @@
+"""The notebook surface: %load_ext kubenb, %%kapply, %kget, %k, %ksleep, %kcluster."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.testing.globalipapp import get_ipython
+
+from kubenb.magics.session import SESSION
+
+POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: nginx\n    image: nginx:alpine\n"
+
+
+@pytest.fixture(scope="module")
+def ip():
+    shell = get_ipython()
+    shell.run_line_magic("load_ext", "kubenb")
+    return shell
+
+
+@pytest.fixture(autouse=True)
+def fresh_cluster(ip):
+    SESSION.new("default", "course")
+
+
+def test_kapply_then_kget(ip, capsys):
+    ip.run_cell_magic("kapply", "", POD)
+    assert capsys.readouterr().out == "pod/web created\n"
+    ip.run_line_magic("ksleep", "30s")
+    result = SESSION.current.kubectl("get pods")
+    assert result.stdout.splitlines()[1].split()[:3] == ["web", "1/1", "Running"]
+
+
+def test_tables_show_kubectls_text_and_an_html_view(ip, monkeypatch):
+    shown = []
+    monkeypatch.setattr("kubenb.magics.magics.display", shown.append)
+    ip.run_cell_magic("kapply", "", POD)
+    ip.run_line_magic("kget", "pods -o wide")
+    bundle = shown[-1]._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("NAME   READY   STATUS")
+    assert "<th>NOMINATED NODE</th>" in bundle["text/html"]
+
+
+def test_errors_are_one_line_on_stderr_not_a_traceback(ip, capsys):
+    ip.run_line_magic("k", "get pod missing")
+    captured = capsys.readouterr()
+    assert captured.err == 'Error from server (NotFound): pods "missing" not found\n'
+    assert captured.out == ""
+
+
+def test_cell_body_is_stdin_for_percent_percent_k(ip, capsys):
+    ip.run_cell_magic("k", "apply -f -", POD)
+    assert capsys.readouterr().out == "pod/web created\n"
+
+
+def test_kcluster_new_switches_profile(ip, capsys):
+    ip.run_line_magic("kcluster", "new --profile kubeadm")
+    assert "Kubernetes v1.32.4" in capsys.readouterr().out
+    assert SESSION.current.version.minor == 32
+
+
+def test_magics_have_help(ip):
+    for name in ("kapply", "kget", "k", "kubectl", "ksleep", "kcluster"):
+        magics = ip.magics_manager.magics
+        fn = magics["cell"].get(name) or magics["line"].get(name)
+        assert fn.__doc__ and len(fn.__doc__) > 20
