@@ -52,7 +52,7 @@ class Cluster:
         self.loop = EventLoop(self.clock)
         self.rng = RandomStreams(seed)
         self.registry = Registry(resources_for(self.version.minor))
-        self.store = Store(self.registry, self.clock, self.rng)
+        self.store = Store(self.registry, self.clock, self.rng, self.profile.service_cidr, self.version.minor)
         self.components = [
             NamespaceController(self), GarbageCollector(self), ReplicaSetController(self),
             DeploymentController(self), DaemonSetController(self), EventTTL(self),

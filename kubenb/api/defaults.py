@@ -131,6 +131,20 @@ def default_secret(secret: Any) -> None:
     _set(secret, type="Opaque")
 
 
+def default_persistent_volume(pv: Any) -> None:
+    _set(pv.spec, persistent_volume_reclaim_policy="Retain", volume_mode="Filesystem")
+    if pv.spec.host_path is not None:
+        _set(pv.spec.host_path, type="")
+
+
+def default_persistent_volume_claim(pvc: Any) -> None:
+    _set(pvc.spec, volume_mode="Filesystem")
+
+
+def default_storage_class(sc: Any) -> None:
+    _set(sc, reclaim_policy="Delete", volume_binding_mode="Immediate")
+
+
 DEFAULTERS: dict[str, Callable[[KubeObject], None]] = {
     "Pod": default_pod,
     "Deployment": default_deployment,
@@ -138,6 +152,9 @@ DEFAULTERS: dict[str, Callable[[KubeObject], None]] = {
     "Service": default_service,
     "Namespace": default_namespace,
     "Secret": default_secret,
+    "PersistentVolume": default_persistent_volume,
+    "PersistentVolumeClaim": default_persistent_volume_claim,
+    "StorageClass": default_storage_class,
 }
 
 

@@ -1,5 +1,6 @@
 """What a new namespace gets from the control plane: the `default` ServiceAccount (serviceaccount
-controller) and the `kube-root-ca.crt` ConfigMap (root-ca-cert-publisher)."""
+controller), the `kube-root-ca.crt` ConfigMap (root-ca-cert-publisher) and, before 1.24, the
+ServiceAccount's token Secret `default-token-xxxxx` (tokens controller)."""
 
 from __future__ import annotations
 
@@ -39,4 +40,27 @@ class NamespaceController(Controller):
                     self.store.create(obj)
                 except StatusError:
                     pass
+        if self.cluster.version.minor < 24:
+            self._legacy_token(name)
         return None
+
+    def _legacy_token(self, namespace: str) -> None:
+        import base64
+
+        from kubenb.api.base import evolve
+        from kubenb.api.core import ObjectReference, Secret
+        from kubenb.api.meta import ObjectMeta
+
+        sa = self.store.try_get("ServiceAccount", namespace, "default")
+        if sa is None or sa.secrets:
+            return
+        b64 = lambda text: base64.b64encode(text.encode()).decode()  # noqa: E731
+        secret = self.store.create(Secret(
+            metadata=ObjectMeta(generate_name="default-token-", namespace=namespace, annotations={
+                "kubernetes.io/service-account.name": "default",
+                "kubernetes.io/service-account.uid": sa.metadata.uid}),
+            type="kubernetes.io/service-account-token",
+            data={"ca.crt": b64(ROOT_CA), "namespace": b64(namespace), "token": b64("eyJhbGciOiJSUzI1NiJ9." + sa.metadata.uid)}))
+        new = evolve(sa)
+        new.secrets = [ObjectReference(name=secret.metadata.name)]
+        self.store.update(new)

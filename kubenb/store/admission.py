@@ -13,6 +13,7 @@ from kubenb.api import defaults, validation
 from kubenb.api.base import KubeObject
 from kubenb.api.registry import ResourceInfo
 from kubenb.store import errors
+from kubenb.store.allocators import ServiceAllocators
 
 if TYPE_CHECKING:
     from kubenb.store.store import Store
@@ -32,14 +33,18 @@ STATUS_SUBRESOURCE_KINDS = {
     "HorizontalPodAutoscaler", "PodDisruptionBudget",
 }
 
+# The phase a kind's registry strategy writes on create (`PrepareForCreate`).
+INITIAL_PHASE = {"Namespace": "Active", "PersistentVolume": "Pending", "PersistentVolumeClaim": "Pending"}
+
 DEFAULT_TOLERATION_SECONDS = 300
 # The built-in PriorityClasses (Priority admission resolves priorityClassName to a number).
 SYSTEM_PRIORITIES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
 
 
 class Admission:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, allocators: ServiceAllocators) -> None:
         self.store = store
+        self.allocators = allocators
 
     def has_generation(self, info: ResourceInfo) -> bool:
         return info.kind in GENERATION_KINDS
@@ -54,6 +59,8 @@ class Admission:
         if info.kind == "Pod":
             self._admit_pod(obj)
         defaults.apply_defaults(obj)
+        if not keep_status and info.kind in INITIAL_PHASE:
+            obj.status.phase = INITIAL_PHASE[info.kind]
         if info.kind == "Pod" and not keep_status:
             self._initial_pod_status(obj)
         self._validate(info, obj, None)
@@ -147,5 +154,7 @@ class Admission:
 
     def _validate(self, info: ResourceInfo, obj: KubeObject, old: Optional[KubeObject]) -> None:
         errs = validation.validate(obj, old, info.namespaced)
+        if info.kind == "Service" and not errs:
+            errs = self.allocators.admit(obj, old)
         if errs:
             raise errors.invalid_object(info, obj.metadata.name or obj.metadata.generate_name or "", errs)

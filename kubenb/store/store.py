@@ -21,6 +21,7 @@ from kubenb.sim.clock import Clock, format_rfc3339
 from kubenb.sim.random import RandomStreams
 from kubenb.store import errors
 from kubenb.store.admission import Admission
+from kubenb.store.allocators import ServiceAllocators
 from kubenb.store.indexes import Indexes
 
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
@@ -53,11 +54,13 @@ WatchHandler = Callable[[WatchEvent], None]
 
 
 class Store:
-    def __init__(self, registry: Registry, clock: Clock, rng: RandomStreams) -> None:
+    def __init__(self, registry: Registry, clock: Clock, rng: RandomStreams, service_cidr: str = "10.96.0.0/12",
+                 minor: int = 32) -> None:
         self.registry = registry
         self.clock = clock
         self.rng = rng
-        self.admission = Admission(self)
+        self.allocators = ServiceAllocators(service_cidr, rng.stream("service-allocators"), minor)
+        self.admission = Admission(self, self.allocators)
         self.indexes = Indexes()
         self._objects: dict[str, dict[tuple[str, str], KubeObject]] = {}
         self._watchers: dict[Optional[str], list[WatchHandler]] = {}
@@ -162,11 +165,17 @@ class Store:
             meta.namespace = None
         if not meta.name and meta.generate_name:
             meta.name = meta.generate_name + self.rng.name_suffix()
-        self.admission.admit_create(info, obj, keep_status=keep_status)
-        key = (meta.namespace or "", meta.name)
-        if key in self._objects.get(obj.KIND, {}):
+        key = (meta.namespace or "", meta.name or "")
+        if meta.name and key in self._objects.get(obj.KIND, {}):
             raise errors.already_exists(info, meta.name)
+        allocated = self.allocators.snapshot()
+        try:
+            self.admission.admit_create(info, obj, keep_status=keep_status)
+        except errors.StatusError:
+            self.allocators.restore(allocated)
+            raise
         if dry_run:
+            self.allocators.restore(allocated)
             return obj
         meta.uid = self.rng.uid()
         meta.creation_timestamp = self.clock.rfc3339()
@@ -193,11 +202,17 @@ class Store:
             new.metadata = obj.metadata.model_copy()
         else:
             new = evolve(obj)  # defaulting edits the spec in place: work on a private copy
-        self.admission.admit_update(info, new, old, subresource=subresource)
+        allocated = self.allocators.snapshot()
+        try:
+            self.admission.admit_update(info, new, old, subresource=subresource)
+        except errors.StatusError:
+            self.allocators.restore(allocated)
+            raise
         new.metadata.resource_version = old.metadata.resource_version
         if new == old:
             return old
         if dry_run:
+            self.allocators.restore(allocated)
             return new
         if old.metadata.deletion_timestamp and not new.metadata.finalizers and \
                 not old.metadata.deletion_grace_period_seconds:
@@ -276,6 +291,8 @@ class Store:
         table = self._objects[obj.KIND]
         table.pop((obj.metadata.namespace or "", obj.metadata.name or ""), None)
         self.indexes.remove(obj)
+        if obj.KIND == "Service":
+            self.allocators.release(f"{obj.metadata.namespace}/{obj.metadata.name}")
         self.resource_version += 1
         gone.metadata.resource_version = str(self.resource_version)
         self._notify(DELETED, gone, obj)

@@ -171,7 +171,7 @@ def _print_tables(ctx: Context, p, found: list[tuple[Request, list[Any]]], *, wi
     for req, objs in found:
         if not objs:
             continue
-        table = table_for(req.info.kind, objs, ctx.cluster.clock.now)
+        table = table_for(req.info.kind, objs, ctx.cluster.clock.now, ctx.minor)
         prefix = f"{req.info.kind_group}/" if with_kind else ""
         if printed_any and not p["no-headers"]:
             ctx.print("")

@@ -59,7 +59,7 @@ def watch(ctx: Context, p, found: list, selector: Any, all_ns: bool, writer: Any
     with_kind = len(kinds) > 1
     for _, obj, when in events:
         req = kinds[obj.KIND]
-        table = table_for(obj.KIND, [obj], when)
+        table = table_for(obj.KIND, [obj], when, ctx.minor)
         prefix = f"{req.info.kind_group}/" if with_kind else ""
         for line in table.lines(wide=p["output"] == "wide", show_labels=p["show-labels"],
                                 namespace_column=all_ns and req.info.namespaced, no_headers=True,

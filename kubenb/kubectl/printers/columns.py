@@ -261,6 +261,102 @@ def _endpointslice(es: Any, now: float) -> list[str]:
     return [es.metadata.name, es.address_type or "", ports, text, _age(es, now)]
 
 
+def _job(job: Any, now: float) -> list[str]:
+    spec, st = job.spec, job.status
+    conds = {c.type: c.status for c in st.conditions or ()}
+    if conds.get("Complete") == "True":
+        status = "Complete"
+    elif conds.get("Failed") == "True":
+        status = "Failed"
+    elif job.metadata.deletion_timestamp:
+        status = "Terminating"
+    elif conds.get("Suspended") == "True":
+        status = "Suspended"
+    elif conds.get("FailureTarget") == "True":
+        status = "FailureTarget"
+    elif conds.get("SuccessCriteriaMet") == "True":
+        status = "SuccessCriteriaMet"
+    else:
+        status = "Running"
+    if spec.completions is not None:
+        completions = f"{st.succeeded or 0}/{spec.completions}"
+    elif (spec.parallelism or 1) > 1:
+        completions = f"{st.succeeded or 0}/1 of {spec.parallelism}"
+    else:
+        completions = f"{st.succeeded or 0}/1"
+    duration = ""
+    if st.start_time:
+        end = parse_rfc3339(st.completion_time) if st.completion_time else now
+        duration = human_duration(end - parse_rfc3339(st.start_time))
+    containers, images = _containers_images(spec.template.spec)
+    return [job.metadata.name, status, completions, duration, _age(job, now), containers, images,
+            format_label_selector(spec.selector)]
+
+
+def _cronjob(cj: Any, now: float) -> list[str]:
+    spec, st = cj.spec, cj.status
+    suspend = "<unset>" if spec.suspend is None else ("True" if spec.suspend else "False")
+    last = age(st.last_schedule_time, now) if st.last_schedule_time else NONE
+    tpl = spec.job_template.spec
+    containers, images = _containers_images(tpl.template.spec)
+    return [cj.metadata.name, spec.schedule, spec.time_zone or NONE, suspend, str(len(st.active or ())), last,
+            _age(cj, now), containers, images, format_label_selector(tpl.selector)]
+
+
+def _access_modes(modes: Any) -> str:
+    short = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"}
+    return ",".join(short.get(m, m) for m in modes or ())
+
+
+def _pv(pv: Any, now: float) -> list[str]:
+    spec = pv.spec
+    claim = f"{spec.claim_ref.namespace}/{spec.claim_ref.name}" if spec.claim_ref else ""
+    capacity = (spec.capacity or {}).get("storage", "")
+    return [pv.metadata.name, capacity, _access_modes(spec.access_modes), spec.persistent_volume_reclaim_policy or "",
+            pv.status.phase or "", claim, spec.storage_class_name or "", spec.volume_attributes_class_name or NONE,
+            pv.status.reason or "", _age(pv, now), spec.volume_mode or "Filesystem"]
+
+
+def _pvc(pvc: Any, now: float) -> list[str]:
+    spec, st = pvc.spec, pvc.status
+    bound = st.phase == "Bound"
+    return [pvc.metadata.name, st.phase or "", spec.volume_name or "",
+            (st.capacity or {}).get("storage", "") if bound else "", _access_modes(st.access_modes) if bound else "",
+            spec.storage_class_name or "", spec.volume_attributes_class_name or NONE, _age(pvc, now),
+            spec.volume_mode or "Filesystem"]
+
+
+def _storageclass(sc: Any, now: float) -> list[str]:
+    name = sc.metadata.name
+    annotations = sc.metadata.annotations or {}
+    if annotations.get("storageclass.kubernetes.io/is-default-class") == "true":
+        name += " (default)"
+    return [name, sc.provisioner, sc.reclaim_policy or "Delete", sc.volume_binding_mode or "Immediate",
+            "true" if sc.allow_volume_expansion else "false", _age(sc, now)]
+
+
+def _ingress(ing: Any, now: float) -> list[str]:
+    spec = ing.spec
+    hosts = [r.host for r in spec.rules or () if r.host] or ["*"]
+    lb = ing.status.load_balancer.ingress if ing.status and ing.status.load_balancer else None
+    address = ",".join(i.ip or i.hostname or "" for i in lb or ())
+    ports = "80, 443" if spec.tls else "80"
+    return [ing.metadata.name, spec.ingress_class_name or NONE, ",".join(hosts), address, ports, _age(ing, now)]
+
+
+def _ingressclass(ic: Any, now: float) -> list[str]:
+    params = ic.spec.parameters
+    return [ic.metadata.name, ic.spec.controller or "", f"{params.kind}/{params.name}" if params else NONE, _age(ic, now)]
+
+
+def _rolebinding(rb: Any, now: float) -> list[str]:
+    subjects = rb.subjects or ()
+    users = ",".join(s.name for s in subjects if s.kind == "User")
+    groups = ",".join(s.name for s in subjects if s.kind == "Group")
+    sas = ",".join(f"{s.namespace or ''}/{s.name}" for s in subjects if s.kind == "ServiceAccount")
+    return [rb.metadata.name, f"{rb.role_ref.kind}/{rb.role_ref.name}", _age(rb, now), users, groups, sas]
+
+
 def _default(obj: Any, now: float) -> list[str]:
     return [obj.metadata.name, _age(obj, now)]
 
@@ -295,12 +391,36 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
     "Event": ([C("Last Seen"), C("Type"), C("Reason"), C("Object"), C("Subobject", 1), C("Source", 1),
                C("Message"), C("First Seen", 1), C("Count", 1), C("Name", 1)], _event),
     "ControllerRevision": ([C("Name"), C("Controller"), C("Revision"), C("Age")], _controllerrevision),
+    "Job": ([C("Name"), C("Status"), C("Completions"), C("Duration"), C("Age"), C("Containers", 1), C("Images", 1),
+             C("Selector", 1)], _job),
+    "CronJob": ([C("Name"), C("Schedule"), C("Timezone", since=27), C("Suspend"), C("Active"), C("Last Schedule"), C("Age"),
+                 C("Containers", 1), C("Images", 1), C("Selector", 1)], _cronjob),
+    "PersistentVolume": ([C("Name"), C("Capacity"), C("Access Modes"), C("Reclaim Policy"), C("Status"), C("Claim"),
+                          C("StorageClass"), C("VolumeAttributesClass", since=29), C("Reason"), C("Age"), C("VolumeMode", 1)], _pv),
+    "PersistentVolumeClaim": ([C("Name"), C("Status"), C("Volume"), C("Capacity"), C("Access Modes"),
+                               C("StorageClass"), C("VolumeAttributesClass", since=29), C("Age"), C("VolumeMode", 1)], _pvc),
+    "StorageClass": ([C("Name"), C("Provisioner"), C("ReclaimPolicy"), C("VolumeBindingMode"),
+                      C("AllowVolumeExpansion"), C("Age")], _storageclass),
+    "Ingress": ([C("Name"), C("Class"), C("Hosts"), C("Address"), C("Ports"), C("Age")], _ingress),
+    "IngressClass": ([C("Name"), C("Controller"), C("Parameters"), C("Age")], _ingressclass),
+    "RoleBinding": ([C("Name"), C("Role"), C("Age"), C("Users", 1), C("Groups", 1), C("ServiceAccounts", 1)],
+                    _rolebinding),
+    "ClusterRoleBinding": ([C("Name"), C("Role"), C("Age"), C("Users", 1), C("Groups", 1), C("ServiceAccounts", 1)],
+                           _rolebinding),
     "ClusterRole": ([C("Name"), C("Created At")], _created_at),
     "Role": ([C("Name"), C("Created At")], _created_at),
 }
 
 
 
-def table_for(kind: str, objects: Iterable[Any], now: float) -> Table:
+def table_for(kind: str, objects: Iterable[Any], now: float, minor: int = 99) -> Table:
+    """The server's table for `objects` of `kind`, with the columns of a v1.`minor` API server."""
     columns, printer = PRINTERS.get(kind, ([C("Name"), C("Age")], _default))
-    return Table(columns, [Row(printer(obj, now), obj) for obj in objects])
+    keep = [i for i, c in enumerate(columns) if c.since <= minor]
+    if len(keep) == len(columns):
+        return Table(columns, [Row(printer(obj, now), obj) for obj in objects])
+    rows = []
+    for obj in objects:
+        cells = printer(obj, now)
+        rows.append(Row([cells[i] for i in keep], obj))
+    return Table([columns[i] for i in keep], rows)

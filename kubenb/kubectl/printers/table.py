@@ -20,8 +20,7 @@ from kubenb.kubectl.tabwriter import get_writer
 class Column:
     name: str
     priority: int = 0
-    type: str = "string"
-    description: str = ""
+    since: int = 0  # the first Kubernetes minor whose printer has this column
 
 
 @dataclass
