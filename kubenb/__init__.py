@@ -12,8 +12,10 @@ __version__ = "0.1.0"
 
 def load_ipython_extension(ipython) -> None:  # noqa: ANN001 (IPython's shell)
     """`%load_ext kubenb`: register the magics and start the notebook's default cluster."""
+    from kubenb.magics import completion
     from kubenb.magics.magics import KubeMagics
     from kubenb.magics.session import SESSION
 
     ipython.register_magics(KubeMagics)
+    completion.register(ipython)
     SESSION.current  # noqa: B018 (creates the default cluster now, not at the first command)

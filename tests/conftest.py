@@ -10,8 +10,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from kubenb import Cluster
+
+# Property tests measure behaviour, not speed: no per-example deadline (a cold first example on a
+# busy CI machine is slow), and in CI the same examples every run so a red build is reproducible.
+settings.register_profile("kubenb", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "kubenb")
 
 GOLDENS = Path(__file__).parent / "scenarios" / "goldens"
 

@@ -63,3 +63,13 @@ def test_magics_have_help(ip):
         magics = ip.magics_manager.magics
         fn = magics["cell"].get(name) or magics["line"].get(name)
         assert fn.__doc__ and len(fn.__doc__) > 20
+
+
+def test_completion_offers_types_and_names(ip):
+    from kubenb.magics.completion import complete_kubectl_args
+
+    ip.run_cell_magic("kapply", "", POD)
+    assert "pods" in complete_kubectl_args(["get", ""]) and "deploy" in complete_kubectl_args(["get", ""])
+    assert complete_kubectl_args(["describe", "pod", ""]) == ["web"]
+    assert "get" in complete_kubectl_args([""])
+    assert complete_kubectl_args(["rollout", ""])[0] == "history"

@@ -12,6 +12,7 @@ from kubenb.client.events import events_for
 from kubenb.kubectl.args import Flag
 from kubenb.kubectl.commands.get import _selector
 from kubenb.kubectl.context import Context, KubectlError
+from kubenb.kubectl.describe import describe
 from kubenb.kubectl.resolve import parse_resource_args
 from kubenb.store import errors
 
@@ -44,8 +45,6 @@ class StoreLookup:
 
 
 def run(ctx: Context, p) -> int:
-    from kubenb.kubectl.describe import describe
-
     requests = parse_resource_args(ctx.cluster.registry, p.args, "describe")
     if not requests:
         raise KubectlError('You must specify the type of resource to describe. Use "kubectl api-resources" for a '
@@ -65,9 +64,9 @@ def run(ctx: Context, p) -> int:
                 if not objs:
                     err = errors.not_found(info, name)
                     missing.append(f"Error from server ({err.reason}): {err.message}")
-                texts += [describe(lookup, o) for o in objs]
+                texts += [describe(lookup, o, show_events=p["show-events"]) for o in objs]
         else:
-            texts += [describe(lookup, o) for o in ctx.store.list(info.kind, ns, selector)]
+            texts += [describe(lookup, o, show_events=p["show-events"]) for o in ctx.store.list(info.kind, ns, selector)]
     if texts:
         ctx.out.write("\n\n".join(texts))
     elif not missing:

@@ -17,7 +17,8 @@ How kubectl writes a description, reproduced here:
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Optional, TypeVar
 
 from kubenb.kubectl.tabwriter import describe_writer
 from kubenb.sim.clock import format_rfc1123z, parse_rfc3339
@@ -35,9 +36,11 @@ SINCE = {
     "topology_spread": 25,  # kubernetes#109563 "Show topologySpreadConstraints in Describe" (2022-04)
     "seccomp_profile": 26,  # guess: not in the v1.23 outputs, present in HEAD
     "pod_terminating_phase_check": 26,  # guess: v1.23 printed Terminating whatever the phase
-    "service_internal_traffic_policy": 26,  # guess: absent in v1.23 output, present in v1.32.3 output
     "deployment_all_old_rs": 27,  # kubernetes#113083 "fix OldReplicaSets in kubectl describe deploy" (2022-12)
     "template_node_selectors_tolerations": 30,  # kubernetes#122618 (2024-01)
+    # kubernetes#125117 "Make the output of kubectl describe service more informative" (2024-05):
+    # Internal Traffic Policy, the load balancer IP mode, and `Desired LoadBalancer IP` (was `IP`)
+    "service_internal_traffic_policy": 31,
     "service_endpointslices": 31,  # kubernetes#124598 "Use endpointSlices for describing service endpoints"
     "endpointslice_ready_filter": 32,  # kubernetes#126932 (describe svc skips not-ready endpoints)
     "pod_level_resources": 32,  # PodLevelResources (alpha in 1.32)

@@ -8,12 +8,24 @@ kubenb keeps as :class:`~kubenb.api.base.Unstructured` are read by their JSON na
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, Optional
 
 from kubenb.api.quantity import Quantity
 from kubenb.kubectl.describe.common import (
-    LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, NestedPrefixWriter, field, go_bool, go_list, go_map, go_ptr,
-    print_annotations_multiline, print_labels_multiline, since,
+    LEVEL_0,
+    LEVEL_1,
+    LEVEL_2,
+    LEVEL_3,
+    NestedPrefixWriter,
+    field,
+    go_bool,
+    go_list,
+    go_map,
+    go_ptr,
+    print_annotations_multiline,
+    print_labels_multiline,
+    since,
 )
 
 
@@ -34,14 +46,14 @@ def _i(value: Any) -> str:
     return str(value or 0)
 
 
-def _ref(value: Any) -> str:
-    """``%v`` of ``*LocalObjectReference`` / ``*SecretReference``: ``&{name}``, ``<nil>``."""
+def _ref(value: Any, with_namespace: bool = False) -> str:
+    """``%v`` of a ``*LocalObjectReference`` (``&{name}``) or ``*SecretReference``
+    (``&{name namespace}``); ``<nil>`` when unset."""
     if value is None:
         return "<nil>"
-    name = field(value, "name") or ""
-    if isinstance(value, dict) and "namespace" in value or field(value, "namespace") is not None:
-        return f"&{{{name} {field(value, 'namespace') or ''}}}"
-    return f"&{{{name}}}"
+    if with_namespace:
+        return f"&{{{field(value, 'name') or ''} {field(value, 'namespace') or ''}}}"
+    return f"&{{{field(value, 'name') or ''}}}"
 
 
 def describe_volumes(volumes: Optional[Sequence[Any]], w: Any, space: str, minor: int) -> None:

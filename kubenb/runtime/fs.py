@@ -1,0 +1,517 @@
+"""An in-memory POSIX-ish filesystem: what a container, a node or an NFS server has on disk.
+
+A container's view is built the way overlayfs and bind mounts build it:
+
+* the **image** is a tree of *frozen* nodes, built once and shared by every container of that
+  image (150,000 pods must not copy 150,000 root filesystems);
+* the **writable layer** is path copying: the first write below a frozen directory replaces the
+  directories on its path with thawed shallow copies, so only what a container changes is copied,
+  and a restarted container (a new one, in Kubernetes) starts again from the image;
+* **mounts** put another node tree at a path. A volume is a plain, unfrozen :class:`Dir` shared by
+  reference, so what one container writes into an emptyDir, a hostPath directory or an NFS export
+  is at once visible to every other view of the same directory -- the node's own filesystem, the
+  NFS server's, another pod's. A read-only mount refuses writes with ``EROFS``.
+
+Errors are :class:`FsError` carrying the errno name; tools print them in their own words.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+# strerror() as glibc prints it; musl (Alpine) words two of them differently.
+_STRERROR = {
+    "ENOENT": "No such file or directory",
+    "EEXIST": "File exists",
+    "ENOTDIR": "Not a directory",
+    "EISDIR": "Is a directory",
+    "EROFS": "Read-only file system",
+    "ENOTEMPTY": "Directory not empty",
+    "EACCES": "Permission denied",
+    "EINVAL": "Invalid argument",
+    "EBUSY": "Device or resource busy",
+    "ELOOP": "Too many levels of symbolic links",
+}
+_MUSL_STRERROR = {"EBUSY": "Resource busy", "ELOOP": "Symbolic link loop"}
+
+_MAX_SYMLINKS = 40  # Linux's MAXSYMLINKS
+
+
+class FsError(Exception):
+    """A failed filesystem call: ``code`` is the errno name, ``path`` the path the caller gave."""
+
+    def __init__(self, code: str, path: str) -> None:
+        super().__init__(f"{path}: {_STRERROR[code]}")
+        self.code = code
+        self.path = path
+
+    def strerror(self, libc: str = "glibc") -> str:
+        """The libc's text for the errno (`libc` is ``glibc`` or ``musl``)."""
+        if libc == "musl" and self.code in _MUSL_STRERROR:
+            return _MUSL_STRERROR[self.code]
+        return _STRERROR[self.code]
+
+
+class Node:
+    """An inode. ``frozen`` nodes belong to an image and are copied before any change."""
+
+    __slots__ = ("mode", "uid", "gid", "mtime", "frozen")
+
+    def __init__(self, mode: int, uid: int = 0, gid: int = 0, mtime: float = 0.0) -> None:
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.mtime = mtime
+        self.frozen = False
+
+    def _copy_meta(self, other: Node) -> None:
+        self.uid, self.gid, self.mtime = other.uid, other.gid, other.mtime
+
+
+class File(Node):
+    """A regular file. ``exe`` names the simulated program an executable file runs."""
+
+    __slots__ = ("data", "exe")
+
+    def __init__(self, data: bytes = b"", mode: int = 0o644, exe: str | None = None, **meta) -> None:
+        super().__init__(mode, **meta)
+        self.data = data
+        self.exe = exe
+
+    def thaw(self) -> File:
+        copy = File(self.data, self.mode, self.exe)
+        copy._copy_meta(self)
+        return copy
+
+
+class Dir(Node):
+    __slots__ = ("children",)
+
+    def __init__(self, mode: int = 0o755, **meta) -> None:
+        super().__init__(mode, **meta)
+        self.children: dict[str, Node] = {}
+
+    def thaw(self) -> Dir:
+        copy = Dir(self.mode)
+        copy._copy_meta(self)
+        copy.children = dict(self.children)
+        return copy
+
+
+class Symlink(Node):
+    __slots__ = ("target",)
+
+    def __init__(self, target: str, **meta) -> None:
+        super().__init__(0o777, **meta)
+        self.target = target
+
+    def thaw(self) -> Symlink:
+        copy = Symlink(self.target)
+        copy._copy_meta(self)
+        return copy
+
+
+class Device(Node):
+    """A character device: ``null``, ``zero``, ``stdout``, ``stderr``. Processes give it meaning."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str, mode: int = 0o666, **meta) -> None:
+        super().__init__(mode, **meta)
+        self.kind = kind
+
+    def thaw(self) -> Device:
+        copy = Device(self.kind, self.mode)
+        copy._copy_meta(self)
+        return copy
+
+
+def freeze(node: Node) -> Node:
+    """Mark a whole tree as an immutable image layer (returns it, for chaining)."""
+    node.frozen = True
+    if isinstance(node, Dir):
+        for child in node.children.values():
+            freeze(child)
+    return node
+
+
+@dataclass(frozen=True)
+class Stat:
+    kind: str  # "file" | "dir" | "symlink" | "device"
+    mode: int
+    uid: int
+    gid: int
+    size: int
+    mtime: float
+    nlink: int
+    exe: str | None = None
+    device: str | None = None
+
+    @property
+    def is_dir(self) -> bool:
+        return self.kind == "dir"
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == "file"
+
+
+@dataclass(frozen=True)
+class Mount:
+    path: str
+    node: Node
+    read_only: bool
+    source: str  # what `df` and /proc/mounts call it, e.g. "/dev/sda1" or "192.168.191.144:/tmp/nfs"
+
+
+class _Walk:
+    """Where a path walk is: the stack of (name, node, read-only) from the root down."""
+
+    __slots__ = ("stack",)
+
+    def __init__(self, root: Node) -> None:
+        self.stack: list[tuple[str, Node, bool]] = [("", root, False)]
+
+    @property
+    def node(self) -> Node:
+        return self.stack[-1][1]
+
+    @property
+    def read_only(self) -> bool:
+        return self.stack[-1][2]
+
+    def path(self) -> str:
+        return "/" + "/".join(name for name, _, _ in self.stack[1:])
+
+
+class FileSystem:
+    """One view of a tree: a container's root, a node's disk, an NFS server's disk.
+
+    Paths are absolute (callers join them with their working directory). `clock` gives the
+    simulated time stamped on what changes.
+    """
+
+    def __init__(self, root: Dir | None = None, clock: Callable[[], float] = lambda: 0.0) -> None:
+        base = root if root is not None else Dir()
+        self.root: Dir = base.thaw() if base.frozen else base
+        self.clock = clock
+        self._mounts: dict[str, Mount] = {}
+
+    # ------------------------------------------------------------------ mounts
+
+    def mount(self, path: str, node: Node, read_only: bool = False, source: str = "") -> None:
+        """Put `node` (a volume's directory, or a single file) at `path`, creating the mount point."""
+        path = _norm(path)
+        if node.frozen:
+            raise ValueError("a mount shares a live tree; image layers are frozen")
+        if isinstance(node, Dir):
+            self.makedirs(path)
+        else:
+            parent = posixpath.dirname(path)
+            self.makedirs(parent)
+            if not self.exists(path):
+                self.write(path, b"")
+        self._mounts[path] = Mount(path, node, read_only, source or path)
+
+    def mounts(self) -> list[Mount]:
+        return [self._mounts[p] for p in sorted(self._mounts)]
+
+    def mount_of(self, path: str) -> Mount | None:
+        """The innermost mount holding `path`, or None for the root filesystem."""
+        path = _norm(path)
+        best: Mount | None = None
+        for mpath, mount in self._mounts.items():
+            if (path == mpath or path.startswith(mpath.rstrip("/") + "/")) and (best is None or len(mpath) > len(best.path)):
+                best = mount
+        return best
+
+    # ------------------------------------------------------------------ walking
+
+    def _walk(self, path: str, follow: bool = True, for_write: bool = False, depth: int = 0) -> _Walk:
+        """Resolve `path` to its node (symlinks, `..`, mounts), thawing frozen dirs when writing."""
+        walk = _Walk(self.root)
+        self._descend(walk, path, path, follow, for_write, depth)
+        return walk
+
+    def _descend(self, walk: _Walk, path: str, orig: str, follow: bool, for_write: bool, depth: int) -> None:
+        if path.startswith("/"):
+            del walk.stack[1:]
+        parts = [p for p in path.split("/") if p and p != "."]
+        for i, name in enumerate(parts):
+            last = i == len(parts) - 1
+            if name == "..":
+                if len(walk.stack) > 1:
+                    walk.stack.pop()
+                continue
+            here = walk.node
+            if not isinstance(here, Dir):
+                raise FsError("ENOTDIR", orig)
+            child_path = walk.path().rstrip("/") + "/" + name
+            mount = self._mounts.get(child_path)
+            if mount is not None:
+                walk.stack.append((name, mount.node, mount.read_only))
+                continue
+            child = here.children.get(name)
+            if child is None:
+                raise FsError("ENOENT", orig)
+            if isinstance(child, Symlink) and (follow or not last):
+                if depth >= _MAX_SYMLINKS:
+                    raise FsError("ELOOP", orig)
+                depth += 1
+                self._descend(walk, child.target, orig, True, for_write, depth)
+                continue
+            if for_write and child.frozen and not walk.read_only:
+                # `here` is thawed already: every step of a write walk thaws what it enters.
+                child = child.thaw()  # type: ignore[attr-defined]
+                here.children[name] = child
+            walk.stack.append((name, child, walk.read_only))
+
+    def _parent(self, path: str, for_write: bool) -> tuple[_Walk, str]:
+        """Walk to the directory that holds `path`'s last component; return it and that name."""
+        path = _norm(path)
+        if path == "/":
+            raise FsError("EBUSY", path)
+        head, name = posixpath.split(path)
+        walk = self._walk(head, for_write=for_write)
+        if not isinstance(walk.node, Dir):
+            raise FsError("ENOTDIR", path)
+        if for_write and walk.read_only:
+            raise FsError("EROFS", path)
+        return walk, name
+
+    def node(self, path: str, follow: bool = True) -> Node:
+        return self._walk(_norm(path), follow=follow).node
+
+    # ------------------------------------------------------------------ queries
+
+    def exists(self, path: str, follow: bool = True) -> bool:
+        try:
+            self.node(path, follow)
+        except FsError:
+            return False
+        return True
+
+    def is_dir(self, path: str) -> bool:
+        try:
+            return isinstance(self.node(path), Dir)
+        except FsError:
+            return False
+
+    def is_file(self, path: str) -> bool:
+        try:
+            return isinstance(self.node(path), File)
+        except FsError:
+            return False
+
+    def stat(self, path: str, follow: bool = True) -> Stat:
+        node = self.node(path, follow)
+        if isinstance(node, Dir):
+            subdirs = sum(1 for c in node.children.values() if isinstance(c, Dir))
+            return Stat("dir", node.mode, node.uid, node.gid, 4096, node.mtime, 2 + subdirs)
+        if isinstance(node, Symlink):
+            return Stat("symlink", node.mode, node.uid, node.gid, len(node.target), node.mtime, 1)
+        if isinstance(node, Device):
+            return Stat("device", node.mode, node.uid, node.gid, 0, node.mtime, 1, device=node.kind)
+        assert isinstance(node, File)
+        return Stat("file", node.mode, node.uid, node.gid, len(node.data), node.mtime, 1, exe=node.exe)
+
+    def read(self, path: str) -> bytes:
+        node = self.node(path)
+        if isinstance(node, Dir):
+            raise FsError("EISDIR", path)
+        if isinstance(node, Device):
+            return b""
+        assert isinstance(node, File)
+        return node.data
+
+    def read_text(self, path: str) -> str:
+        return self.read(path).decode("utf-8", "replace")
+
+    def listdir(self, path: str) -> list[str]:
+        node = self.node(path)
+        if not isinstance(node, Dir):
+            raise FsError("ENOTDIR", path)
+        return sorted(node.children)
+
+    def readlink(self, path: str) -> str:
+        node = self.node(path, follow=False)
+        if not isinstance(node, Symlink):
+            raise FsError("EINVAL", path)
+        return node.target
+
+    def is_writable(self, path: str) -> bool:
+        """Whether `path` sits on a writable filesystem (what `touch` would find out)."""
+        try:
+            return not self._walk(_norm(path)).read_only
+        except FsError:
+            return False
+
+    def walk(self, path: str) -> Iterator[str]:
+        """Every path under `path` (itself first), parents before children, names sorted."""
+        yield _norm(path)
+        if self.is_dir(path) and not isinstance(self.node(path, follow=False), Symlink):
+            for name in self.listdir(path):
+                yield from self.walk(posixpath.join(_norm(path), name))
+
+    # ------------------------------------------------------------------ changes
+
+    def write(self, path: str, data: bytes | str, append: bool = False, mode: int = 0o644, uid: int = 0, gid: int = 0) -> None:
+        """Create or overwrite (or append to) a regular file."""
+        if isinstance(data, str):
+            data = data.encode()
+        path = _norm(path)
+        try:
+            walk = self._walk(path, for_write=True)
+        except FsError as e:
+            if e.code != "ENOENT":
+                raise
+            walk = None
+        if walk is not None:
+            node = walk.node
+            if isinstance(node, Dir):
+                raise FsError("EISDIR", path)
+            if walk.read_only:
+                raise FsError("EROFS", path)
+            if isinstance(node, File):
+                node.data = node.data + data if append else data
+                node.mtime = self.clock()
+            return
+        parent, name = self._parent(path, for_write=True)
+        self._dir(parent).children[name] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())
+        self._touch_dir(parent)
+
+    def touch(self, path: str) -> None:
+        path = _norm(path)
+        if self.exists(path):
+            walk = self._walk(path, for_write=True)
+            if walk.read_only:
+                raise FsError("EROFS", path)
+            walk.node.mtime = self.clock()
+        else:
+            self.write(path, b"")
+
+    def mkdir(self, path: str, mode: int = 0o755, uid: int = 0, gid: int = 0) -> None:
+        path = _norm(path)
+        if self.exists(path, follow=False):
+            raise FsError("EEXIST", path)
+        parent, name = self._parent(path, for_write=True)
+        self._dir(parent).children[name] = Dir(mode, uid=uid, gid=gid, mtime=self.clock())
+        self._touch_dir(parent)
+
+    def makedirs(self, path: str, mode: int = 0o755) -> None:
+        """`mkdir -p`: create what is missing; fine if it all exists."""
+        path = _norm(path)
+        if self.is_dir(path):
+            return
+        head = posixpath.dirname(path)
+        if head != path:
+            self.makedirs(head, mode)
+        self.mkdir(path, mode)
+
+    def symlink(self, target: str, path: str) -> None:
+        path = _norm(path)
+        if self.exists(path, follow=False):
+            raise FsError("EEXIST", path)
+        parent, name = self._parent(path, for_write=True)
+        self._dir(parent).children[name] = Symlink(target, mtime=self.clock())
+        self._touch_dir(parent)
+
+    def remove(self, path: str) -> None:
+        """`unlink`: a file, symlink or device (not a directory)."""
+        path = _norm(path)
+        if path in self._mounts:
+            raise FsError("EBUSY", path)
+        parent, name = self._parent(path, for_write=False)
+        node = parent.node.children.get(name)  # type: ignore[attr-defined]
+        if node is None:
+            raise FsError("ENOENT", path)
+        if isinstance(node, Dir):
+            raise FsError("EISDIR", path)
+        self._detach(path)
+
+    def rmdir(self, path: str) -> None:
+        path = _norm(path)
+        if path in self._mounts:
+            raise FsError("EBUSY", path)
+        node = self.node(path, follow=False)
+        if not isinstance(node, Dir):
+            raise FsError("ENOTDIR", path)
+        if node.children:
+            raise FsError("ENOTEMPTY", path)
+        self._detach(path)
+
+    def rmtree(self, path: str) -> None:
+        """`rm -r`: children first; stops at the first error, like the tools do per entry."""
+        path = _norm(path)
+        node = self.node(path, follow=False)
+        if isinstance(node, Dir) and path not in self._mounts:
+            for name in sorted(node.children):
+                self.rmtree(posixpath.join(path, name))
+            self.rmdir(path)
+        elif isinstance(node, Dir):
+            raise FsError("EBUSY", path)
+        else:
+            self.remove(path)
+
+    def rename(self, src: str, dst: str) -> None:
+        src, dst = _norm(src), _norm(dst)
+        if src in self._mounts or dst in self._mounts:
+            raise FsError("EBUSY", src)
+        node = self.node(src, follow=False)
+        sparent, sname = self._parent(src, for_write=True)
+        dparent, dname = self._parent(dst, for_write=True)
+        existing = self._dir(dparent).children.get(dname)
+        if isinstance(existing, Dir) and not isinstance(node, Dir):
+            raise FsError("EISDIR", dst)
+        if isinstance(existing, Dir) and existing.children:
+            raise FsError("ENOTEMPTY", dst)
+        del self._dir(sparent).children[sname]
+        self._touch_dir(sparent)
+        self._dir(dparent).children[dname] = node
+        self._touch_dir(dparent)
+
+    def chmod(self, path: str, mode: int) -> None:
+        walk = self._writable(path)
+        walk.node.mode = mode & 0o7777
+
+    def chown(self, path: str, uid: int, gid: int | None = None) -> None:
+        walk = self._writable(path)
+        walk.node.uid = uid
+        if gid is not None:
+            walk.node.gid = gid
+
+    # ------------------------------------------------------------------ helpers
+
+    def _writable(self, path: str) -> _Walk:
+        walk = self._walk(_norm(path), for_write=True)
+        if walk.read_only:
+            raise FsError("EROFS", path)
+        return walk
+
+    def _detach(self, path: str) -> None:
+        parent, name = self._parent(path, for_write=True)
+        del self._dir(parent).children[name]
+        self._touch_dir(parent)
+
+    @staticmethod
+    def _dir(walk: _Walk) -> Dir:
+        """The directory a write walk ended on (write walks thaw what they enter)."""
+        node = walk.node
+        assert isinstance(node, Dir) and not (node.frozen and not walk.read_only)
+        return node
+
+    def _touch_dir(self, walk: _Walk) -> None:
+        self._dir(walk).mtime = self.clock()
+
+
+def _norm(path: str) -> str:
+    if not path.startswith("/"):
+        raise ValueError(f"filesystem paths are absolute, got {path!r}")
+    return posixpath.normpath(path).replace("//", "/") if path != "/" else "/"
+
+
+def join(cwd: str, path: str) -> str:
+    """A process's path made absolute against its working directory (no `..` folding: the walk does it)."""
+    return path if path.startswith("/") else posixpath.join(cwd, path)
