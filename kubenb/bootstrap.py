@@ -36,6 +36,17 @@ def bootstrap(cluster: Cluster) -> None:
     create(_service("kubernetes", "default", _nth_ip(p.service_cidr, 1),
                     [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": p.api_port}],
                     None, {"component": "apiserver", "provider": "kubernetes"}))
+    create({"apiVersion": "v1", "kind": "Endpoints",  # kept by the API server itself, not a controller
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": cp.internal_ip}],
+                         "ports": [{"name": "https", "port": p.api_port, "protocol": "TCP"}]}]})
+    create({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"kubernetes.io/service-name": "kubernetes"}},
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [cp.internal_ip], "conditions": {"ready": True}}],
+            "ports": [{"name": "https", "port": p.api_port, "protocol": "TCP"}]})
     create(_service("kube-dns", "kube-system", _nth_ip(p.service_cidr, 10), [
         {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
         {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},

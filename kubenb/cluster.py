@@ -17,6 +17,7 @@ from kubenb.api.resources import resources_for
 from kubenb.bootstrap import bootstrap
 from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
+from kubenb.controllers.endpoints import EndpointsController
 from kubenb.controllers.eventttl import EventTTL
 from kubenb.controllers.garbagecollector import GarbageCollector
 from kubenb.controllers.namespace import NamespaceController
@@ -55,7 +56,7 @@ class Cluster:
         self.store = Store(self.registry, self.clock, self.rng, self.profile.service_cidr, self.version.minor)
         self.components = [
             NamespaceController(self), GarbageCollector(self), ReplicaSetController(self),
-            DeploymentController(self), DaemonSetController(self), EventTTL(self),
+            DeploymentController(self), DaemonSetController(self), EndpointsController(self), EventTTL(self),
         ]
         self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)

@@ -181,11 +181,11 @@ def _service(svc: Any, now: float) -> list[str]:
 
 def _endpoints(ep: Any, now: float) -> list[str]:
     addrs = []
-    for subset in ep.subsets or ():
-        ports = subset.ports or [None]
-        for a in subset.addresses or ():
-            for p in ports:
-                addrs.append(f"{a.ip}:{p.port}" if p is not None else a.ip)
+    for subset in ep.subsets or ():  # ports outside, addresses inside, as `formatEndpoints` loops
+        if not subset.ports:
+            addrs += [a.ip for a in subset.addresses or ()]
+        for p in subset.ports or ():
+            addrs += [f"{a.ip}:{p.port}" for a in subset.addresses or ()]
     text = NONE
     if addrs:
         shown = addrs[:3]

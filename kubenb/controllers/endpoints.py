@@ -1,0 +1,180 @@
+"""The Endpoints and EndpointSlice controllers: which pods back each Service, and on which ports.
+
+For a Service with a selector, every matching pod that has an IP and is not finished becomes an
+address — in `addresses` when Ready (or when the Service publishes not-ready addresses),
+otherwise in `notReadyAddresses` — and each Service port is resolved to the pod's port
+(a named `targetPort` is looked up among the pod's container ports; a pod without it is left
+out of that port's subset). The same facts are written as one EndpointSlice per Service.
+Services without a selector are left alone: their Endpoints are the user's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from kubenb.api import labels as labelsel
+from kubenb.api import podutil
+from kubenb.api.base import evolve
+from kubenb.api.codec import decode
+from kubenb.controllers.base import Controller, owner_reference
+from kubenb.store import WatchEvent
+from kubenb.store.errors import StatusError
+
+SERVICE_NAME = "kubernetes.io/service-name"
+MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
+SLICE_CONTROLLER = "endpointslice-controller.k8s.io"
+TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
+
+
+class EndpointsController(Controller):
+    component = "endpoint-controller"
+
+    def __init__(self, cluster) -> None:
+        super().__init__(cluster)
+        self.watch_own("Service")
+        self.store.watch(self._on_pod, "Pod")
+
+    def _on_pod(self, ev: WatchEvent) -> None:
+        """Queue every Service in the pod's namespace whose selector matches the pod (now or before)."""
+        pods = [ev.object] + ([ev.old_object] if ev.old_object is not None else [])
+        ns = ev.object.metadata.namespace or ""
+        for svc in self.store.list("Service", ns):
+            if svc.spec.selector and any(_selects(svc, p) for p in pods):
+                self.enqueue(svc)
+
+    def sync(self, namespace: str, name: str) -> Optional[float]:
+        svc = self.store.try_get("Service", namespace, name)
+        if svc is None:
+            self._delete("Endpoints", namespace, name)
+            return None
+        if not svc.spec.selector or svc.spec.type == "ExternalName":
+            return None
+        pods = [p for p in self.store.list("Pod", namespace, labelsel.selector_from_set(svc.spec.selector))
+                if _serves(p, svc)]
+        self._write_endpoints(svc, pods)
+        self._write_slice(svc, pods)
+        return None
+
+    # ---------------------------------------------------------------- Endpoints
+
+    def _write_endpoints(self, svc: Any, pods: list[Any]) -> None:
+        subsets: dict[tuple, dict[str, Any]] = {}
+        for pod in sorted(pods, key=lambda p: (p.status.pod_ip, p.metadata.uid)):
+            resolved = []
+            for port in svc.spec.ports or ():
+                number = _target_port(pod, port)
+                if number is not None:
+                    resolved.append((port.name, number, port.protocol, port.app_protocol))
+            ports = tuple(resolved)
+            address = {"ip": pod.status.pod_ip, "nodeName": pod.spec.node_name,
+                       "targetRef": {"kind": "Pod", "namespace": pod.metadata.namespace, "name": pod.metadata.name,
+                                     "uid": pod.metadata.uid}}
+            if pod.spec.hostname and pod.spec.subdomain == svc.metadata.name:
+                address["hostname"] = pod.spec.hostname
+            subset = subsets.setdefault(ports, {"addresses": [], "notReadyAddresses": []})
+            ready = podutil.is_ready(pod) or svc.spec.publish_not_ready_addresses
+            subset["addresses" if ready else "notReadyAddresses"].append(address)
+        body: dict[str, Any] = {
+            "apiVersion": "v1", "kind": "Endpoints",
+            "metadata": {"name": svc.metadata.name, "namespace": svc.metadata.namespace,
+                         "labels": _labels(svc) or None},
+        }
+        rendered = []
+        for ports, subset in subsets.items():
+            entry: dict[str, Any] = {k: v for k, v in subset.items() if v}
+            if ports:
+                entry["ports"] = [{k: v for k, v in zip(("name", "port", "protocol", "appProtocol"), p, strict=True)
+                                   if v is not None} for p in ports]
+            rendered.append(entry)
+        if rendered:
+            body["subsets"] = rendered
+        current = self.store.try_get("Endpoints", svc.metadata.namespace, svc.metadata.name)
+        desired = decode(self.cluster.registry, body)
+        if current is None:
+            desired.metadata.annotations = {TRIGGER_TIME: self.clock.rfc3339()} if rendered else None
+            self.store.create(desired)
+        elif current.subsets != desired.subsets or current.metadata.labels != desired.metadata.labels:
+            new = evolve(current)
+            new.subsets = desired.subsets
+            new.metadata.labels = desired.metadata.labels
+            new.metadata.annotations = {**(current.metadata.annotations or {}), TRIGGER_TIME: self.clock.rfc3339()}
+            self.store.update(new)
+
+    # ---------------------------------------------------------------- EndpointSlice
+
+    def _write_slice(self, svc: Any, pods: list[Any]) -> None:
+        endpoints = []
+        for pod in sorted(pods, key=lambda p: (p.status.pod_ip, p.metadata.uid)):
+            ready = podutil.is_ready(pod)
+            terminating = pod.metadata.deletion_timestamp is not None
+            endpoints.append({
+                "addresses": [pod.status.pod_ip],
+                "conditions": {"ready": ready and not terminating, "serving": ready, "terminating": terminating},
+                "nodeName": pod.spec.node_name,
+                "targetRef": {"kind": "Pod", "namespace": pod.metadata.namespace, "name": pod.metadata.name,
+                              "uid": pod.metadata.uid},
+            })
+        ports = []
+        for port in svc.spec.ports or ():
+            number = next((n for p in pods if (n := _target_port(p, port)) is not None), None)
+            entry = {"name": port.name or "", "port": number, "protocol": port.protocol or "TCP"}
+            if port.app_protocol:
+                entry["appProtocol"] = port.app_protocol
+            ports.append({k: v for k, v in entry.items() if v is not None})
+        existing = [s for s in self.store.by_owner(svc.metadata.uid, "EndpointSlice")
+                    if (s.metadata.labels or {}).get(MANAGED_BY) == SLICE_CONTROLLER]
+        body = {
+            "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"generateName": f"{svc.metadata.name}-", "namespace": svc.metadata.namespace,
+                         "labels": {**_labels(svc), SERVICE_NAME: svc.metadata.name, MANAGED_BY: SLICE_CONTROLLER},
+                         "ownerReferences": [owner_reference(svc).to_dict()]},
+            "addressType": "IPv4", "endpoints": endpoints or None, "ports": ports or None,
+        }
+        desired = decode(self.cluster.registry, body)
+        if not existing:
+            self.store.create(desired)
+            return
+        current = existing[0]
+        if current.endpoints != desired.endpoints or current.ports != desired.ports:
+            new = evolve(current)
+            new.endpoints, new.ports = desired.endpoints, desired.ports
+            self.store.update(new)
+
+    def _delete(self, kind: str, namespace: str, name: str) -> None:
+        try:
+            self.store.delete(kind, namespace, name)
+        except StatusError:
+            pass
+
+
+def _labels(svc: Any) -> dict[str, str]:
+    labels = dict(svc.metadata.labels or {})
+    if svc.spec.cluster_ip == "None":
+        labels["service.kubernetes.io/headless"] = ""
+    return labels
+
+
+def _selects(svc: Any, pod: Any) -> bool:
+    labels = pod.metadata.labels or {}
+    return all(labels.get(k) == v for k, v in svc.spec.selector.items())
+
+
+def _serves(pod: Any, svc: Any) -> bool:
+    """`ShouldPodBeInEndpoints`: has an IP, has not finished, and is not terminating (unless published)."""
+    if not pod.status.pod_ip or pod.status.phase in ("Succeeded", "Failed"):
+        return False
+    return pod.metadata.deletion_timestamp is None or bool(svc.spec.publish_not_ready_addresses)
+
+
+def _target_port(pod: Any, port: Any) -> Optional[int]:
+    """`podutil.FindPort`: a number as is, a name looked up among the pod's container ports."""
+    target = port.target_port if port.target_port is not None else port.port
+    if isinstance(target, int):
+        return target
+    if target.isdigit():
+        return int(target)
+    for c in pod.spec.containers:
+        for cp in c.ports or ():
+            if cp.name == target and (cp.protocol or "TCP") == (port.protocol or "TCP"):
+                return cp.container_port
+    return None
