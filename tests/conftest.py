@@ -20,6 +20,9 @@ settings.register_profile("kubenb", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "kubenb")
 
+# A bug inside kubenb must fail the test that hit it, not turn into a one-line kubectl error.
+os.environ["KUBENB_DEBUG"] = "1"
+
 GOLDENS = Path(__file__).parent / "scenarios" / "goldens"
 
 

@@ -7,7 +7,9 @@ it for anything a user can type.
 
 from __future__ import annotations
 
+import os
 import subprocess
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
@@ -20,6 +22,10 @@ from kubenb.store.errors import StatusError
 
 if TYPE_CHECKING:
     from kubenb.cluster import Cluster
+
+
+#: the traceback of the last internal error (set KUBENB_DEBUG=1 to raise it instead)
+last_traceback: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,14 @@ def _dispatch(ctx: Context, argv: list[str]) -> int:
         text = format_error(err)
         ctx.err.write(text if text.endswith("\n") else text + "\n")  # kubectl's CheckErr adds one newline
         return getattr(err, "code", 1) or 1
+    except Exception as err:  # a bug in kubenb: one line for the learner, the traceback for us
+        if os.environ.get("KUBENB_DEBUG"):
+            raise
+        global last_traceback
+        last_traceback = traceback.format_exc()
+        ctx.err.write(f"error: kubenb internal error ({type(err).__name__}: {err}); "
+                      "kubenb.kubectl.last_traceback has the details\n")
+        return 1
 
 
 def _find_verb(argv: list[str]) -> tuple[str, list[str]]:
