@@ -15,13 +15,16 @@ from kubenb.api import models  # noqa: F401  (registers every typed kind)
 from kubenb.api.registry import Registry
 from kubenb.api.resources import resources_for
 from kubenb.bootstrap import bootstrap
+from kubenb.controllers.cronjob import CronJobController
 from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
 from kubenb.controllers.endpoints import EndpointsController
 from kubenb.controllers.eventttl import EventTTL
 from kubenb.controllers.garbagecollector import GarbageCollector
+from kubenb.controllers.job import JobController, TTLAfterFinishedController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.kubectl import run
 from kubenb.kubelet import Kubelet
 from kubenb.profiles import Profile, get_profile
@@ -56,7 +59,8 @@ class Cluster:
         self.store = Store(self.registry, self.clock, self.rng, self.profile.service_cidr, self.version.minor)
         self.components = [
             NamespaceController(self), GarbageCollector(self), ReplicaSetController(self),
-            DeploymentController(self), DaemonSetController(self), EndpointsController(self), EventTTL(self),
+            DeploymentController(self), DaemonSetController(self), StatefulSetController(self), JobController(self),
+            TTLAfterFinishedController(self), CronJobController(self), EndpointsController(self), EventTTL(self),
         ]
         self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)

@@ -42,10 +42,6 @@ def default_container(c: Any) -> None:
             _set(probe, **DEFAULT_PROBE)
             if probe.http_get is not None:
                 _set(probe.http_get, scheme="HTTP")
-    res = c.resources
-    if res.limits:
-        # requests default to limits for each resource with a limit (`SetDefaults_Pod`)
-        res.requests = {**res.limits, **(res.requests or {})}
     for env in c.env or ():
         ref = env.value_from and env.value_from.field_ref
         if ref is not None:
@@ -66,8 +62,9 @@ def default_volume(v: Any) -> None:
 
 
 def default_pod_spec(spec: Any) -> None:
+    """`SetDefaults_PodSpec` and the nested defaults: what Pods and pod templates both get."""
     _set(spec, restart_policy="Always", termination_grace_period_seconds=30, dns_policy="ClusterFirst",
-         scheduler_name="default-scheduler", enable_service_links=True)
+         scheduler_name="default-scheduler")
     if spec.security_context is None:
         from kubenb.api.core import PodSecurityContext
 
@@ -79,7 +76,14 @@ def default_pod_spec(spec: Any) -> None:
 
 
 def default_pod(pod: Any) -> None:
+    """`SetDefaults_Pod`: the spec defaults, plus two that templates never get (so they stay out of
+    a Deployment's template and of ControllerRevision hashes): service links on, and requests
+    defaulting to limits."""
     default_pod_spec(pod.spec)
+    _set(pod.spec, enable_service_links=True)
+    for c in (*(pod.spec.init_containers or ()), *pod.spec.containers):
+        if c.resources.limits:
+            c.resources.requests = {**c.resources.limits, **(c.resources.requests or {})}
 
 
 def default_template(template: Any) -> None:
@@ -158,7 +162,10 @@ DEFAULTERS: dict[str, Callable[[KubeObject], None]] = {
 }
 
 
-def apply_defaults(obj: KubeObject) -> None:
-    fn = DEFAULTERS.get(obj.KIND)
+def apply_defaults(obj: KubeObject, minor: int) -> None:
+    """Default `obj` as a v1.`minor` API server would (some defaults follow feature gates)."""
+    from kubenb.api.workload_defaults import workload_defaulters
+
+    fn = DEFAULTERS.get(obj.KIND) or workload_defaulters(minor).get(obj.KIND)
     if fn is not None:
         fn(obj)

@@ -40,13 +40,7 @@ def _set(obj: Any, **fields: Any) -> None:
 
 def default_pod_template(template: Any) -> None:
     """`SetDefaults_PodSpec` and nested defaults on a PodTemplateSpec, without the Pod-only ones."""
-    spec = template.spec
-    service_links = spec.enable_service_links
-    requests = [(c, c.resources.requests) for c in (*(spec.init_containers or ()), *spec.containers)]
-    defaults.default_pod_spec(spec)
-    spec.enable_service_links = service_links
-    for container, before in requests:
-        container.resources.requests = before
+    defaults.default_template(template)
 
 
 def default_statefulset(sts: Any, minor: int = LATEST_MINOR) -> None:

@@ -22,6 +22,7 @@ class WorkQueue(Generic[K]):
         self._priority = priority
         self._order: deque[K] = deque()
         self._waiting: set[K] = set()
+        self._delayed: dict[K, float] = {}
         self._scheduled = False
 
     def add(self, key: K) -> None:
@@ -34,7 +35,23 @@ class WorkQueue(Generic[K]):
             self._loop.call_soon(self._drain, self._priority)
 
     def add_after(self, key: K, delay: float) -> None:
-        self._loop.call_later(delay, lambda: self.add(key), self._priority)
+        self.add_at(key, self._loop.clock.now + max(delay, 0.0))
+
+    def add_at(self, key: K, when: float) -> None:
+        """Add `key` at simulated time `when`; of several pending delays for a key only the earliest
+        fires (client-go's delaying queue), so a controller that requeues on every sync does not
+        pile up timers."""
+        current = self._delayed.get(key)
+        if current is not None and current <= when:
+            return
+        self._delayed[key] = when
+
+        def fire() -> None:
+            if self._delayed.get(key) == when:
+                del self._delayed[key]
+                self.add(key)
+
+        self._loop.call_at(when, fire, self._priority)
 
     def __len__(self) -> int:
         return len(self._order)

@@ -5,7 +5,8 @@ every NoSchedule/NoExecute taint is tolerated — counting the tolerations every
 (`not-ready`, `unreachable`, `disk-pressure`, `memory-pressure`, `pid-pressure`,
 `unschedulable`). Each pod is pinned to its node with a required `matchFields` node affinity and
 then bound by the default scheduler, as upstream does. The template's revision is recorded in a
-ControllerRevision whose hash labels the pods (`controller-revision-hash`).
+ControllerRevision (:mod:`kubenb.controllers.history`) whose hash labels the pods
+(`controller-revision-hash`).
 
 Rolling updates of the template (maxUnavailable/maxSurge) are not modelled yet: a changed
 template gets a new revision, and pods are replaced when they are deleted (OnDelete behaviour).
@@ -13,15 +14,17 @@ template gets a new revision, and pods are replaced when they are deleted (OnDel
 
 from __future__ import annotations
 
-import json
 from typing import Any, Optional
 
+from kubenb.api import labels as labelsel
 from kubenb.api.base import evolve
 from kubenb.api.codec import decode
 from kubenb.api.taints import untolerated
+from kubenb.controllers import history
 from kubenb.controllers.base import Controller, owner_reference
-from kubenb.controllers.deployment.util import safe_encode
+from kubenb.controllers.deployment.util import compute_hash
 from kubenb.store import WatchEvent
+from kubenb.store.errors import StatusError
 
 DEFAULT_TOLERATIONS = (
     ("node.kubernetes.io/not-ready", "NoExecute"),
@@ -33,14 +36,6 @@ DEFAULT_TOLERATIONS = (
 )
 REVISION_HASH = "controller-revision-hash"
 TEMPLATE_GENERATION = "pod-template-generation"
-
-
-def fnv32(data: bytes) -> int:
-    """FNV-32 (not 1a): what `controller_history.go` hashes revisions with."""
-    h = 0x811C9DC5
-    for b in data:
-        h = ((h * 0x01000193) & 0xFFFFFFFF) ^ b
-    return h
 
 
 class DaemonSetController(Controller):
@@ -85,28 +80,34 @@ class DaemonSetController(Controller):
     # ---------------------------------------------------------------- revisions
 
     def _revision(self, ds: Any) -> Any:
-        """The ControllerRevision of the current template (created when the template is new)."""
-        template = ds.spec.template.to_dict()
-        template.get("metadata", {}).pop("creationTimestamp", None)
-        data = {"spec": {"template": {**template, "$patch": "replace"}}}
-        raw = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
-        hash_ = safe_encode(str(fnv32(raw)))
-        name = f"{ds.metadata.name}-{hash_}"
-        existing = self.store.try_get("ControllerRevision", ds.metadata.namespace, name)
-        if existing is not None:
-            return existing
-        others = self.store.by_owner(ds.metadata.uid, "ControllerRevision")
-        revision = max((r.revision for r in others), default=0) + 1
-        selector_labels = dict(ds.spec.selector.match_labels or {}) if ds.spec.selector else {}
-        cr = decode(self.cluster.registry, {
-            "apiVersion": "apps/v1", "kind": "ControllerRevision",
-            "metadata": {"name": name, "namespace": ds.metadata.namespace,
-                         "labels": {**selector_labels, REVISION_HASH: hash_},
-                         "annotations": {"deprecated.daemonset.template.generation": str(ds.metadata.generation or 1)},
-                         "ownerReferences": [owner_reference(ds).to_dict()]},
-            "data": data, "revision": revision,
-        })
-        return self.store.create(cr)
+        """The ControllerRevision of the current template (`constructHistory`): re-used when an
+        equal one exists (a rollback renumbers it), created otherwise; old ones beyond
+        `revisionHistoryLimit` that no pod runs are removed."""
+        selector = labelsel.selector_from_label_selector(ds.spec.selector)
+        revisions = [history.adopt_revision(self.store, ds, r) if r.metadata.controller_ref() is None else r
+                     for r in history.list_revisions(self.store, ds, selector)]
+        current = [r for r in revisions if history.matches_template(ds.spec.template, r)]
+        old = [r for r in revisions if r not in current]
+        next_number = history.max_revision(old) + 1
+        if current:
+            keep = max(current, key=lambda r: r.revision)
+            for duplicate in current:
+                if duplicate is not keep:
+                    history.delete_revision(self.store, duplicate)
+            revision = history.update_revision(self.store, keep, next_number) if keep.revision < next_number else keep
+        else:
+            hash_ = compute_hash(ds.spec.template, ds.status.collision_count)  # upstream: controller.ComputeHash
+            cr = history.build_revision(
+                ds, name=f"{ds.metadata.name}-{hash_}", data=history.template_patch(ds.spec.template),
+                revision=next_number, labels={**(ds.spec.template.metadata.labels or {}), REVISION_HASH: hash_},
+                annotations=ds.metadata.annotations)
+            try:
+                revision = self.store.create(cr)
+            except StatusError:
+                revision = self.store.get("ControllerRevision", ds.metadata.namespace, cr.metadata.name)
+        live = {(p.metadata.labels or {}).get(REVISION_HASH) for p in self.store.by_owner(ds.metadata.uid, "Pod")}
+        history.cleanup_old_history(self.store, old, live, ds.spec.revision_history_limit)
+        return revision
 
     # ---------------------------------------------------------------- pods
 

@@ -58,12 +58,19 @@ class Admission:
             setattr(meta, field, None)
         if info.kind == "Pod":
             self._admit_pod(obj)
-        defaults.apply_defaults(obj)
+        defaults.apply_defaults(obj, self.allocators.minor)
         if not keep_status and info.kind in INITIAL_PHASE:
             obj.status.phase = INITIAL_PHASE[info.kind]
         if info.kind == "Pod" and not keep_status:
             self._initial_pod_status(obj)
         self._validate(info, obj, None)
+
+    def after_uid(self, info: ResourceInfo, obj: KubeObject) -> None:
+        """Strategy steps that need the new object's uid (the Job's generated selector)."""
+        if info.kind == "Job":
+            from kubenb.api.workload_defaults import prepare_job_for_create
+
+            prepare_job_for_create(obj, self.allocators.minor)
 
     def admit_update(self, info: ResourceInfo, new: KubeObject, old: KubeObject, *, subresource: Optional[str]) -> None:
         meta = new.metadata
@@ -78,7 +85,7 @@ class Admission:
             return
         if info.kind in STATUS_SUBRESOURCE_KINDS:
             new.status = old.status
-        defaults.apply_defaults(new)
+        defaults.apply_defaults(new, self.allocators.minor)
         self._validate(info, new, old)
         if info.kind in GENERATION_KINDS and getattr(new, "spec", None) != getattr(old, "spec", None):
             meta.generation = (old.metadata.generation or 0) + 1

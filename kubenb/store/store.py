@@ -177,8 +177,11 @@ class Store:
         if dry_run:
             self.allocators.restore(allocated)
             return obj
+        # system fields come after admission here (so a rejected object draws no uid); the Job
+        # strategy, which needs the uid for its generated selector, runs once it exists
         meta.uid = self.rng.uid()
         meta.creation_timestamp = self.clock.rfc3339()
+        self.admission.after_uid(info, obj)
         meta.resource_version = self._next_rv()
         if self.admission.has_generation(info):
             meta.generation = 1
