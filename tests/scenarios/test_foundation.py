@@ -111,3 +111,18 @@ def test_events_of_a_started_pod(course):
     reasons = [e.reason for e in course.store.list("Event", "default")
                if e.involved_object.name == "nginx-pod-resources"]
     assert reasons == ["Scheduled", "Pulled", "Created", "Started"]
+
+
+def test_the_api_server_stores_canonical_quantities(cluster):
+    cluster.apply("apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n  - name: c\n"
+                  "    image: nginx:1.25\n    resources:\n      requests: {cpu: 0.5, memory: 1.5Gi}\n"
+                  "      limits: {cpu: 1000m, memory: 2048Mi}\n")
+    text = cluster.kubectl("get pod q -o yaml").stdout
+    assert "      limits:\n        cpu: \"1\"\n        memory: 2Gi\n      requests:\n        cpu: 500m\n" \
+           "        memory: 1536Mi\n" in text
+    assert "imagePullPolicy: IfNotPresent" in text and "qosClass: Burstable" in text
+
+
+def test_latest_or_untagged_images_are_always_pulled(cluster):
+    cluster.apply("apiVersion: v1\nkind: Pod\nmetadata: {name: u}\nspec:\n  containers: [{name: c, image: nginx}]\n")
+    assert "imagePullPolicy: Always" in cluster.kubectl("get pod u -o yaml").stdout
