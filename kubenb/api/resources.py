@@ -19,7 +19,7 @@ Where the facts come from
   ``cmd/kube-apiserver/app/aggregator.go``: flowcontrol v1beta2=15 < v1beta3=18 < v1=21,
   autoscaling v2 before v1), and the API deprecation guide for when versions appear and go;
 * checked against real ``kubectl api-resources`` outputs: v1.23.3 (``--api-group=apps``, ``""``,
-  ``networking.k8s.io``, ``storage.k8s.io``; seed/sections.md), a v1.24 ``-o wide`` listing with
+  ``networking.k8s.io``, ``storage.k8s.io``; the course notes), a v1.24 ``-o wide`` listing with
   verbs, and a v1.30-v1.32 listing (see ``tests/api/test_resources.py``);
 * the print order: kubernetes/kubectl ``pkg/cmd/apiresources/apiresources.go``
   (``sortableResource``), see :func:`resources_for`.

@@ -16,7 +16,22 @@ from typing import TYPE_CHECKING, Optional
 
 from kubenb.kubectl import args as argparse_
 from kubenb.kubectl.args import GLOBAL_FLAGS, Flag, UsageError
-from kubenb.kubectl.commands import apply, delete, describe, get, info
+from kubenb.kubectl.commands import (
+    annotate,
+    apply,
+    create,
+    delete,
+    describe,
+    get,
+    info,
+    label,
+    rollout,
+    run_,
+    scale,
+    set_image,
+    wait,
+)
+from kubenb.kubectl.commands import patch as patch_cmd  # the name `patch` is the patch-logic module
 from kubenb.kubectl.context import Context, KubectlError, format_error
 from kubenb.store.errors import StatusError
 
@@ -40,8 +55,16 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("get", get.run, get.FLAGS, "Display one or many resources"),
     Command("describe", describe.run, describe.FLAGS, "Show details of a specific resource or group of resources"),
     Command("apply", apply.run_apply, apply.FLAGS, "Apply a configuration to a resource by file name or stdin"),
-    Command("create", apply.run_create, apply.FLAGS, "Create a resource from a file or from stdin"),
+    Command("create", create.run, create.FLAGS, "Create a resource from a file or from stdin"),
     Command("delete", delete.run, delete.FLAGS, "Delete resources by file names, stdin, resources and names, or by resources and label selector"),
+    Command("run", run_.run, run_.FLAGS, "Run a particular image on the cluster"),
+    Command("scale", scale.run, scale.FLAGS, "Set a new size for a deployment, replica set, or replication controller"),
+    Command("rollout", rollout.run, rollout.FLAGS, "Manage the rollout of a resource"),
+    Command("set", set_image.run, set_image.FLAGS, "Set specific features on objects"),
+    Command("label", label.run, label.FLAGS, "Update the labels on a resource"),
+    Command("annotate", annotate.run, annotate.FLAGS, "Update the annotations on a resource"),
+    Command("patch", patch_cmd.run, patch_cmd.FLAGS, "Update fields of a resource"),
+    Command("wait", wait.run, wait.FLAGS, "Experimental: Wait for a specific condition on one or many resources"),
     Command("api-resources", info.run_api_resources, info.API_RESOURCES_FLAGS, "Print the supported API resources on the server"),
     Command("version", info.run_version, info.VERSION_FLAGS, "Print the client and server version information"),
     Command("cluster-info", info.run_cluster_info, info.CLUSTER_INFO_FLAGS, "Display cluster information"),
@@ -73,7 +96,7 @@ def _dispatch(ctx: Context, argv: list[str]) -> int:
     except (UsageError, KubectlError, StatusError) as err:
         text = format_error(err)
         ctx.err.write(text if text.endswith("\n") else text + "\n")  # kubectl's CheckErr adds one newline
-        return getattr(err, "code", 1) or 1
+        return err.code if isinstance(err, KubectlError) else 1  # a StatusError's code is HTTP's, not the exit code
     except Exception as err:  # a bug in kubenb: one line for the learner, the traceback for us
         if os.environ.get("KUBENB_DEBUG"):
             raise

@@ -27,6 +27,7 @@ class Flag:
     short: str = ""
     kind: type = str  # bool, str, int or list (repeatable string)
     default: Any = None
+    no_value: Optional[str] = None  # pflag's NoOptDefVal: the value of a bare `--flag` (`--dry-run`)
 
 
 @dataclass
@@ -117,6 +118,8 @@ def parse(argv: list[str], flags: tuple[Flag, ...], command: str) -> Parsed:
                 raise UsageError(f"error: unknown flag: --{name}", command)
             if flag.kind is bool:
                 store(flag, inline if eq else "true")
+            elif not eq and flag.no_value is not None:
+                store(flag, flag.no_value)
             else:
                 take_value(flag, inline if eq else None, f"--{name}")
         elif arg.startswith("-") and len(arg) > 1 and arg != "-":

@@ -50,10 +50,10 @@ def parse_resource_args(registry: Registry, args: list[str], verb: str) -> list[
         return []
     if any("/" in a for a in args):
         if not all("/" in a for a in args):
-            raise KubectlError(
+            raise KubectlError(  # cli-runtime's text says `get` whatever the verb
                 "error: there is no need to specify a resource type as a separate argument when passing arguments "
-                f"in resource/name form (e.g. 'kubectl {verb} resource/<resource_name>' instead of "
-                f"'kubectl {verb} resource resource/<resource_name>'")
+                "in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of "
+                "'kubectl get resource resource/<resource_name>'")
         requests: list[Request] = []
         for arg in args:
             type_text, _, name = arg.partition("/")

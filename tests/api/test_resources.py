@@ -1,6 +1,6 @@
 """`kubenb.api.resources` against real `kubectl api-resources` outputs.
 
-* v1.23.3 (the course cluster): the verbatim outputs in /work/shared/seed/sections.md for
+* v1.23.3 (the course cluster): the verbatim outputs in the course notes for
   `--api-group=apps`, `--api-group=""`, `--api-group="networking.k8s.io"` and
   `--api-group='storage.k8s.io'`;
 * v1.24: a public KubeSphere cluster's `kubectl api-resources -owide` (podsecuritypolicies still

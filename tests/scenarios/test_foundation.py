@@ -3,50 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from course_manifests import NGINX_DEPLOY, NGINX_POD_RESOURCES
 
 from kubenb import Cluster
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx-pod-resources
-
-spec:
-  containers:
-  - name: nginx
-    image: nginx:alpine
-    resources:
-      requests:
-        cpu: 10m
-        memory: 100Mi
-      limits:
-        cpu: 20m
-        memory: 200Mi
-"""
-
-DEPLOY = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx-deploy
-  labels:
-    app: nginx-deploy
-
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: nginx-deploy
-  template:
-    metadata:
-      labels:
-        app: nginx-deploy
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:alpine
-"""
+POD, DEPLOY = NGINX_POD_RESOURCES, NGINX_DEPLOY
 
 COMMANDS = [
     "get pods -o wide",

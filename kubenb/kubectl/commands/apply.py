@@ -15,6 +15,7 @@ from kubenb.api.codec import DecodeError, NoKindMatch, decode, resource_for, sch
 from kubenb.api.registry import ResourceInfo
 from kubenb.kubectl import manifests, merge
 from kubenb.kubectl.args import Flag
+from kubenb.kubectl.commands import common
 from kubenb.kubectl.context import Context, KubectlError, format_status_error
 from kubenb.store import errors
 from kubenb.store.errors import StatusError, bad_request
@@ -22,7 +23,7 @@ from kubenb.store.errors import StatusError, bad_request
 FLAGS = (
     Flag("filename", "f", kind=list),
     Flag("recursive", "R", kind=bool, default=False),
-    Flag("dry-run", default="none"),
+    Flag("dry-run", default="none", no_value="unchanged"),
     Flag("output", "o", default=""),
     Flag("validate", default="strict"),
     Flag("server-side", kind=bool, default=False),
@@ -50,10 +51,8 @@ def run_create(ctx: Context, p) -> int:
 def _run(ctx: Context, p, verb: str) -> int:
     if not p["filename"]:
         raise KubectlError("error: must specify one of -f and -k")
-    dry_run = p["dry-run"]
-    if dry_run not in ("none", "client", "server", "true", "false", ""):
-        raise KubectlError(f'error: Invalid dry-run value ({dry_run}). Must be "none", "server", or "client".')
-    dry = {"client": "client", "server": "server", "true": "client"}.get(dry_run)
+    strategy = common.dry_run(p)
+    dry = None if strategy == "none" else strategy
     docs = manifests.load(p["filename"], ctx.stdin, p["recursive"])
     items = [(doc, _map(ctx, doc)) for doc in docs]
     if ctx.minor < 25 and p["validate"] not in ("false", "ignore"):

@@ -162,6 +162,18 @@ def _sorted(value: Any) -> Any:
 # ---------------------------------------------------------------------------- finding objects
 
 
+class Problem(str):
+    """A lookup error in kubectl's words; `.raw` is the API error's own message (`pods "x" not found`)."""
+
+    raw: str = ""
+
+
+def problem(err: StatusError) -> Problem:
+    out = Problem(format_status_error(err))
+    out.raw = err.message
+    return out
+
+
 @dataclass
 class Target:
     info: ResourceInfo
@@ -189,7 +201,7 @@ def selector_of(text: str) -> Any:
 
 def find(ctx: Context, p: Any, args: list[str], verb: str, *, select_all: bool = False, selector: str = "",
          field_selector: str = "", all_namespaces: bool = False,
-         single_type: bool = False) -> tuple[list[Target], list[str]]:
+         single_type: bool = False) -> tuple[list[Target], list[Problem]]:
     """kubectl's resource builder with `ContinueOnError`: the objects named by `args` (`TYPE NAME...`,
     `TYPE/NAME...`), by `-f`, or selected with `-l`/`--all` among a type's objects. Returns the
     objects found and the errors (kubectl's text) of those that were not."""
@@ -198,7 +210,7 @@ def find(ctx: Context, p: Any, args: list[str], verb: str, *, select_all: bool =
     if not args and not filenames:
         raise KubectlError("error: " + NO_RESOURCES)
     found: list[Target] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     if filenames:
         from kubenb.kubectl.commands.apply import _map
 
@@ -208,10 +220,11 @@ def find(ctx: Context, p: Any, args: list[str], verb: str, *, select_all: bool =
             ns = (meta.get("namespace") or ctx.namespace) if info.namespaced else ""
             obj = ctx.store.try_get(info.kind, ns, meta.get("name", ""))
             if obj is None:
-                problems.append(format_status_error(errors.not_found(info, meta.get("name", ""))))
+                problems.append(problem(errors.not_found(info, meta.get("name", ""))))
             else:
                 found.append(Target(info, obj))
-    requests = parse_resource_args(registry, args, verb) if args else []
+    # the builder's mixed-form error always suggests `kubectl get resource/<resource_name>`
+    requests = parse_resource_args(registry, args, "get") if args else []
     if single_type and len({r.info.kind for r in requests}) > 1:
         raise KubectlError("error: you must provide resources of a single resource type")
     sel = selector_of(selector)
@@ -219,12 +232,12 @@ def find(ctx: Context, p: Any, args: list[str], verb: str, *, select_all: bool =
         info = req.info
         ns = ctx.namespace if info.namespaced else ""
         if req.names:
-            if sel is not None or select_all:
+            if sel is not None:
                 raise KubectlError("error: name cannot be provided when a selector is specified")
             for name in req.names:
                 obj = ctx.store.try_get(info.kind, ns, name)
                 if obj is None:
-                    problems.append(format_status_error(errors.not_found(info, name)))
+                    problems.append(problem(errors.not_found(info, name)))
                 else:
                     found.append(Target(info, obj))
         elif select_all or sel is not None or field_selector:
@@ -242,8 +255,20 @@ def find(ctx: Context, p: Any, args: list[str], verb: str, *, select_all: bool =
 
 def fail_if(problems: list[str]) -> None:
     """End the command with the builder's errors (each already in kubectl's words)."""
-    if problems:
-        raise KubectlError("\n".join(problems))
+    check_errors(problems)
+
+
+def check_errors(messages: list[str]) -> None:
+    """`CheckErr(utilerrors.NewAggregate(errs))`: a single error gets kubectl's `error: ` prefix (unless
+    it is an API error or already has it); several print one per line, as they are."""
+    if not messages:
+        return
+    if len(messages) == 1:
+        msg = messages[0]
+        if not msg.startswith(("error: ", "Error from server", "The ")):
+            msg = "error: " + msg
+        raise KubectlError(msg)
+    raise KubectlError("\n".join(messages))
 
 
 # ---------------------------------------------------------------------------- writing
@@ -261,7 +286,8 @@ def decode_patched(ctx: Context, info: ResourceInfo, data: dict) -> KubeObject:
         except ValidationError as err:
             unknown = [e for e in err.errors() if e["type"] == "extra_forbidden"]
             if not unknown:
-                raise errors.StatusError("BadRequest", 400, describe_validation_error(err)) from None
+                raise errors.StatusError("BadRequest", 400, str(DecodeError(info.kind, info.version,
+                                                                             describe_validation_error(err)))) from None
             for e in unknown:
                 if ctx.minor >= 25:
                     ctx.warn(f'Warning: unknown field "{_dotted(e["loc"])}"')
@@ -316,3 +342,48 @@ def kubectl_errors(fn: Any) -> Any:
             raise KubectlError(format_status_error(err)) from None
 
     return wrapper
+
+
+# ---------------------------------------------------------------------------- --record
+
+
+CHANGE_CAUSE = "kubernetes.io/change-cause"
+RECORD_DEPRECATED = "Flag --record has been deprecated, --record will be removed in the future"
+
+
+def change_cause(command_path: str, args: list[str], p: Any, flags: tuple[Flag, ...]) -> Optional[str]:
+    """`RecordFlags`: with `--record`, the command line to store as `kubernetes.io/change-cause`
+    (`kubectl set image deployment/x nginx=nginx:1.9.1 --record=true`); None without it."""
+    if "record" not in p.flags or not p["record"]:
+        return None
+    from kubenb.kubectl.args import GLOBAL_FLAGS
+
+    kinds = {f.name: f.kind for f in (*flags, *GLOBAL_FLAGS)}
+    shown = []
+    for name in sorted(p.given):  # pflag's Visit: lexicographical order
+        value = p[name]
+        kind = kinds.get(name, str)
+        if kind is bool:
+            text = "true" if value else "false"
+        elif kind is list:
+            text = "[" + ",".join(value) + "]"
+        else:
+            text = str(value)
+        shown.append(f" --{name}={text}")
+    return " ".join(["kubectl", command_path, *args]) + "".join(shown)
+
+
+def warn_record(ctx: Context, p: Any) -> None:
+    if "record" in p.flags and p.was_set("record"):
+        ctx.warn(RECORD_DEPRECATED)
+
+
+def status_text(err: StatusError) -> str:
+    """`CheckErr` of an API error: like :func:`format_status_error`, plus `The request is invalid` for
+    an Invalid status that names no object (what a JSON patch that does not apply gets), and no
+    parenthesised reason when the API server gave none (an error it did not classify)."""
+    if err.reason == "Invalid" and not err.causes and not err.kind and not err.name:
+        return f"The request is invalid: {err.message}"
+    if not err.reason:
+        return f"Error from server: {err.message}"
+    return format_status_error(err)

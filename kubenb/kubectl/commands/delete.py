@@ -6,6 +6,7 @@ from typing import Any
 
 from kubenb.kubectl import manifests
 from kubenb.kubectl.args import Flag
+from kubenb.kubectl.commands import common
 from kubenb.kubectl.commands.get import _selector
 from kubenb.kubectl.context import Context, KubectlError
 from kubenb.kubectl.resolve import Request, parse_resource_args, resolve_type
@@ -25,7 +26,7 @@ FLAGS = (
     Flag("timeout", default="0s"),
     Flag("cascade", default="background"),
     Flag("ignore-not-found", kind=bool, default=False),
-    Flag("dry-run", default="none"),
+    Flag("dry-run", default="none", no_value="unchanged"),
     Flag("output", "o", default=""),
     Flag("field-selector", default=""),
 )
@@ -54,7 +55,7 @@ def run(ctx: Context, p) -> int:
     for info, ns, name in targets:
         try:
             obj = ctx.store.delete(info.kind, ns, name, grace_period_seconds=None if grace < 0 else grace,
-                                   propagation=propagation, dry_run=p["dry-run"] not in ("none", ""))
+                                   propagation=propagation, dry_run=common.dry_run(p) != "none")
         except StatusError as err:
             if err.reason == "NotFound" and p["ignore-not-found"]:
                 continue

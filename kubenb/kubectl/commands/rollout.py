@@ -34,7 +34,7 @@ FLAGS = (
     Flag("revision", kind=int, default=0),
     Flag("timeout", default="0s"),
     Flag("to-revision", kind=int, default=0),
-    Flag("dry-run", default="none"),
+    Flag("dry-run", default="none", no_value="unchanged"),
     Flag("field-manager", default="kubectl-rollout"),
     Flag("selector", "l", default=""),
 )
@@ -119,9 +119,7 @@ def _kind(target: common.Target) -> str:
 
 
 def _aggregate(errors: list[str]) -> None:
-    """`utilerrors.NewAggregate` through `CheckErr`: one error prints as is, several one per line."""
-    if errors:
-        raise KubectlError("\n".join(errors))
+    common.check_errors([e[len("error: "):] if e.startswith("error: ") else e for e in errors])
 
 
 # ============================================================================ status
@@ -199,16 +197,31 @@ def _status(ctx: Context, p: Any, args: list[str]) -> int:
     if p["revision"] < 0:
         raise KubectlError(f"error: revision must be a positive integer: {p['revision']}")
     targets, problems = _targets(ctx, p, args, "status")
-    common.fail_if(problems)
-    if len({t.info.kind for t in targets}) > 1:
-        raise KubectlError("error: you must provide resources of a single resource type")
-    if len(targets) != 1:
-        raise KubectlError("error: rollout status is only supported on individual resources and resource collections - "
-                           f"{len(targets)} resources were found")
-    target = targets[0]
-    if target.info.kind not in ("Deployment", "DaemonSet", "StatefulSet"):
-        raise KubectlError(f"error: no status viewer has been implemented for {_kind(target)}")
-    return watch_rollout(ctx, target, p["revision"], p["watch"], timeout)
+    if ctx.minor < 24:  # one object only, before kubectl 1.24
+        common.fail_if(problems)
+        if len({t.info.kind for t in targets}) > 1:
+            raise KubectlError("error: you must provide resources of a single resource type")
+        if len(targets) != 1:
+            raise KubectlError("error: rollout status is only supported on individual resources and resource "
+                               f"collections - {len(targets)} resources were found")
+        target = targets[0]
+        if target.info.kind not in ("Deployment", "DaemonSet", "StatefulSet"):
+            raise KubectlError(f"error: no status viewer has been implemented for {_kind(target)}")
+        return watch_rollout(ctx, target, p["revision"], p["watch"], timeout)
+    # since 1.24 every object found is watched in turn, each with its own --timeout
+    failures: list[str] = []
+    for target in targets:
+        if target.info.kind not in ("Deployment", "DaemonSet", "StatefulSet"):
+            failures.append(f"no status viewer has been implemented for {_kind(target)}")
+            continue
+        try:
+            watch_rollout(ctx, target, p["revision"], p["watch"], timeout)
+        except KubectlError as err:
+            failures.append(str(err))
+    _aggregate(failures + list(problems))
+    if not targets and not problems and ctx.minor >= 28:
+        ctx.warn(f"No resources found in {ctx.namespace} namespace.")
+    return 0
 
 
 def watch_rollout(ctx: Context, target: common.Target, revision: int = 0, watch: bool = True,
@@ -322,7 +335,7 @@ def controller_revisions(ctx: Context, obj: Any) -> list[Any]:
 def _template_from_revision(ctx: Context, obj: Any, cr: Any) -> Any:
     """`applyDaemonSetHistory`/`applyStatefulSetHistory`: the object's template with the revision's
     strategic merge patch applied."""
-    from kubenb.kubectl.patch import strategic_merge, schema_for
+    from kubenb.kubectl.patch import schema_for, strategic_merge
 
     patched = strategic_merge(obj.to_dict(), cr.data or {}, schema_for(obj))
     return type(obj).model_validate(patched).spec.template
@@ -338,6 +351,17 @@ def _history(ctx: Context, p: Any, args: list[str]) -> int:
     targets, problems = _targets(ctx, p, args, "history")
     failures = list(problems)
     for target in targets:
+        if p["output"] and ctx.minor >= 24 and target.info.kind == "Deployment":
+            # with -o, the revisions themselves (the ReplicaSets) are printed
+            by_revision = {util.revision(rs): rs for rs in owned_replica_sets(ctx, target.obj)}
+            if revision > 0 and revision not in by_revision:
+                failures.append("error: unable to find the specified revision")
+                continue
+            chosen = [by_revision[revision]] if revision > 0 else [by_revision[r] for r in sorted(by_revision)]
+            rs_info = ctx.store.info("ReplicaSet")
+            for rs in chosen:
+                common.print_result(ctx, rs_info, rs, "", p["output"])
+            continue
         try:
             text = _view_history(ctx, target, revision)
         except KubectlError as err:
@@ -440,7 +464,7 @@ def _rollback_deployment(ctx: Context, target: common.Target, to_revision: int, 
         return print_template(ctx, rs.spec.template)
     if d.spec.paused:
         raise KubectlError("error: you cannot rollback a paused deployment; resume it first with "
-                           f"'kubectl rollout resume deployment/{d.metadata.name}' and try again")
+                           "'kubectl rollout resume' and try again")
     if util.equal_ignore_hash(rs.spec.template, d.spec.template):
         return f"skipped rollback (current template already matches revision {to_revision})"
     template = rs.spec.template.to_dict()
@@ -537,7 +561,8 @@ def _patch_each(ctx: Context, p: Any, args: list[str], verb: str, edit: Any, ope
             continue
         if new == target.obj:
             if verb == "restart":
-                failures.append(f"failed to create patch for {target.name}: empty patch")
+                failures.append(f"failed to create patch for {target.name}: if restart has already been triggered "
+                                "within the past second, please wait before attempting to trigger another")
             else:
                 common.print_result(ctx, target.info, target.obj, f"already {operation}", p["output"], typed=True)
                 continue
@@ -577,13 +602,7 @@ def _restart(ctx: Context, p: Any, args: list[str]) -> int:
         if kind == "Deployment":
             if obj.spec.paused:
                 raise KubectlError("can't restart paused deployment (run rollout resume first)")
-        elif kind == "DaemonSet":
-            if (obj.spec.update_strategy.type or "RollingUpdate") != "RollingUpdate":
-                raise KubectlError("can't restart daemonset with OnDelete strategy")
-        elif kind == "StatefulSet":
-            if (obj.spec.update_strategy.type or "RollingUpdate") != "RollingUpdate":
-                raise KubectlError("can't restart statefulset with OnDelete strategy")
-        else:
+        elif kind not in ("DaemonSet", "StatefulSet"):
             raise KubectlError("restarting is not supported")
         meta = obj.spec.template.metadata
         meta.annotations = {**(meta.annotations or {}), RESTARTED_AT: stamp}

@@ -26,7 +26,7 @@ FLAGS = (
     Flag("selector", "l", default=""),
     Flag("all", kind=bool, default=False),
     Flag("timeout", default="0s"),
-    Flag("dry-run", default="none"),
+    Flag("dry-run", default="none", no_value="unchanged"),
     Flag("record", kind=bool, default=False),
 )
 
@@ -47,13 +47,18 @@ def run(ctx: Context, p: Any) -> int:
     timeout = common.duration_flag(p, "timeout", "scale")
     if p["replicas"] < 0:
         raise KubectlError("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
-    if p["current-replicas"] < -1:
+    if p["current-replicas"] < -1 and ctx.minor >= 26:
         raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
     targets, problems = common.find(ctx, p, p.args, "scale", select_all=p["all"], selector=p["selector"])
     if p["resource-version"] and len(targets) > 1:
         raise KubectlError("error: cannot use --resource-version with multiple resources")
+    if ctx.minor < 26:
+        return _run_before_1_26(ctx, p, targets, problems, dry, timeout)
     if not targets:
-        common.fail_if(problems)
+        if problems:  # kubectl 1.32 words it `no objects passed to scale <the builder's error>`
+            raws = [getattr(x, "raw", x) for x in problems]
+            raise KubectlError("error: no objects passed to scale " + (raws[0] if len(raws) == 1 else
+                                                                         "[" + ", ".join(raws) + "]"))
         raise KubectlError("error: no objects passed to scale")
     replicas = p["replicas"]
     for target in targets:
@@ -65,6 +70,33 @@ def run(ctx: Context, p: Any) -> int:
             _wait_for_replicas(ctx, target, replicas, timeout)
         common.print_result(ctx, target.info, target.obj, "scaled", p["output"], dry)
     common.fail_if(problems)
+    return 0
+
+
+def _run_before_1_26(ctx: Context, p: Any, targets: list[common.Target], problems: list[str], dry: str,
+                     timeout: float) -> int:
+    """Older kubectl visits every object with ContinueOnError: a failed scale does not stop the
+    others, and all errors (lookups included) are reported together at the end."""
+    failures: list[str] = []
+    for target in targets:
+        if dry == "client":
+            common.print_result(ctx, target.info, target.obj, "scaled", p["output"], dry)
+            continue
+        try:
+            scale(ctx, target, p["replicas"], p["current-replicas"], p["resource-version"], dry)
+            if timeout and dry == "none":
+                _wait_for_replicas(ctx, target, p["replicas"], timeout)
+        except StatusError as err:
+            failures.append(common.format_status_error(err))
+            continue
+        except KubectlError as err:
+            text = str(err)
+            failures.append(text[len("error: "):] if text.startswith("error: ") else text)
+            continue
+        common.print_result(ctx, target.info, target.obj, "scaled", p["output"], dry)
+    common.check_errors(failures + list(problems))
+    if not targets:
+        raise KubectlError("error: no objects passed to scale")
     return 0
 
 

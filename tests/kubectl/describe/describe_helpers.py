@@ -1,7 +1,7 @@
 """Helpers for the describe goldens: an in-memory :class:`Lookup`, object builders, and the
 normalisations the recovered real outputs need.
 
-Two facts about the recovered outputs (``/work/shared/seed/sections.md``) shape the comparison:
+Two facts about the recovered outputs (the course notes) shape the comparison:
 
 * The blog's HTML copy lost trailing whitespace. kubectl really prints some (the tabwriter pads a
   cell followed by nothing: ``IP:           `` on a pending pod; the ``"%v \\t%v \\n"`` pod

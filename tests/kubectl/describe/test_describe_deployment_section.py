@@ -1,6 +1,6 @@
 """Goldens from the "Kubernetes - Deployment" section (v1.23.3 cluster, kubectl 1.23).
 
-Every expected text below is the real output recovered in ``/work/shared/seed/sections.md`` §1.3,
+Every expected text below is the real output recovered in the course notes §1.3,
 copied verbatim (see ``describe_helpers`` for the back-dated year and the lost trailing blanks).
 The fixtures rebuild the objects those outputs describe, on one timeline:
 

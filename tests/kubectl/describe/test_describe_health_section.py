@@ -1,7 +1,7 @@
 """Goldens from the "Kubernetes - Health" section (v1.23.3 cluster, kubectl 1.23): resource limits,
 an unschedulable (Pending) pod, probes, and a pod crash-looping on a failing startup probe.
 
-Expected texts: ``/work/shared/seed/sections.md`` §10.3, verbatim.
+Expected texts: the course notes §10.3, verbatim.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 (memory requests of ``64M + 32M + 70Mi`` add up, in the first addend's DecimalSI format, to
 ``169400320``).
 
-``sections.md`` has only fragments of node descriptions (§2.3: ``Name``/``Roles``/``Taints``
+the course notes has only fragments of node descriptions (§2.3: ``Name``/``Roles``/``Taints``
 lines). The full expected text is a real one from a v1.24.4 kubeadm cluster (Calico), published
 in a public course repository (a Russian-language Kubernetes practice write-up, Oct 2022). Its
 times were printed in +0200; kubenb's clock is UTC, so :func:`to_utc` rewrites them (the column

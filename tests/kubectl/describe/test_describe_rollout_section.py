@@ -1,6 +1,6 @@
 """Goldens from the "Kubernetes - Rollout" section (v1.23.3 cluster, kubectl 1.23): a Deployment,
 ReplicaSet and Pod with a ConfigMap volume and a port, then a rolling update (``minReadySeconds:
-16``) whose old ReplicaSet was scaled to zero. Expected texts: ``sections.md`` §9.3, verbatim.
+16``) whose old ReplicaSet was scaled to zero. Expected texts: the course notes §9.3, verbatim.
 
 Timeline of the rolling update: the Deployment is created at 00:54:35, the update starts at
 01:01:05 (R); the new ReplicaSet's pods are created at R, R+1 and R+18 (twice), the old one's

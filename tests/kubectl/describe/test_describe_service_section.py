@@ -1,6 +1,6 @@
 """Service, Endpoints, Ingress and StatefulSet-pod goldens.
 
-* v1.23 (kubectl 1.23): ``sections.md`` §3.3 (Service: ClusterIP, Endpoints, NodePort), §4.3
+* v1.23 (kubectl 1.23): the course notes §3.3 (Service: ClusterIP, Endpoints, NodePort), §4.3
   (Ingress), §8.3 (StatefulSet: a ClusterIP and a headless Service, a pod with a PVC volume).
   kubectl 1.23 reads the Service's Endpoints object.
 * v1.32 (kubectl 1.32.3): a real ``kubectl describe service`` of the ingress-nginx LoadBalancer

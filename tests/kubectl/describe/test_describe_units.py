@@ -34,7 +34,7 @@ def bare_pod(**spec_extra):
 
 
 def test_daemonset_pod_tolerations_fragment():
-    """sections.md §2.3: the six tolerations the DaemonSet controller adds (no `for Ns`)."""
+    """the course notes §2.3: the six tolerations the DaemonSet controller adds (no `for Ns`)."""
     keys = ["not-ready", "unreachable", "disk-pressure", "memory-pressure", "pid-pressure", "unschedulable"]
     effects = {"not-ready": "NoExecute", "unreachable": "NoExecute"}
     tolerations = [model("Pod", {"spec": {"tolerations": [
