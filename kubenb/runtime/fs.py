@@ -167,12 +167,12 @@ class Mount:
 
 
 class _Walk:
-    """Where a path walk is: the stack of (name, node, read-only) from the root down."""
+    """Where a path walk is: the stack of (path so far, node, read-only) from the root down."""
 
     __slots__ = ("stack",)
 
     def __init__(self, root: Node) -> None:
-        self.stack: list[tuple[str, Node, bool]] = [("", root, False)]
+        self.stack: list[tuple[str, Node, bool]] = [("/", root, False)]
 
     @property
     def node(self) -> Node:
@@ -183,7 +183,11 @@ class _Walk:
         return self.stack[-1][2]
 
     def path(self) -> str:
-        return "/" + "/".join(name for name, _, _ in self.stack[1:])
+        return self.stack[-1][0]
+
+    def child(self, name: str) -> str:
+        here = self.stack[-1][0]
+        return here + name if here == "/" else f"{here}/{name}"
 
 
 class FileSystem:
@@ -218,15 +222,6 @@ class FileSystem:
     def mounts(self) -> list[Mount]:
         return [self._mounts[p] for p in sorted(self._mounts)]
 
-    def mount_of(self, path: str) -> Mount | None:
-        """The innermost mount holding `path`, or None for the root filesystem."""
-        path = _norm(path)
-        best: Mount | None = None
-        for mpath, mount in self._mounts.items():
-            if (path == mpath or path.startswith(mpath.rstrip("/") + "/")) and (best is None or len(mpath) > len(best.path)):
-                best = mount
-        return best
-
     # ------------------------------------------------------------------ walking
 
     def _walk(self, path: str, follow: bool = True, for_write: bool = False, depth: int = 0) -> _Walk:
@@ -248,10 +243,10 @@ class FileSystem:
             here = walk.node
             if not isinstance(here, Dir):
                 raise FsError("ENOTDIR", orig)
-            child_path = walk.path().rstrip("/") + "/" + name
-            mount = self._mounts.get(child_path)
+            child_path = walk.child(name)
+            mount = self._mounts.get(child_path) if self._mounts else None
             if mount is not None:
-                walk.stack.append((name, mount.node, mount.read_only))
+                walk.stack.append((child_path, mount.node, mount.read_only))
                 continue
             child = here.children.get(name)
             if child is None:
@@ -266,7 +261,7 @@ class FileSystem:
                 # `here` is thawed already: every step of a write walk thaws what it enters.
                 child = child.thaw()  # type: ignore[attr-defined]
                 here.children[name] = child
-            walk.stack.append((name, child, walk.read_only))
+            walk.stack.append((child_path, child, walk.read_only))
 
     def _parent(self, path: str, for_write: bool) -> tuple[_Walk, str]:
         """Walk to the directory that holds `path`'s last component; return it and that name."""
@@ -357,7 +352,9 @@ class FileSystem:
 
     # ------------------------------------------------------------------ changes
 
-    def write(self, path: str, data: bytes | str, append: bool = False, mode: int = 0o644, uid: int = 0, gid: int = 0) -> None:
+    def write(
+        self, path: str, data: bytes | str, append: bool = False, mode: int = 0o644, uid: int = 0, gid: int = 0
+    ) -> None:
         """Create or overwrite (or append to) a regular file."""
         if isinstance(data, str):
             data = data.encode()

@@ -27,7 +27,6 @@ SIGNALS = {
 }  # fmt: skip
 SIGNAL_NAMES = {v: k for k, v in SIGNALS.items()}
 SIGKILL = SIGNALS["SIGKILL"]
-SIGTERM = SIGNALS["SIGTERM"]
 
 
 def signal_number(name: str | int) -> int:
