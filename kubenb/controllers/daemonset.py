@@ -71,11 +71,67 @@ class DaemonSetController(Controller):
             elif not eligible:
                 for pod in running:
                     self._delete_pod(ds, pod)
-            elif len(running) > 1:
+            elif len(running) > 1 and not self._surging(ds, running, hash_):
                 for pod in sorted(running, key=lambda p: p.metadata.creation_timestamp or "")[1:]:
                     self._delete_pod(ds, pod)
+        if ds.spec.update_strategy.type == "RollingUpdate":
+            self._rolling_update(ds, [n for n in nodes if _should_run(ds, n)], by_node, hash_)
         self._update_status(ds, nodes, hash_)
         return None
+
+    # ---------------------------------------------------------------- rolling update (update.go)
+
+    def _surging(self, ds: Any, running: list[Any], hash_: str) -> bool:
+        """A node may hold an old and a new pod while a maxSurge rollout replaces it."""
+        ru = ds.spec.update_strategy.rolling_update
+        return bool(ru and ru.max_surge) and len(running) == 2 and \
+            sum((p.metadata.labels or {}).get(REVISION_HASH) == hash_ for p in running) == 1
+
+    def _rolling_update(self, ds: Any, nodes: list[Any], by_node: dict[str, list[Any]], hash_: str) -> None:
+        """Replace pods of old revisions, keeping at most maxUnavailable nodes without an available
+        pod (maxSurge 0: delete first), or with maxSurge > 0 starting the new pod beside the old."""
+        from kubenb.api import podutil
+        from kubenb.api.intstr import get_scaled_value_from_int_or_percent, value_or_default
+
+        ru = ds.spec.update_strategy.rolling_update
+        desired = len(nodes)
+        max_surge = get_scaled_value_from_int_or_percent(value_or_default(ru.max_surge if ru else None, 0), desired, True)
+        max_unavailable = get_scaled_value_from_int_or_percent(
+            value_or_default(ru.max_unavailable if ru else None, 1), desired, True)
+        min_ready, now = ds.spec.min_ready_seconds or 0, self.clock.now
+
+        def available(pod: Any) -> bool:
+            return podutil.is_available(pod, min_ready, now)
+
+        unavailable, replace_now, candidates, surge_nodes = 0, [], [], []
+        for node in nodes:
+            pods = by_node.get(node.metadata.name, [])
+            new = [p for p in pods if (p.metadata.labels or {}).get(REVISION_HASH) == hash_]
+            old = [p for p in pods if p not in new]
+            if not pods or (new and not available(new[0])):
+                unavailable += 1
+                continue
+            if not old:
+                continue
+            if new:  # surge: the new pod is available, the old one can go
+                replace_now += old
+            elif not available(old[0]):
+                replace_now.append(old[0])
+                unavailable += 1
+            elif max_surge:
+                surge_nodes.append(node.metadata.name)
+            else:
+                candidates.append(old[0])
+        for pod in replace_now:
+            self._delete_pod(ds, pod)
+        if max_surge:
+            in_flight = sum(1 for node in nodes if len(by_node.get(node.metadata.name, [])) > 1)
+            for node_name in surge_nodes[:max(max_surge - in_flight, 0)]:
+                self._create_pod(ds, node_name, hash_)
+            return
+        budget = max_unavailable - unavailable
+        for pod in candidates[:max(budget, 0)]:
+            self._delete_pod(ds, pod)
 
     # ---------------------------------------------------------------- revisions
 
