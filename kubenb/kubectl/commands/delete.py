@@ -82,9 +82,7 @@ def _targets(ctx: Context, p) -> list[tuple[Any, str, str]]:
         return out
     requests = parse_resource_args(ctx.cluster.registry, p.args, "delete")
     if not requests:
-        raise KubectlError('error: You must provide one or more resources by argument or filename.\n'
-                           'Example resource specifications include:\n'
-                           "   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
+        raise KubectlError("error: " + common.NO_RESOURCES)
     selector = _selector(p["selector"])
     out = []
     for req in requests:
