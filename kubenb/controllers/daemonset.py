@@ -46,6 +46,18 @@ class DaemonSetController(Controller):
         self.watch_own("DaemonSet")
         self.watch_owned("Pod", "DaemonSet")
         self.store.watch(self._on_node, "Node")
+        self._eligibility: dict[tuple, bool] = {}
+
+    def _eligible(self, ds: Any, node: Any) -> bool:
+        """`_should_run`, remembered per (DaemonSet generation, node version): a sync visits every
+        node, and most syncs change neither."""
+        key = (ds.metadata.uid, ds.metadata.generation, node.metadata.name, node.metadata.resource_version)
+        verdict = self._eligibility.get(key)
+        if verdict is None:
+            if len(self._eligibility) > 200_000:
+                self._eligibility.clear()
+            verdict = self._eligibility[key] = _should_run(ds, node)
+        return verdict
 
     def _on_node(self, ev: WatchEvent) -> None:
         for ds in self.store.list("DaemonSet"):
@@ -64,7 +76,7 @@ class DaemonSetController(Controller):
         nodes = self.store.list("Node")
         for node in nodes:
             node_name = node.metadata.name
-            eligible = _should_run(ds, node)
+            eligible = self._eligible(ds, node)
             running = by_node.get(node_name, [])
             if eligible and not running:
                 self._create_pod(ds, node_name, hash_)
@@ -74,8 +86,9 @@ class DaemonSetController(Controller):
             elif len(running) > 1 and not self._surging(ds, running, hash_):
                 for pod in sorted(running, key=lambda p: p.metadata.creation_timestamp or "")[1:]:
                     self._delete_pod(ds, pod)
-        if ds.spec.update_strategy.type == "RollingUpdate":
-            self._rolling_update(ds, [n for n in nodes if _should_run(ds, n)], by_node, hash_)
+        outdated = any((p.metadata.labels or {}).get(REVISION_HASH) != hash_ for p in pods)
+        if outdated and ds.spec.update_strategy.type == "RollingUpdate":
+            self._rolling_update(ds, [n for n in nodes if self._eligible(ds, n)], by_node, hash_)
         self._update_status(ds, nodes, hash_)
         return None
 
@@ -201,7 +214,7 @@ class DaemonSetController(Controller):
         from kubenb.api import podutil
 
         pods = [p for p in self.store.by_owner(ds.metadata.uid, "Pod") if p.metadata.deletion_timestamp is None]
-        eligible = {n.metadata.name for n in nodes if _should_run(ds, n)}
+        eligible = {n.metadata.name for n in nodes if self._eligible(ds, n)}
         scheduled = [p for p in pods if _target_node(p) in eligible]
         misscheduled = [p for p in pods if p.spec.node_name and p.spec.node_name not in eligible]
         ready = [p for p in scheduled if podutil.is_ready(p)]

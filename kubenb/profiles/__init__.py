@@ -79,24 +79,23 @@ class Profile:
 
     def with_nodes(self, count: int) -> Profile:
         """The same cluster with `count` nodes: its control plane and `count - 1` workers, whose
-        names, addresses and pod CIDRs continue the profile's pattern."""
+        names, addresses and pod CIDRs continue the profile's pattern. The cluster CIDR widens
+        (as `--cluster-cidr` would be set) when it has fewer /24s than nodes."""
+        import ipaddress
+
         cp = self.control_plane
         template = next((n for n in self.nodes if n is not cp), cp)
-        workers = tuple(_nth_worker(self, template, i) for i in range(max(count - 1, 0)))
-        return replace(self, nodes=(cp, *workers))
-
-
-def _nth_worker(profile: Profile, template: NodeSpec, i: int) -> NodeSpec:
-    import ipaddress
-
-    base_ip = ipaddress.ip_address(template.internal_ip)
-    cluster = ipaddress.ip_network(profile.cluster_cidr)
-    subnets = list(cluster.subnets(new_prefix=24)) if cluster.prefixlen <= 16 else [cluster]
-    if 1 + i >= len(subnets):
-        raise ValueError(f"the {profile.name} profile's pod CIDR {profile.cluster_cidr} has room for "
-                         f"{len(subnets) - 1} workers, not {i + 1}")
-    name = template.name if i == 0 else _numbered(template.name, i)
-    return replace(template, name=name, internal_ip=str(base_ip + i), pod_cidr=str(subnets[1 + i]))
+        cluster = ipaddress.ip_network(self.cluster_cidr)
+        while cluster.num_addresses // 256 < count and cluster.prefixlen > 8:
+            cluster = cluster.supernet()
+        cp_subnet = ipaddress.ip_network(cp.pod_cidr)
+        free = (net for net in cluster.subnets(new_prefix=24) if net != cp_subnet)
+        base_ip = ipaddress.ip_address(template.internal_ip)
+        workers = tuple(
+            replace(template, name=template.name if i == 0 else _numbered(template.name, i),
+                    internal_ip=str(base_ip + i), pod_cidr=str(next(free)))
+            for i in range(max(count - 1, 0)))
+        return replace(self, nodes=(cp, *workers), cluster_cidr=str(cluster))
 
 
 def _numbered(name: str, i: int) -> str:

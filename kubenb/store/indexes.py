@@ -2,32 +2,36 @@
 
 Kept per kind: namespace -> names, (label, value) -> keys. Across kinds: owner uid -> dependents
 (the garbage collector's graph). For pods: node name -> pods (the kubelet's and scheduler's view).
+
+Buckets are dicts used as ordered sets: iteration follows insertion order, which the simulation
+makes deterministic (a `set` of strings would iterate in a hash order that changes per process).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kubenb.api.base import KubeObject
 
 Key = tuple[str, str]  # (namespace, name)
-_EMPTY: frozenset = frozenset()
+_EMPTY: dict = {}
 
 
 class Indexes:
     def __init__(self) -> None:
-        self._namespace: dict[str, dict[str, set[Key]]] = defaultdict(lambda: defaultdict(set))
-        self._labels: dict[str, dict[tuple[str, str], set[Key]]] = defaultdict(lambda: defaultdict(set))
-        self._owners: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-        self._nodes: dict[str, set[Key]] = defaultdict(set)
+        self._namespace: dict[str, dict[str, dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
+        self._labels: dict[str, dict[tuple[str, str], dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
+        self._owners: dict[str, dict[tuple[str, str, str], None]] = defaultdict(dict)
+        self._nodes: dict[str, dict[Key, None]] = defaultdict(dict)
 
     def add(self, obj: KubeObject) -> None:
-        self._apply(obj, set.add)
+        self._apply(obj, _add)
 
     def remove(self, obj: KubeObject) -> None:
-        self._apply(obj, set.discard)
+        self._apply(obj, _discard)
 
     def _apply(self, obj: KubeObject, op) -> None:
         meta = obj.metadata
@@ -42,14 +46,22 @@ class Indexes:
         if kind == "Pod" and obj.spec.node_name:
             op(self._nodes[obj.spec.node_name], key)
 
-    def namespace_keys(self, kind: str, namespace: str) -> set[Key] | frozenset:
-        return self._namespace.get(kind, {}).get(namespace, _EMPTY)
+    def namespace_keys(self, kind: str, namespace: str) -> Collection[Key]:
+        return self._namespace.get(kind, {}).get(namespace, _EMPTY).keys()
 
-    def label_keys(self, kind: str, label: str, value: str) -> set[Key] | frozenset:
-        return self._labels.get(kind, {}).get((label, value), _EMPTY)
+    def label_keys(self, kind: str, label: str, value: str) -> Collection[Key]:
+        return self._labels.get(kind, {}).get((label, value), _EMPTY).keys()
 
-    def owner_keys(self, uid: str) -> set[tuple[str, str, str]] | frozenset:
-        return self._owners.get(uid, _EMPTY)
+    def owner_keys(self, uid: str) -> Collection[tuple[str, str, str]]:
+        return self._owners.get(uid, _EMPTY).keys()
 
-    def node_keys(self, node: str) -> set[Key] | frozenset:
-        return self._nodes.get(node, _EMPTY)
+    def node_keys(self, node: str) -> Collection[Key]:
+        return self._nodes.get(node, _EMPTY).keys()
+
+
+def _add(bucket: dict, key: Any) -> None:
+    bucket[key] = None
+
+
+def _discard(bucket: dict, key: Any) -> None:
+    bucket.pop(key, None)

@@ -127,7 +127,7 @@ class Store:
             obj = self.try_get(dep_kind, ns, name)
             if obj is not None:
                 out.append(obj)
-        return sorted(out, key=_sort_key)
+        return out  # in the order the dependents were indexed (creation order): deterministic, unsorted
 
     def pods_on_node(self, node: str) -> list[KubeObject]:
         table = self._objects.get("Pod", {})
