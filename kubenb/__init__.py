@@ -15,7 +15,9 @@ def load_ipython_extension(ipython) -> None:  # noqa: ANN001 (IPython's shell)
     from kubenb.magics import completion
     from kubenb.magics.magics import KubeMagics
     from kubenb.magics.session import SESSION
+    from kubenb.magics.shell import ShellMagics
 
     ipython.register_magics(KubeMagics)
+    ipython.register_magics(ShellMagics)
     completion.register(ipython)
     SESSION.current  # noqa: B018 (creates the default cluster now, not at the first command)

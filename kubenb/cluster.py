@@ -27,6 +27,7 @@ from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.kubectl import run
 from kubenb.kubelet import Kubelet
+from kubenb.network import ClusterNetwork, run_host_shell
 from kubenb.profiles import Profile, get_profile
 from kubenb.scheduler import Scheduler
 from kubenb.sim.clock import Clock
@@ -63,6 +64,7 @@ class Cluster:
             TTLAfterFinishedController(self), CronJobController(self), EndpointsController(self), EventTTL(self),
         ]
         self.scheduler = Scheduler(self)
+        self.network = ClusterNetwork(self)  # before the kubelet: pod sandboxes reach the network through it
         self.kubelet = Kubelet(self)
         bootstrap(self)
         self.loop.run_until(self.profile.epoch("now"))
@@ -96,6 +98,14 @@ class Cluster:
         """
         self.advance(self.pace)
         result = run(self, cmdline, input, displays)
+        self.settle()
+        return result
+
+    def sh(self, cmdline: str, host: Optional[str] = None) -> subprocess.CompletedProcess:
+        """A shell command line on a node (default: the control plane, where the course runs kubectl)
+        or on the "workstation", as its terminal would print it."""
+        self.advance(self.pace)
+        result = run_host_shell(self, cmdline, host)
         self.settle()
         return result
 

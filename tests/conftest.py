@@ -26,6 +26,18 @@ os.environ["KUBENB_DEBUG"] = "1"
 GOLDENS = Path(__file__).parent / "scenarios" / "goldens"
 
 
+@pytest.fixture(scope="session")
+def ipython_shell():
+    """IPython's test shell with kubenb loaded (`globalipapp` starts it once per process)."""
+    from IPython import get_ipython
+    from IPython.testing.globalipapp import start_ipython
+
+    start_ipython()
+    shell = get_ipython()
+    shell.run_line_magic("load_ext", "kubenb")
+    return shell
+
+
 @pytest.fixture
 def cluster() -> Cluster:
     return Cluster()

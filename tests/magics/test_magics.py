@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from IPython.testing.globalipapp import get_ipython
 
 from kubenb.magics.session import SESSION
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: nginx\n    image: nginx:alpine\n"
 
 
-@pytest.fixture(scope="module")
-def ip():
-    shell = get_ipython()
-    shell.run_line_magic("load_ext", "kubenb")
-    return shell
+@pytest.fixture
+def ip(ipython_shell):
+    return ipython_shell
 
 
 @pytest.fixture(autouse=True)
