@@ -32,10 +32,15 @@ def ready_since(pod: Any) -> Optional[float]:
 
 
 def is_available(pod: Any, min_ready_seconds: int, now: float) -> bool:
-    """Ready for at least `minReadySeconds` (`podutil.IsPodAvailable`)."""
+    """`podutil.IsPodAvailable`: Ready for more than `minReadySeconds`.
+
+    Strictly more: upstream asks `lastTransitionTime + minReadySeconds` to be `Before(now)`. The
+    stored transition time has whole seconds, so a pod that turned Ready at 12:00:06.7 counts
+    from 12:00:06 and, with minReadySeconds 10, is available from just after 12:00:16.
+    """
     if not is_ready(pod):
         return False
     if not min_ready_seconds:
         return True
     since = ready_since(pod)
-    return since is not None and since + min_ready_seconds <= now
+    return since is not None and since + min_ready_seconds < now

@@ -1,7 +1,14 @@
 """The ReplicaSet controller (`pkg/controller/replicaset`): keep `replicas` active pods.
 
-Creates pods from the template with `generateName: <rs>-`, deletes surplus pods in upstream's
+Claims the pods its selector matches (adopting orphans, releasing pods relabelled away),
+creates pods from the template with `generateName: <rs>-`, deletes surplus pods in upstream's
 rank order, and reports replicas / fullyLabeled / ready / available in status.
+
+Availability is `minReadySeconds` after the pod's Ready transition, and nothing in the API
+announces that moment: like upstream, the controller looks again `minReadySeconds + 1` s after it
+sees a pod turn Ready (the second absorbs the sub-second part that the stored, second-resolution
+`lastTransitionTime` lost) and `minReadySeconds` after a sync that finds every pod ready but not
+all available.
 """
 
 from __future__ import annotations
@@ -12,11 +19,15 @@ from typing import Any, Optional
 from kubenb.api import labels as labelsel
 from kubenb.api import podutil
 from kubenb.api.base import evolve
-from kubenb.controllers.base import Controller, owner_reference
+from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference
 from kubenb.sim.clock import parse_rfc3339
+from kubenb.store import WatchEvent
+from kubenb.store.errors import StatusError
 
 _PHASE_ORDER = {"Pending": 0, "Unknown": 1, "Running": 2}
 DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+#: `--replicaset-burst-replicas` (kube-controller-manager's default): pods created or deleted per sync
+BURST_REPLICAS = 500
 
 
 class ReplicaSetController(Controller):
@@ -24,26 +35,149 @@ class ReplicaSetController(Controller):
 
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
+        #: names of the pods without a controllerRef, by namespace: the only pods a claim can adopt
+        self._orphans: dict[str, set[str]] = {}
         self.watch_own("ReplicaSet")
-        self.watch_owned("Pod", "ReplicaSet")
+        self.store.watch(self._on_pod, "Pod")
+
+    # ---------------------------------------------------------------- pod events (addPod, updatePod, deletePod)
+
+    def _on_pod(self, ev: WatchEvent) -> None:
+        """`addPod` / `updatePod` / `deletePod`: wake the ReplicaSet that controls the pod (and the
+        one that did, after a controllerRef change), or, for an orphan that was added or
+        relabelled, every ReplicaSet whose selector matches it. A pod turning Ready also books
+        its ReplicaSet's availability check."""
+        pod, old = ev.object, ev.old_object
+        namespace = pod.metadata.namespace or ""
+        ref = pod.metadata.controller_ref()
+        orphans = self._orphans.setdefault(namespace, set())
+        if ev.type != "DELETED" and ref is None:
+            orphans.add(pod.metadata.name or "")
+        else:
+            orphans.discard(pod.metadata.name or "")
+        if ev.type == "DELETED" or (ev.type == "ADDED" and pod.metadata.deletion_timestamp is not None):
+            self._enqueue_owner(namespace, ref)  # no controller cares about an orphan being deleted
+            return
+        if ev.type == "ADDED":
+            if ref is not None:
+                self._enqueue_owner(namespace, ref)
+            else:
+                self._enqueue_adopters(pod)
+            return
+        labels_changed = (pod.metadata.labels or {}) != (old.metadata.labels or {})
+        old_ref = old.metadata.controller_ref()
+        if pod.metadata.deletion_timestamp is not None:
+            # a graceful deletion began: replace the pod now, not once the kubelet removes it
+            self._enqueue_owner(namespace, ref)
+            if labels_changed:
+                self._enqueue_owner(namespace, old_ref)
+            return
+        ref_changed = ref != old_ref
+        if ref_changed and old_ref is not None:
+            self._enqueue_owner(namespace, old_ref)
+        if ref is not None:
+            rs = self.resolve_controller_ref(namespace, ref, "ReplicaSet")
+            if rs is None:
+                return
+            self.enqueue(rs)
+            if not podutil.is_ready(old) and podutil.is_ready(pod) and (rs.spec.min_ready_seconds or 0) > 0:
+                # look again once the pod is available, plus a second against the timestamp's lost fraction
+                self.queue.add_after((namespace, rs.metadata.name or ""), rs.spec.min_ready_seconds + 1.0)
+            return
+        if labels_changed or ref_changed:
+            self._enqueue_adopters(pod)
+
+    def _enqueue_owner(self, namespace: str, ref: Any) -> None:
+        rs = self.resolve_controller_ref(namespace, ref, "ReplicaSet")
+        if rs is not None:
+            self.enqueue(rs)
+
+    def _enqueue_adopters(self, pod: Any) -> None:
+        """`getPodReplicaSets`: wake every ReplicaSet whose selector matches an orphan pod."""
+        if not pod.metadata.labels:
+            return
+        for rs in self.store.list("ReplicaSet", pod.metadata.namespace or ""):
+            try:
+                selector = labelsel.selector_from_label_selector(rs.spec.selector)
+            except labelsel.SelectorError:
+                continue
+            if not selector.empty() and selector.matches(pod.metadata.labels):
+                self.enqueue(rs)
+
+    # ---------------------------------------------------------------- sync (syncReplicaSet)
 
     def sync(self, namespace: str, name: str) -> Optional[float]:
+        """`processNextWorkItem` for one ReplicaSet: `syncReplicaSet`; a refused API call (a pod
+        that could not be created, a claim that could not be written) is retried with backoff."""
+        key = (namespace, name)
+        try:
+            after = self._sync_replica_set(namespace, name)
+        except StatusError:
+            return self.retry_after_error(key)
+        self.rate_limiter.forget(key)
+        return after
+
+    def _sync_replica_set(self, namespace: str, name: str) -> Optional[float]:
         rs = self.store.try_get("ReplicaSet", namespace, name)
         if rs is None:
             return None
-        pods = [p for p in self.store.by_owner(rs.metadata.uid, "Pod") if _controlled_by(p, rs)]
-        active = [p for p in pods if podutil.is_active(p)]
-        if rs.metadata.deletion_timestamp is None:
-            diff = len(active) - (rs.spec.replicas if rs.spec.replicas is not None else 1)
-            if diff < 0:
-                for _ in range(-diff):
+        try:
+            selector = labelsel.selector_from_label_selector(rs.spec.selector)
+        except labelsel.SelectorError:
+            return None  # upstream reports it and waits for an edit: retrying cannot help
+        pods = self._claim_pods(rs, selector)
+        error: Optional[StatusError] = None
+        if rs.metadata.deletion_timestamp is None and len(pods) != rs.spec.replicas:
+            error = self._manage_replicas(rs, pods)
+            # upstream counts the pods created or deleted here at the next sync, which their
+            # events bring at this same instant
+            pods = [p for p in self.store.by_owner(rs.metadata.uid or "", "Pod")
+                    if _controlled_by(p, rs) and podutil.is_active(p)]
+        rs = self._update_status(rs, pods)
+        if error is not None:
+            raise error
+        replicas = rs.spec.replicas or 0
+        if (rs.spec.min_ready_seconds or 0) > 0 and (rs.status.ready_replicas or 0) == replicas and \
+                (rs.status.available_replicas or 0) != replicas:
+            return float(rs.spec.min_ready_seconds)  # the last line of defence against clock skew
+        return None
+
+    def _claim_pods(self, rs: Any, selector: Any) -> list[Any]:
+        """`claimPods` over the active pods: ours that still match, plus matching orphans adopted.
+
+        Upstream offers every pod of the namespace to the claim; only those `rs` owns and the
+        orphans can be affected, so those are the ones read."""
+        namespace = rs.metadata.namespace or ""
+        candidates = {p.metadata.uid: p for p in self.store.by_owner(rs.metadata.uid or "", "Pod")}
+        for name in self._orphans.get(namespace, ()):
+            pod = self.store.try_get("Pod", namespace, name)
+            if pod is not None:
+                candidates.setdefault(pod.metadata.uid, pod)
+        active = sorted((p for p in candidates.values() if podutil.is_active(p)), key=lambda p: p.metadata.name or "")
+        manager = ControllerRefManager(self.store, rs, lambda pod: selector.matches(pod.metadata.labels or {}))
+        return manager.claim(active)
+
+    def _manage_replicas(self, rs: Any, pods: list[Any]) -> Optional[StatusError]:
+        """`manageReplicas`: create or delete up to `BURST_REPLICAS` pods; the first failed
+        creation stops the rest (upstream's slow start) and is returned for a retry."""
+        diff = len(pods) - rs.spec.replicas
+        if diff < 0:
+            for _ in range(min(-diff, BURST_REPLICAS)):
+                try:
                     self._create_pod(rs)
-            elif diff > 0:
-                for pod in self._pods_to_delete(active, diff):
-                    self.store.delete("Pod", namespace, pod.metadata.name)
-                    self.events.normal(rs, "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}")
-            pods = [p for p in self.store.by_owner(rs.metadata.uid, "Pod") if _controlled_by(p, rs)]
-        return self._update_status(rs, pods)
+                except StatusError as err:
+                    self.events.warning(rs, "FailedCreate", f"Error creating: {err}")
+                    return err
+        elif diff > 0:
+            for pod in self._pods_to_delete(pods, min(diff, BURST_REPLICAS)):
+                try:
+                    self.store.delete("Pod", pod.metadata.namespace or "", pod.metadata.name or "")
+                except StatusError as err:
+                    if err.reason != "NotFound":
+                        return err
+                    continue
+                self.events.normal(rs, "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}")
+        return None
 
     def _create_pod(self, rs: Any) -> None:
         from kubenb.api.core import Pod
@@ -70,35 +204,31 @@ class ReplicaSetController(Controller):
         now = self.clock.now
         return sorted(pods, key=lambda p: _deletion_rank(p, per_node, now))[:diff]
 
-    def _update_status(self, rs: Any, pods: list[Any]) -> Optional[float]:
+    def _update_status(self, rs: Any, pods: list[Any]) -> Any:
+        """`calculateStatus` + `updateReplicaSetStatus`: the stored ReplicaSet after the write."""
         from kubenb.api.apps import ReplicaSetStatus
 
-        active = [p for p in pods if podutil.is_active(p)]
         template_labels = labelsel.selector_from_set(rs.spec.template.metadata.labels or {})
         min_ready = rs.spec.min_ready_seconds or 0
         now = self.clock.now
-        ready = [p for p in active if podutil.is_ready(p)]
+        ready = [p for p in pods if podutil.is_ready(p)]
         available = [p for p in ready if podutil.is_available(p, min_ready, now)]
         status = ReplicaSetStatus(
-            replicas=len(active),
-            fully_labeled_replicas=sum(1 for p in active if template_labels.matches(p.metadata.labels or {})) or None,
+            replicas=len(pods),
+            fully_labeled_replicas=sum(1 for p in pods if template_labels.matches(p.metadata.labels or {})) or None,
             ready_replicas=len(ready) or None,
             available_replicas=len(available) or None,
             observed_generation=rs.metadata.generation,
             conditions=rs.status.conditions,
         )
-        if status != rs.status:
-            new = evolve(rs, deep=(), status=status)
-            self.store.update(new, subresource="status")
-        if len(ready) > len(available):
-            waits = [podutil.ready_since(p) + min_ready - now for p in ready if p not in available]
-            return max(min(waits), 0.001)
-        return None
+        if status == rs.status:
+            return rs
+        return self.store.update(evolve(rs, deep=(), status=status), subresource="status")
 
 
-def _controlled_by(pod: Any, owner: Any) -> bool:
+def _controlled_by(pod: Any, rs: Any) -> bool:
     ref = pod.metadata.controller_ref()
-    return ref is not None and ref.uid == owner.metadata.uid
+    return ref is not None and ref.uid == rs.metadata.uid
 
 
 def _log_bucket(seconds: float) -> int:

@@ -1,4 +1,5 @@
-"""Deployment controller: `sync.go`, `rolling.go`, `recreate.go` and `progress.go` in one reconcile.
+"""Deployment controller: upstream's `deployment_controller.go`, `sync.go`, `rolling.go`,
+`recreate.go` and `progress.go`, in that order, in one module.
 
 One sync makes at most one scaling step of the rollout, as upstream does; the next step comes
 when the ReplicaSets' status changes wake the Deployment again. That is what produces the
@@ -9,16 +10,29 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from kubenb.api import labels as labelsel
 from kubenb.api.base import evolve
-from kubenb.controllers.base import Controller, owner_reference
+from kubenb.api.intstr import IntOrStringError
+from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference
 from kubenb.controllers.deployment import util
 from kubenb.sim.clock import parse_rfc3339
+from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
-AVAILABLE, PROGRESSING = "Available", "Progressing"
+AVAILABLE, PROGRESSING, REPLICA_FAILURE = "Available", "Progressing", "ReplicaFailure"
 NEW_RS_AVAILABLE = "NewReplicaSetAvailable"
 TIMED_OUT = "ProgressDeadlineExceeded"
 PAUSED, RESUMED = "DeploymentPaused", "DeploymentResumed"
+FAILED_RS_CREATE = "ReplicaSetCreateError"
+
+#: `maxRetries`: with the 5 ms·2ⁿ backoff, the 15th retry comes 82 s after the 14th; then the
+#: Deployment is dropped from the queue until something about it changes
+MAX_RETRIES = 15
+#: `maxRevHistoryLengthInChars`: the revision-history annotation keeps about 100 numbers
+MAX_REV_HISTORY_LENGTH_IN_CHARS = 2000
+#: What a sync "returns" upstream rather than panics on: a refused API call, an unresolvable
+#: maxSurge/maxUnavailable (stored before validation was tightened), an unparsable selector.
+SYNC_ERRORS = (StatusError, IntOrStringError, labelsel.SelectorError)
 
 
 class DeploymentController(Controller):
@@ -28,17 +42,104 @@ class DeploymentController(Controller):
         super().__init__(cluster)
         self.modern_events = cluster.version.minor >= 28
         self.watch_own("Deployment")
-        self.watch_owned("ReplicaSet", "Deployment")
+        self.store.watch(self._on_replica_set, "ReplicaSet")
+        self.store.watch(self._on_pod, "Pod")
 
-    # ---------------------------------------------------------------- entry point
+    # ---------------------------------------------------------------- event handlers
+
+    def _on_replica_set(self, ev: WatchEvent) -> None:
+        """`addReplicaSet` / `updateReplicaSet` / `deleteReplicaSet`: wake the Deployment that
+        controls the ReplicaSet (before and after a controllerRef change), or, for an orphan
+        that was added or relabelled, every Deployment whose selector matches it (one may adopt
+        it). Nobody cares about an orphan being deleted."""
+        rs, old = ev.object, ev.old_object
+        namespace = rs.metadata.namespace or ""
+        ref = rs.metadata.controller_ref()
+        if ev.type == "DELETED" or (ev.type == "ADDED" and rs.metadata.deletion_timestamp is not None):
+            self._enqueue_resolved(namespace, ref)
+            return
+        if ev.type == "ADDED":
+            if ref is not None:
+                self._enqueue_resolved(namespace, ref)
+            else:
+                self._enqueue_adopters(rs)
+            return
+        old_ref = old.metadata.controller_ref()
+        ref_changed = ref != old_ref
+        if ref_changed and old_ref is not None:
+            self._enqueue_resolved(namespace, old_ref)
+        if ref is not None:
+            self._enqueue_resolved(namespace, ref)
+        elif ref_changed or (rs.metadata.labels or {}) != (old.metadata.labels or {}):
+            self._enqueue_adopters(rs)
+
+    def _on_pod(self, ev: WatchEvent) -> None:
+        """`deletePod`: a Recreate Deployment waits for its old pods to be gone before it creates
+        the new ReplicaSet, and the last pod's deletion is what tells it so (a ReplicaSet's
+        status already stops counting a pod when its termination begins).
+
+        Finished pods count too, as in the releases kubenb models (upstream stopped counting
+        them in 2026, kubernetes/kubernetes#128798)."""
+        if ev.type != "DELETED":
+            return
+        d = self._deployment_for_pod(ev.object)
+        if d is None or d.spec.strategy.type != "Recreate":
+            return
+        try:
+            selector = _selector(d)
+        except labelsel.SelectorError:
+            return
+        rss = [rs for rs in self._owned(d) if selector.matches(rs.metadata.labels or {})]
+        if not any(self._pod_map(selector, rss).values()):
+            self.enqueue(d)
+
+    def _enqueue_resolved(self, namespace: str, ref: Any) -> None:
+        d = self.resolve_controller_ref(namespace, ref, "Deployment")
+        if d is not None:
+            self.enqueue(d)
+
+    def _enqueue_adopters(self, rs: Any) -> None:
+        """`getDeploymentsForReplicaSet`: the Deployments whose (non-empty) selector matches `rs`."""
+        if not rs.metadata.labels:
+            return
+        for d in self.store.list("Deployment", rs.metadata.namespace or ""):
+            try:
+                selector = _selector(d)
+            except labelsel.SelectorError:
+                continue
+            if not selector.empty() and selector.matches(rs.metadata.labels):
+                self.enqueue(d)
+
+    def _deployment_for_pod(self, pod: Any) -> Optional[Any]:
+        """`getDeploymentForPod`: the pod's ReplicaSet's Deployment, by controllerRefs only."""
+        namespace = pod.metadata.namespace or ""
+        rs = self.resolve_controller_ref(namespace, pod.metadata.controller_ref(), "ReplicaSet")
+        if rs is None:
+            return None
+        return self.resolve_controller_ref(namespace, rs.metadata.controller_ref(), "Deployment")
+
+    # ---------------------------------------------------------------- sync (syncDeployment)
 
     def sync(self, namespace: str, name: str) -> Optional[float]:
+        """`processNextWorkItem` for one Deployment: `syncDeployment`, then `handleErr`.
+
+        An error is not raised: the Deployment is synced again after the queue's per-key
+        backoff, at most `MAX_RETRIES` times in a row, and nothing else happens meanwhile."""
+        key = (namespace, name)
+        try:
+            after = self._sync_deployment(namespace, name)
+        except SYNC_ERRORS:
+            return self.retry_after_error(key, MAX_RETRIES)
+        self.rate_limiter.forget(key)
+        return after
+
+    def _sync_deployment(self, namespace: str, name: str) -> Optional[float]:
         d = self.store.try_get("Deployment", namespace, name)
         if d is None:
             return None
-        rss = [rs for rs in self.store.by_owner(d.metadata.uid, "ReplicaSet") if _controlled_by(rs, d)]
+        rss = self._get_replica_sets_for_deployment(d)
         if d.metadata.deletion_timestamp is not None:
-            return self._sync_status(d, rss)
+            return self._sync_status_only(d, rss)
         d = self._check_paused_conditions(d)
         if d.spec.paused or self._is_scaling_event(d, rss):
             return self._sync_scale(d, rss)
@@ -46,33 +147,58 @@ class DeploymentController(Controller):
             return self._rollout_recreate(d, rss)
         return self._rollout_rolling(d, rss)
 
-    # ---------------------------------------------------------------- replica sets
+    def _get_replica_sets_for_deployment(self, d: Any) -> list[Any]:
+        """`getReplicaSetsForDeployment`: the ReplicaSets `d` controls once `ClaimReplicaSets` has
+        adopted the orphans its selector matches and released those relabelled out of it.
+
+        Upstream offers every ReplicaSet of the namespace to the claim; only those `d` controls
+        and the orphans it selects can be affected, so those are the ones read."""
+        selector = _selector(d)
+        candidates = {rs.metadata.uid: rs for rs in self.store.by_owner(d.metadata.uid or "", "ReplicaSet")}
+        if not selector.empty():
+            for rs in self.store.list("ReplicaSet", d.metadata.namespace or "", selector):
+                candidates.setdefault(rs.metadata.uid, rs)
+        manager = ControllerRefManager(self.store, d, lambda rs: selector.matches(rs.metadata.labels or {}))
+        return manager.claim(sorted(candidates.values(), key=lambda rs: rs.metadata.name or ""))
+
+    def _owned(self, d: Any) -> list[Any]:
+        """The ReplicaSets `d` controls, as stored now (re-read after this sync scaled some)."""
+        return [rs for rs in self.store.by_owner(d.metadata.uid or "", "ReplicaSet") if _controlled_by(rs, d)]
+
+    def _pod_map(self, selector: Any, rss: list[Any]) -> dict[str, list[Any]]:
+        """`getPodMapForDeployment`: the pods the Deployment's `selector` matches, by the uid of the
+        ReplicaSet (of `rss`) that controls them, finished pods included."""
+        return {rs.metadata.uid: [p for p in self.store.by_owner(rs.metadata.uid or "", "Pod")
+                                  if _controlled_by(p, rs) and selector.matches(p.metadata.labels or {})]
+                for rs in rss}
+
+    # ---------------------------------------------------------------- new and old ReplicaSets (sync.go)
 
     def _new_and_old(self, d: Any, rss: list[Any], create: bool) -> tuple[Any, Optional[Any], list[Any]]:
-        """`getAllReplicaSetsAndSyncRevision`: (deployment, new RS or None, old RSs)."""
+        """`getAllReplicaSetsAndSyncRevision`: (Deployment, new ReplicaSet or None, old ones).
+
+        The new ReplicaSet's annotations and minReadySeconds are brought up to date first; only
+        once they are does the Deployment take the new ReplicaSet's revision (a later sync)."""
         existing = util.find_new_replica_set(d, rss)
         old = [rs for rs in rss if existing is None or rs.metadata.uid != existing.metadata.uid]
         new_revision = str(util.max_revision(old) + 1)
         if existing is not None:
-            rs = self._sync_new_rs_annotations(d, existing, new_revision)
-            d = self._set_deployment_revision(d, util.revision(rs), found=rs)
-            return d, rs, old
+            updated = self._sync_new_rs_annotations(d, existing, new_revision)
+            if updated is not existing:
+                return d, updated, old
+            revision = (existing.metadata.annotations or {}).get(util.REVISION, "")
+            return self._set_deployment_revision(d, revision, found=existing), existing, old
         if not create:
             return d, None, old
         return self._create_new_rs(d, old, new_revision)
 
     def _sync_new_rs_annotations(self, d: Any, rs: Any, new_revision: str) -> Any:
+        """The existing new ReplicaSet with `SetNewReplicaSetAnnotations` and the Deployment's
+        minReadySeconds applied: `rs` itself when nothing changed, else the stored update."""
         annotations = dict(rs.metadata.annotations or {})
-        changed = _copy_annotations(d, annotations)
-        old_revision = annotations.get(util.REVISION, "")
-        if util.revision(rs) < int(new_revision):
-            annotations[util.REVISION] = new_revision
-            changed = True
-            if old_revision:  # an old ReplicaSet brought back (rollback): remember its former number
-                history = annotations.get(util.REVISION_HISTORY)
-                annotations[util.REVISION_HISTORY] = f"{history},{old_revision}" if history else old_revision
-        min_ready_changed = (rs.spec.min_ready_seconds or 0) != (d.spec.min_ready_seconds or 0)
-        if not changed and not min_ready_changed:
+        changed = util.set_new_replica_set_annotations(d, annotations, new_revision, True,
+                                                       MAX_REV_HISTORY_LENGTH_IN_CHARS)
+        if not changed and (rs.spec.min_ready_seconds or 0) == (d.spec.min_ready_seconds or 0):
             return rs
         new = evolve(rs)
         new.metadata.annotations = annotations
@@ -80,6 +206,11 @@ class DeploymentController(Controller):
         return self.store.update(new)
 
     def _create_new_rs(self, d: Any, old: list[Any], new_revision: str) -> tuple[Any, Any, list[Any]]:
+        """The create half of `getNewReplicaSet`: `<deployment>-<hash>`, sized by `NewRSNewReplicas`.
+
+        A ReplicaSet of that name that is not ours with this template is a hash collision:
+        `status.collisionCount` goes up so that the retry hashes differently. Any other refusal
+        is reported on the Deployment (Progressing=False, `ReplicaSetCreateError`)."""
         from kubenb.api.apps import ReplicaSet, ReplicaSetSpec
         from kubenb.api.meta import LabelSelector, ObjectMeta
 
@@ -88,58 +219,73 @@ class DeploymentController(Controller):
         template.metadata.labels = {**(template.metadata.labels or {}), util.POD_TEMPLATE_HASH: pod_hash}
         selector = d.spec.selector.model_copy(deep=True) if d.spec.selector else LabelSelector()
         selector.match_labels = {**(selector.match_labels or {}), util.POD_TEMPLATE_HASH: pod_hash}
-        annotations = util.copied_annotations(d)
-        annotations[util.REVISION] = new_revision
-        annotations.update(util.replica_annotations(d))
         rs = ReplicaSet(
-            metadata=ObjectMeta(
-                name=f"{d.metadata.name}-{pod_hash}", namespace=d.metadata.namespace,
-                labels=template.metadata.labels, annotations=dict(sorted(annotations.items())),
-                owner_references=[owner_reference(d)]),
+            metadata=ObjectMeta(name=f"{d.metadata.name}-{pod_hash}", namespace=d.metadata.namespace,
+                                labels=template.metadata.labels, owner_references=[owner_reference(d)]),
             spec=ReplicaSetSpec(replicas=0, min_ready_seconds=d.spec.min_ready_seconds, selector=selector,
                                 template=template),
         )
         rs.spec.replicas = util.new_rs_new_replicas(d, [*old, rs], rs)
+        annotations: dict[str, str] = {}
+        util.set_new_replica_set_annotations(d, annotations, new_revision, False, MAX_REV_HISTORY_LENGTH_IN_CHARS)
+        rs.metadata.annotations = dict(sorted(annotations.items()))
         try:
             created = self.store.create(rs)
         except StatusError as err:
             if err.reason != "AlreadyExists":
+                self._report_create_error(d, rs, err)
                 raise
-            clash = self.store.get("ReplicaSet", d.metadata.namespace, rs.metadata.name)
-            if _controlled_by(clash, d) and util.equal_ignore_hash(clash.spec.template, d.spec.template):
-                return d, clash, old
-            # a hash collision: bump collisionCount so the next sync hashes differently
-            new_d = evolve(d, deep=("status",))
-            new_d.status.collision_count = (d.status.collision_count or 0) + 1
-            return self.store.update(new_d, subresource="status"), None, old
-        if created.spec.replicas > 0:
-            self._scaled_event(d, "up", created.metadata.name, 0, created.spec.replicas)
-        d = self._set_deployment_revision(d, int(new_revision), created=created)
-        return d, created, old
+            clash = self.store.get("ReplicaSet", d.metadata.namespace or "", rs.metadata.name or "")
+            if not (_controlled_by(clash, d) and util.equal_ignore_hash(clash.spec.template, d.spec.template)):
+                new_d = evolve(d, deep=("status",))
+                new_d.status.collision_count = (d.status.collision_count or 0) + 1
+                self.store.update(new_d, subresource="status")
+                raise
+            return self._set_deployment_revision(d, new_revision), clash, old
+        if created.spec.replicas > 0:  # "from 0 to N" since 1.28, unlike a resize's "to N from M"
+            span = f"from 0 to {created.spec.replicas}" if self.modern_events else f"to {created.spec.replicas}"
+            self.events.normal(d, "ScalingReplicaSet", f"Scaled up replica set {created.metadata.name} {span}")
+        return self._set_deployment_revision(d, new_revision, created=created), created, old
 
-    def _set_deployment_revision(self, d: Any, revision: int, *, found: Any = None, created: Any = None) -> Any:
-        """Mirror the new RS's revision on the Deployment and note the RS in the Progressing condition."""
-        annotations = dict(d.metadata.annotations or {})
-        changed = False
-        if util.revision(d) != revision and revision:
-            annotations[util.REVISION] = str(revision)
-            changed = True
-        if changed:
+    def _report_create_error(self, d: Any, rs: Any, err: StatusError) -> None:
+        message = f'Failed to create new replica set "{rs.metadata.name}": {err}'
+        if util.has_progress_deadline(d):
+            self._write_condition(d, PROGRESSING, "False", FAILED_RS_CREATE, message)
+        self.events.warning(d, FAILED_RS_CREATE, message)
+
+    def _set_deployment_revision(self, d: Any, revision: str, *, found: Any = None, created: Any = None) -> Any:
+        """`SetDeploymentRevision`, and the Progressing condition that notes the new ReplicaSet:
+        `NewReplicaSetCreated` when this sync created it, `FoundNewReplicaSet` when the Deployment
+        had no Progressing condition yet.
+
+        Upstream writes both through the status subresource, whose strategy keeps annotation
+        changes; kubenb's keeps them out of status writes, so the annotation goes by an update."""
+        if (d.metadata.annotations or {}).get(util.REVISION) != revision:
             new = evolve(d)
-            new.metadata.annotations = annotations
+            new.metadata.annotations = {**(d.metadata.annotations or {}), util.REVISION: revision}
             d = self.store.update(new)
-        if d.spec.progress_deadline_seconds is not None:
-            cond = _condition(d, PROGRESSING)
+        if util.has_progress_deadline(d):
             if created is not None:
                 d = self._write_condition(d, PROGRESSING, "True", "NewReplicaSetCreated",
                                           f'Created new replica set "{created.metadata.name}"')
-            elif found is not None and cond is None:
+            elif found is not None and _condition(d, PROGRESSING) is None:
                 d = self._write_condition(d, PROGRESSING, "True", "FoundNewReplicaSet",
                                           f'Found new replica set "{found.metadata.name}"')
         return d
 
-    def _scale_rs(self, d: Any, rs: Any, replicas: int) -> Any:
-        """`scaleReplicaSetAndRecordEvent`: resize and refresh the desired/max annotations."""
+    # ---------------------------------------------------------------- scaling (sync.go)
+
+    def _scale_rs_and_record_event(self, d: Any, rs: Any, replicas: int) -> Any:
+        """`scaleReplicaSetAndRecordEvent`: resize `rs` if its size differs (annotations alone are
+        left as they are)."""
+        if rs.spec.replicas == replicas:
+            return rs
+        return self._scale_rs(d, rs, replicas)
+
+    def _scale_rs(self, d: Any, rs: Any, replicas: int, operation: Optional[str] = None) -> Any:
+        """`scaleReplicaSet`: write the size and the desired/max-replicas annotations when either
+        is stale; a size change is announced as scaling `operation` ("up"/"down", by default the
+        direction of this change; proportional scaling passes the Deployment's overall one)."""
         annotations = dict(rs.metadata.annotations or {})
         wanted = util.replica_annotations(d)
         size_changed = rs.spec.replicas != replicas
@@ -151,55 +297,61 @@ class DeploymentController(Controller):
         new.metadata.annotations = annotations
         updated = self.store.update(new)
         if size_changed:
-            self._scaled_event(d, "up" if replicas > rs.spec.replicas else "down", rs.metadata.name,
-                               rs.spec.replicas, replicas)
+            if operation is None:
+                operation = "up" if replicas > rs.spec.replicas else "down"
+            self._scaled_event(d, operation, rs.metadata.name, rs.spec.replicas, replicas)
         return updated
 
-    def _scaled_event(self, d: Any, direction: str, rs_name: str, before: int, after: int) -> None:
+    def _scaled_event(self, d: Any, operation: str, rs_name: str, before: int, after: int) -> None:
+        """`ScalingReplicaSet` for a resize: "to N" before 1.28, "to N from M" since."""
         if self.modern_events:
-            msg = f"Scaled {direction} replica set {rs_name} from {before} to {after}"
+            message = f"Scaled {operation} replica set {rs_name} to {after} from {before}"
         else:
-            msg = f"Scaled {direction} replica set {rs_name} to {after}"
-        self.events.normal(d, "ScalingReplicaSet", msg)
-
-    # ---------------------------------------------------------------- scaling (sync.go)
+            message = f"Scaled {operation} replica set {rs_name} to {after}"
+        self.events.normal(d, "ScalingReplicaSet", message)
 
     def _is_scaling_event(self, d: Any, rss: list[Any]) -> bool:
-        for rs in rss:
-            if (rs.spec.replicas or 0) > 0:
-                desired = (rs.metadata.annotations or {}).get(util.DESIRED_REPLICAS)
-                if desired is not None and desired != str(d.spec.replicas):
-                    return True
+        """`isScalingEvent`: an active ReplicaSet was last sized for another `spec.replicas`."""
+        for rs in util.filter_active(rss):
+            desired = util.desired_replicas_annotation(rs)
+            if desired is not None and desired != d.spec.replicas:
+                return True
         return False
 
     def _sync_scale(self, d: Any, rss: list[Any]) -> Optional[float]:
+        """`sync`: a paused Deployment, or one whose size changed, is scaled (proportionally if
+        several ReplicaSets are active) without rolling out; a paused one's history is trimmed."""
         d, new_rs, old = self._new_and_old(d, rss, create=False)
         self._scale(d, new_rs, old)
-        rss = [rs for rs in self.store.by_owner(d.metadata.uid, "ReplicaSet") if _controlled_by(rs, d)]
         if d.spec.paused:
-            self._cleanup(d, [rs for rs in rss if new_rs is None or rs.metadata.uid != new_rs.metadata.uid])
-        return self._sync_status(d, rss)
+            self._cleanup(d, old)
+        return self._sync_status(d)
 
     def _scale(self, d: Any, new_rs: Optional[Any], old: list[Any]) -> None:
-        active = [rs for rs in ([new_rs] if new_rs else []) + old if (rs.spec.replicas or 0) > 0]
-        if len(active) <= 1:
-            target = active[0] if active else (new_rs or (max(old, key=lambda r: r.metadata.creation_timestamp or "") if old else None))
-            if target is not None:
-                self._scale_rs(d, target, d.spec.replicas)
+        """`scale`: one active ReplicaSet (else the new, else the newest) takes the whole size; a
+        saturated new ReplicaSet leaves the old ones nothing; otherwise a rolling Deployment
+        spreads the change over its active ReplicaSets in proportion to their sizes."""
+        target = util.find_active_or_latest(new_rs, old)
+        if target is not None:
+            if target.spec.replicas != d.spec.replicas:
+                self._scale_rs_and_record_event(d, target, d.spec.replicas)
             return
-        if new_rs is not None and _is_saturated(d, new_rs):
-            for rs in old:
-                if rs.spec.replicas:
-                    self._scale_rs(d, rs, 0)
+        if _is_saturated(d, new_rs):
+            for rs in util.filter_active(old):
+                self._scale_rs_and_record_event(d, rs, 0)
             return
         if not util.is_rolling(d):
             return
+        active = util.filter_active([*old, new_rs])
         allowed = d.spec.replicas + util.max_surge(d) if d.spec.replicas > 0 else 0
         to_add = allowed - util.replicas_of(active)
+        # scale up the newer ReplicaSets first, and down the older ones first
         if to_add > 0:
-            ordered = sorted(active, key=lambda rs: (-rs.spec.replicas, _neg_time(rs)))
+            ordered, operation = util.by_size_newer(active), "up"
+        elif to_add < 0:
+            ordered, operation = util.by_size_older(active), "down"
         else:
-            ordered = sorted(active, key=lambda rs: (-rs.spec.replicas, rs.metadata.creation_timestamp or "", rs.metadata.name))
+            ordered, operation = active, ""
         sizes: dict[str, int] = {}
         added = 0
         for rs in ordered:
@@ -208,39 +360,43 @@ class DeploymentController(Controller):
             added += proportion
         for i, rs in enumerate(ordered):
             size = sizes[rs.metadata.name]
-            if i == 0 and to_add != 0:
+            if i == 0 and to_add != 0:  # the leftover goes to the largest
                 size = max(0, size + to_add - added)
-            self._scale_rs(d, rs, size)
+            self._scale_rs(d, rs, size, operation)
 
     # ---------------------------------------------------------------- rolling update (rolling.go)
 
     def _rollout_rolling(self, d: Any, rss: list[Any]) -> Optional[float]:
+        """`rolloutRolling`: one step, growing the new ReplicaSet or else shrinking old ones; once
+        the Deployment's stored status says the rollout is complete, old revisions are trimmed."""
         d, new_rs, old = self._new_and_old(d, rss, create=True)
-        if new_rs is None:  # collision: retry with the new collision count
-            return 0.0
         all_rss = [*old, new_rs]
-        if self._reconcile_new(d, all_rss, new_rs) or self._reconcile_old(d, all_rss, old, new_rs):
+        if self._reconcile_new(d, all_rss, new_rs) or \
+                self._reconcile_old(d, all_rss, util.filter_active(old), new_rs):
             return self._sync_rollout_status(d)
-        current = self._owned(d)
-        status = self._calculate_status(d, current, new_rs.metadata.uid)
-        if _complete(d, status):
+        if _complete(d, d.status):
             self._cleanup(d, old)
         return self._sync_rollout_status(d)
 
     def _reconcile_new(self, d: Any, all_rss: list[Any], new_rs: Any) -> bool:
+        """`reconcileNewReplicaSet`: grow the new ReplicaSet as far as maxSurge allows (or shrink
+        it to `spec.replicas`). True if it was resized."""
         if new_rs.spec.replicas == d.spec.replicas:
             return False
         if new_rs.spec.replicas > d.spec.replicas:
-            self._scale_rs(d, new_rs, d.spec.replicas)
-            return True
-        target = util.new_rs_new_replicas(d, all_rss, new_rs)
+            target = d.spec.replicas
+        else:
+            target = util.new_rs_new_replicas(d, all_rss, new_rs)
         if target == new_rs.spec.replicas:
             return False
-        self._scale_rs(d, new_rs, target)
+        self._scale_rs_and_record_event(d, new_rs, target)
         return True
 
     def _reconcile_old(self, d: Any, all_rss: list[Any], old: list[Any], new_rs: Any) -> bool:
-        old_active = [rs for rs in old if (rs.spec.replicas or 0) > 0]
+        """`reconcileOldReplicaSets`: shrink the old ReplicaSets as far as maxUnavailable allows,
+        first by their unavailable pods (`cleanupUnhealthyReplicas`), then by available ones
+        (`scaleDownOldReplicaSetsForRollingUpdate`). True if any was resized."""
+        old_active = util.filter_active(old)
         if util.replicas_of(old_active) == 0:
             return False
         all_pods = util.replicas_of(all_rss)
@@ -257,7 +413,7 @@ class DeploymentController(Controller):
             if rs.spec.replicas == 0 or rs.spec.replicas == available:
                 continue
             n = min(max_scaled_down - cleaned, rs.spec.replicas - available)
-            self._scale_rs(d, rs, rs.spec.replicas - n)
+            self._scale_rs_and_record_event(d, rs, rs.spec.replicas - n)
             cleaned += n
         current = {rs.metadata.uid: rs for rs in self._owned(d)}
         old_active = [current[rs.metadata.uid] for rs in old_active if rs.metadata.uid in current]
@@ -271,70 +427,70 @@ class DeploymentController(Controller):
                 if not rs.spec.replicas:
                     continue
                 n = min(rs.spec.replicas, budget - scaled)
-                self._scale_rs(d, rs, rs.spec.replicas - n)
+                self._scale_rs_and_record_event(d, rs, rs.spec.replicas - n)
                 scaled += n
         return cleaned + scaled > 0
 
     # ---------------------------------------------------------------- recreate (recreate.go)
 
     def _rollout_recreate(self, d: Any, rss: list[Any]) -> Optional[float]:
+        """`rolloutRecreate`: scale every old ReplicaSet to 0, wait until none of their pods is
+        left (the deletion of the last one wakes the Deployment), then create or grow the new one."""
         d, new_rs, old = self._new_and_old(d, rss, create=False)
         scaled_down = False
-        for rs in old:
-            if rs.spec.replicas:
-                self._scale_rs(d, rs, 0)
-                scaled_down = True
+        for rs in util.filter_active(old):
+            self._scale_rs_and_record_event(d, rs, 0)
+            scaled_down = True
         if scaled_down or self._old_pods_running(old):
             return self._sync_rollout_status(d)
         if new_rs is None:
-            d, new_rs, old = self._new_and_old(d, self._owned(d), create=True)
-            if new_rs is None:
-                return 0.0
-        self._scale_rs(d, new_rs, d.spec.replicas)
-        status = self._calculate_status(d, self._owned(d), new_rs.metadata.uid)
-        if _complete(d, status):
+            d, new_rs, old = self._new_and_old(d, rss, create=True)
+        self._scale_rs_and_record_event(d, new_rs, d.spec.replicas)
+        if _complete(d, d.status):
             self._cleanup(d, old)
         return self._sync_rollout_status(d)
 
     def _old_pods_running(self, old: list[Any]) -> bool:
-        for rs in old:
-            if (rs.status.replicas or 0) > 0:
-                return True
-            for pod in self.store.by_owner(rs.metadata.uid, "Pod"):
-                if pod.status.phase not in ("Failed", "Succeeded"):
-                    return True
-        return False
+        """`oldPodsRunning`: an old ReplicaSet still counts pods, or owns one that has not
+        finished (a terminating pod, whose phase is still Running, counts)."""
+        if util.actual_replicas(old) > 0:
+            return True
+        return any(pod.status.phase not in ("Failed", "Succeeded")
+                   for rs in old for pod in self.store.by_owner(rs.metadata.uid or "", "Pod") if _controlled_by(pod, rs))
 
     # ---------------------------------------------------------------- history (sync.go cleanupDeployment)
 
     def _cleanup(self, d: Any, old: list[Any]) -> None:
+        """`cleanupDeployment`: delete the oldest revisions beyond `revisionHistoryLimit`, of those
+        with no pods wanted or left and whose spec the ReplicaSet controller has seen."""
         limit = d.spec.revision_history_limit
-        if limit is None:
+        if limit is None or limit == util.MAX_INT32:
             return
         cleanable = [rs for rs in old if rs.metadata.deletion_timestamp is None]
         diff = len(cleanable) - limit
         if diff <= 0:
             return
-        for rs in sorted(cleanable, key=lambda r: (util.revision(r), r.metadata.creation_timestamp or ""))[:diff]:
+        for rs in util.by_revision(cleanable)[:diff]:
             if (rs.status.replicas or 0) != 0 or (rs.spec.replicas or 0) != 0 or \
                     (rs.metadata.generation or 0) > (rs.status.observed_generation or 0):
                 continue
-            self.store.delete("ReplicaSet", rs.metadata.namespace, rs.metadata.name)
+            try:
+                self.store.delete("ReplicaSet", rs.metadata.namespace or "", rs.metadata.name or "")
+            except StatusError as err:
+                if err.reason != "NotFound":
+                    raise
 
     # ---------------------------------------------------------------- status (sync.go, progress.go)
 
-    def _owned(self, d: Any) -> list[Any]:
-        return [rs for rs in self.store.by_owner(d.metadata.uid, "ReplicaSet") if _controlled_by(rs, d)]
-
-    def _calculate_status(self, d: Any, rss: list[Any], new_uid: Optional[str]) -> Any:
+    def _calculate_status(self, d: Any, rss: list[Any], new_rs: Optional[Any]) -> Any:
+        """`calculateStatus`: counts over the ReplicaSets, the other conditions kept, Available set."""
         from kubenb.api.apps import DeploymentStatus
 
-        new_rss = [rs for rs in rss if rs.metadata.uid == new_uid]
         available = util.available_replicas(rss)
         status = DeploymentStatus(
             observed_generation=d.metadata.generation,
             replicas=util.actual_replicas(rss) or None,
-            updated_replicas=util.actual_replicas(new_rss) or None,
+            updated_replicas=(new_rs.status.replicas if new_rs is not None else 0) or None,
             ready_replicas=util.ready_replicas(rss) or None,
             available_replicas=available or None,
             unavailable_replicas=max(0, util.replicas_of(rss) - available) or None,
@@ -349,52 +505,97 @@ class DeploymentController(Controller):
                            "Deployment does not have minimum availability.")
         return status
 
-    def _sync_status(self, d: Any, rss: list[Any]) -> Optional[float]:
-        new_rs = util.find_new_replica_set(d, rss)
-        status = self._calculate_status(d, rss, new_rs.metadata.uid if new_rs else None)
-        self._write_status(d, status)
+    def _sync_status_only(self, d: Any, rss: list[Any]) -> Optional[float]:
+        """`syncStatusOnly`: a Deployment being deleted only has its status kept up to date."""
+        d, _, _ = self._new_and_old(d, rss, create=False)
+        return self._sync_status(d)
+
+    def _sync_status(self, d: Any) -> Optional[float]:
+        """`syncDeploymentStatus`: the status of the ReplicaSets as they are now; no progress
+        estimate (scaling is not progress)."""
+        d = self.store.get("Deployment", d.metadata.namespace or "", d.metadata.name or "")
+        rss = self._owned(d)
+        self._write_status(d, self._calculate_status(d, rss, util.find_new_replica_set(d, rss)))
         return None
 
     def _sync_rollout_status(self, d: Any) -> Optional[float]:
-        d = self.store.get("Deployment", d.metadata.namespace, d.metadata.name)
+        """`syncRolloutStatus`: the status, and the Progressing condition estimated from it.
+
+        Progress is estimated only with a progress deadline (without one, Progressing is
+        removed) and not while the last rollout is complete. It is complete once every replica
+        is updated and available (`NewReplicaSetAvailable`); progressing while the counts move
+        forward (`ReplicaSetUpdated`, lastUpdateTime renewed); timed out once lastUpdateTime is
+        `progressDeadlineSeconds` old (`ProgressDeadlineExceeded`). Messages name the new
+        ReplicaSet, or the Deployment while there is none (a Recreate rollout before it starts).
+
+        A changed status is written, which wakes the Deployment again; an unchanged one may ask
+        for a look at the deadline (`requeueStuckDeployment`)."""
+        d = self.store.get("Deployment", d.metadata.namespace or "", d.metadata.name or "")
         rss = self._owned(d)
         new_rs = util.find_new_replica_set(d, rss)
-        status = self._calculate_status(d, rss, new_rs.metadata.uid if new_rs else None)
-        now = self.clock.rfc3339()
-        if d.spec.progress_deadline_seconds is not None and new_rs is not None:
-            current = _condition_in(status, PROGRESSING)
-            complete = status.replicas == status.updated_replicas and current is not None and \
-                current.reason == NEW_RS_AVAILABLE
-            name = new_rs.metadata.name
-            if not complete:
-                if _complete(d, status):
-                    _set_condition(status, now, PROGRESSING, "True", NEW_RS_AVAILABLE,
-                                   f'ReplicaSet "{name}" has successfully progressed.')
-                elif _progressing(d, status):
-                    kept = current.last_transition_time if current is not None and current.status == "True" else None
-                    _set_condition(status, now, PROGRESSING, "True", "ReplicaSetUpdated",
-                                   f'ReplicaSet "{name}" is progressing.', force=True, transition=kept)
-                elif self._timed_out(d, current):
-                    _set_condition(status, now, PROGRESSING, "False", TIMED_OUT,
-                                   f'ReplicaSet "{name}" has timed out progressing.')
+        status = self._calculate_status(d, rss, new_rs)
+        has_deadline = util.has_progress_deadline(d)
+        if not has_deadline:
+            _remove_condition(status, PROGRESSING)
+        current = _condition(d, PROGRESSING)
+        complete = status.replicas == status.updated_replicas and current is not None and \
+            current.reason == NEW_RS_AVAILABLE
+        if has_deadline and not complete:
+            now = self.clock.rfc3339()
+            subject = f'ReplicaSet "{new_rs.metadata.name}"' if new_rs is not None else \
+                f'Deployment "{d.metadata.name}"'
+            if _complete(d, status):
+                _set_condition(status, now, PROGRESSING, "True", NEW_RS_AVAILABLE, f"{subject} has successfully progressed.")
+            elif _progressing(d, status):
+                kept = current.last_transition_time if current is not None and current.status == "True" else None
+                _set_condition(status, now, PROGRESSING, "True", "ReplicaSetUpdated", f"{subject} is progressing.",
+                               force=True, transition=kept)
+            elif self._timed_out(d, _condition_in(status, PROGRESSING)):
+                _set_condition(status, now, PROGRESSING, "False", TIMED_OUT, f"{subject} has timed out progressing.")
+        failure = _replica_failure(rss, new_rs)
+        if failure is not None:
+            _set_condition(status, failure.last_transition_time, REPLICA_FAILURE, failure.status, failure.reason or "",
+                           failure.message or "", transition=failure.last_transition_time)
+        else:
+            _remove_condition(status, REPLICA_FAILURE)
+        if status == d.status:
+            return self._requeue_stuck(d, current)
         self._write_status(d, status)
-        return self._requeue_stuck(d, _condition_in(status, PROGRESSING))
+        return None
 
     def _timed_out(self, d: Any, cond: Any) -> bool:
-        if cond is None or cond.reason == NEW_RS_AVAILABLE:
+        """`DeploymentTimedOut`: no progress for `progressDeadlineSeconds` since the condition's
+        lastUpdateTime (strictly past it); never after a completed rollout."""
+        if not util.has_progress_deadline(d) or cond is None or cond.reason == NEW_RS_AVAILABLE:
             return False
         if cond.reason == TIMED_OUT:
             return True
         return parse_rfc3339(cond.last_update_time) + d.spec.progress_deadline_seconds < self.clock.now
 
     def _requeue_stuck(self, d: Any, cond: Any) -> Optional[float]:
-        if d.spec.progress_deadline_seconds is None or cond is None or cond.reason in (NEW_RS_AVAILABLE, TIMED_OUT):
+        """`requeueStuckDeployment`, for a Deployment whose status this sync left unchanged and
+        whose Progressing condition is `cond`: the delay before the sync that will find it timed
+        out, one second past the deadline; with less than a second left, a rate-limited "now".
+        None when nothing can time out: no deadline or no condition, the rollout complete or
+        already timed out.
+
+        Upstream also polls a Deployment whose condition says `NewReplicaSetAvailable` but that
+        is not complete (scaled up after its rollout), every 5 ms once its deadline has passed,
+        until it is; such a sync never estimates progress, so the poll can change nothing and
+        is skipped."""
+        if not util.has_progress_deadline(d) or cond is None:
             return None
-        remaining = parse_rfc3339(cond.last_update_time) + d.spec.progress_deadline_seconds - self.clock.now
-        return max(remaining, 0) + 1
+        if _complete(d, d.status) or cond.reason in (TIMED_OUT, NEW_RS_AVAILABLE):
+            return None
+        after = parse_rfc3339(cond.last_update_time) + d.spec.progress_deadline_seconds - self.clock.now
+        if after < 1:
+            return self.rate_limiter.when((d.metadata.namespace or "", d.metadata.name or ""))
+        return after + 1
 
     def _check_paused_conditions(self, d: Any) -> Any:
-        if d.spec.progress_deadline_seconds is None:
+        """`checkPausedConditions`: Progressing=Unknown while paused and right after a resume, so
+        that the time spent paused does not count against the deadline (a timeout stays)."""
+        if not util.has_progress_deadline(d):
             return d
         cond = _condition(d, PROGRESSING)
         if cond is not None and cond.reason == TIMED_OUT:
@@ -412,7 +613,7 @@ class DeploymentController(Controller):
         return self._write_status(d, new_status)
 
     def _write_status(self, d: Any, status: Any) -> Any:
-        current = self.store.get("Deployment", d.metadata.namespace, d.metadata.name)
+        current = self.store.get("Deployment", d.metadata.namespace or "", d.metadata.name or "")
         if current.status == status:
             return current
         return self.store.update(evolve(current, deep=(), status=status), subresource="status")
@@ -421,48 +622,56 @@ class DeploymentController(Controller):
 # -------------------------------------------------------------------- helpers
 
 
+def _selector(d: Any) -> Any:
+    return labelsel.selector_from_label_selector(d.spec.selector)
+
+
 def _controlled_by(obj: Any, owner: Any) -> bool:
     ref = obj.metadata.controller_ref()
     return ref is not None and ref.uid == owner.metadata.uid
 
 
-def _copy_annotations(d: Any, annotations: dict[str, str]) -> bool:
-    changed = False
-    for k, v in util.copied_annotations(d).items():
-        if annotations.get(k) != v:
-            annotations[k] = v
-            changed = True
-    return changed
-
-
-def _neg_time(rs: Any) -> tuple:
-    """Newer first (for sorting ascending)."""
-    t = parse_rfc3339(rs.metadata.creation_timestamp) if rs.metadata.creation_timestamp else 0.0
-    return (-t, rs.metadata.name)
-
-
-def _is_saturated(d: Any, rs: Any) -> bool:
-    desired = (rs.metadata.annotations or {}).get(util.DESIRED_REPLICAS)
-    return rs.spec.replicas == d.spec.replicas and desired == str(d.spec.replicas) and \
+def _is_saturated(d: Any, rs: Optional[Any]) -> bool:
+    """`IsSaturated`: the new ReplicaSet has, was sized for and makes available `spec.replicas`."""
+    if rs is None:
+        return False
+    return rs.spec.replicas == d.spec.replicas and util.desired_replicas_annotation(rs) == d.spec.replicas and \
         (rs.status.available_replicas or 0) == d.spec.replicas
 
 
 def _proportion(rs: Any, d: Any, to_add: int, added: int) -> int:
-    """`GetProportion`: this ReplicaSet's share of a scale, by its share of the old max-replicas."""
+    """`GetProportion`: this ReplicaSet's share of a scale by `to_add` of which `added` is given
+    out: its share of the old size (`getReplicaSetFraction`), within what is left to give."""
     if not rs.spec.replicas or to_add == 0 or to_add == added:
         return 0
-    if d.spec.replicas == 0:
-        fraction = -rs.spec.replicas
-    else:
-        annotated = (rs.metadata.annotations or {}).get(util.MAX_REPLICAS)
-        old_max = int(annotated) if annotated and annotated.isdigit() else (d.status.replicas or 0)
-        if old_max == 0:
-            return 0
-        exact = rs.spec.replicas * (d.spec.replicas + util.max_surge(d)) / old_max
-        fraction = int(exact + 0.5) if exact >= 0 else -int(-exact + 0.5)
-        fraction -= rs.spec.replicas
+    fraction = _replica_set_fraction(rs, d)
     allowed = to_add - added
     return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
+
+
+def _replica_set_fraction(rs: Any, d: Any) -> int:
+    """`getReplicaSetFraction`: how much `rs` grows if it keeps its share of the Deployment's
+    size. The old size is the max-replicas annotation (`replicas + maxSurge` when the Deployment
+    last scaled it); missing, invalid or 0, `status.replicas` stands in, and with no pods either
+    there is nothing to be proportional to."""
+    if d.spec.replicas == 0:
+        return -rs.spec.replicas
+    old_max = util.max_replicas_annotation(rs)
+    if not old_max:
+        old_max = d.status.replicas or 0
+        if old_max == 0:
+            return 0
+    new_max = d.spec.replicas + util.max_surge(d)
+    return util.round_half_away(rs.spec.replicas * new_max / old_max) - rs.spec.replicas
+
+
+def _replica_failure(rss: list[Any], new_rs: Optional[Any]) -> Optional[Any]:
+    """`getReplicaFailures`: a ReplicaSet's ReplicaFailure condition, the new ReplicaSet's first."""
+    for rs in ([new_rs] if new_rs is not None else []) + rss:
+        for c in rs.status.conditions or ():
+            if c.type == REPLICA_FAILURE:
+                return c
+    return None
 
 
 def _condition(d: Any, type_: str) -> Optional[Any]:
@@ -474,6 +683,11 @@ def _condition_in(status: Any, type_: str) -> Optional[Any]:
         if c.type == type_:
             return c
     return None
+
+
+def _remove_condition(status: Any, type_: str) -> None:
+    """`RemoveDeploymentCondition`."""
+    status.conditions = [c for c in status.conditions or () if c.type != type_] or None
 
 
 def _set_condition(status: Any, now: str, type_: str, value: str, reason: str, message: str,
@@ -492,12 +706,14 @@ def _set_condition(status: Any, now: str, type_: str, value: str, reason: str, m
 
 
 def _complete(d: Any, status: Any) -> bool:
+    """`DeploymentComplete`: every replica updated and available, the latest spec observed."""
     r = d.spec.replicas
     return (status.updated_replicas or 0) == r and (status.replicas or 0) == r and \
         (status.available_replicas or 0) == r and (status.observed_generation or 0) >= (d.metadata.generation or 0)
 
 
 def _progressing(d: Any, status: Any) -> bool:
+    """`DeploymentProgressing`: more updated, ready or available replicas, or fewer old ones."""
     old = d.status
     old_old = (old.replicas or 0) - (old.updated_replicas or 0)
     new_old = (status.replicas or 0) - (status.updated_replicas or 0)

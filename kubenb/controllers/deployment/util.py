@@ -1,16 +1,19 @@
 """Deployment arithmetic and bookkeeping (`pkg/controller/deployment/util/deployment_util.go`).
 
 Pure functions of Deployments and ReplicaSets: the pod-template hash, surge/unavailable
-fenceposts, revisions and the annotations a Deployment writes on its ReplicaSets.
+fenceposts, revisions, the annotations a Deployment writes on its ReplicaSets and reads back,
+and the orders (`controller_utils.go`) in which ReplicaSets are scaled.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable
 from typing import Any, Optional
 
-from kubenb.api.intstr import get_scaled_value_from_int_or_percent, value_or_default
+from kubenb.api.intstr import IntOrStringError, get_scaled_value_from_int_or_percent, value_or_default
 
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
@@ -20,9 +23,12 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 ROLLBACK_TO = "deprecated.deployment.rollback.to"
 POD_TEMPLATE_HASH = "pod-template-hash"
 
+MAX_INT32 = 2**31 - 1
+
 # Annotations of the Deployment that are not copied to its ReplicaSets.
 _NOT_COPIED = {LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, ROLLBACK_TO}
 _SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_DECIMAL = re.compile("[0-9]+")
 
 
 def fnv32a(data: bytes) -> int:
@@ -71,7 +77,11 @@ def equal_ignore_hash(a: Any, b: Any) -> bool:
     return canonical_template(a) == canonical_template(b)
 
 
+# ---------------------------------------------------------------- annotations
+
+
 def revision(obj: Any) -> int:
+    """`Revision`, with an unparsable revision read as 0: every caller upstream skips those."""
     try:
         return int((obj.metadata.annotations or {}).get(REVISION, "0"))
     except ValueError:
@@ -80,6 +90,89 @@ def revision(obj: Any) -> int:
 
 def max_revision(rss: Iterable[Any]) -> int:
     return max((revision(rs) for rs in rss), default=0)
+
+
+def non_negative_int32_annotation(obj: Any, key: str) -> Optional[int]:
+    """`getNonNegativeInt32FromAnnotation`: the annotation as an int32 >= 0, or None when it is
+    missing or is not one (`strconv.ParseUint(v, 10, 32)` then `<= MaxInt32`: no sign, no spaces,
+    and 2147483648 is out of range although it fits a uint32)."""
+    value = (obj.metadata.annotations or {}).get(key)
+    if value is None or not _DECIMAL.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number <= MAX_INT32 else None
+
+
+def desired_replicas_annotation(rs: Any) -> Optional[int]:
+    """`GetDesiredReplicasAnnotation`: the Deployment's `spec.replicas` when it last scaled `rs`."""
+    return non_negative_int32_annotation(rs, DESIRED_REPLICAS)
+
+
+def max_replicas_annotation(rs: Any) -> Optional[int]:
+    """`getMaxReplicasAnnotation`: the Deployment's `replicas + maxSurge` when it last scaled `rs`."""
+    return non_negative_int32_annotation(rs, MAX_REPLICAS)
+
+
+def copied_annotations(d: Any) -> dict[str, str]:
+    return {k: v for k, v in (d.metadata.annotations or {}).items() if k not in _NOT_COPIED}
+
+
+def replica_annotations(d: Any) -> dict[str, str]:
+    return {DESIRED_REPLICAS: str(d.spec.replicas), MAX_REPLICAS: str(d.spec.replicas + max_surge(d))}
+
+
+def set_new_replica_set_annotations(d: Any, annotations: dict[str, str], new_revision: str, exists: bool,
+                                    rev_history_limit_in_chars: int) -> bool:
+    """`SetNewReplicaSetAnnotations` on the new ReplicaSet's `annotations` (edited in place);
+    True when they changed.
+
+    The Deployment's own annotations are copied over, and the revision is raised to
+    `new_revision` (never lowered: old ReplicaSets may have been deleted since it was set). A
+    ReplicaSet that already had a revision is being rolled back to, so its former number is
+    appended to `revision-history`, oldest numbers dropped to keep the list within
+    `rev_history_limit_in_chars` (or, if even that cannot make room, the number is not
+    recorded). A ReplicaSet about to be created also gets the desired/max-replicas annotations.
+    """
+    changed = False
+    for key, value in copied_annotations(d).items():
+        if annotations.get(key) != value:
+            annotations[key] = value
+            changed = True
+    had_revision = REVISION in annotations
+    old_revision = annotations.get(REVISION, "")
+    try:
+        old_number = int(old_revision) if old_revision else 0
+    except ValueError:
+        return False  # upstream gives up on an unparsable revision, copied annotations included
+    if old_number < int(new_revision):
+        annotations[REVISION] = new_revision
+        changed = True
+        if had_revision:
+            annotations[REVISION_HISTORY] = _append_revision_history(
+                annotations.get(REVISION_HISTORY, ""), old_revision, rev_history_limit_in_chars)
+    if not exists:
+        for key, value in replica_annotations(d).items():
+            if annotations.get(key) != value:
+                annotations[key] = value
+                changed = True
+    return changed
+
+
+def _append_revision_history(history: str, old_revision: str, limit: int) -> str:
+    if not history:
+        return old_revision
+    old_revisions = history.split(",")
+    total = len(history) + len(old_revision) + 1
+    start = 0
+    while total > limit and start < len(old_revisions):
+        total -= len(old_revisions[start]) + 1
+        start += 1
+    if total > limit:
+        return history
+    return ",".join([*old_revisions[start:], old_revision])
+
+
+# ---------------------------------------------------------------- fenceposts and sizes
 
 
 def resolve_fenceposts(d: Any) -> tuple[int, int]:
@@ -99,13 +192,32 @@ def is_rolling(d: Any) -> bool:
 
 
 def max_surge(d: Any) -> int:
-    return resolve_fenceposts(d)[0] if is_rolling(d) else 0
+    """`MaxSurge`, in pods. An unresolvable maxSurge or maxUnavailable (which validation keeps
+    out) counts as 0 here, as upstream ("error caught by validation"): only
+    `new_rs_new_replicas` reports it."""
+    if not is_rolling(d):
+        return 0
+    try:
+        return resolve_fenceposts(d)[0]
+    except IntOrStringError:
+        return 0
 
 
 def max_unavailable(d: Any) -> int:
+    """`MaxUnavailable`, in pods, at most `spec.replicas` (0 when unresolvable, see `max_surge`)."""
     if not is_rolling(d) or d.spec.replicas == 0:
         return 0
-    return min(resolve_fenceposts(d)[1], d.spec.replicas)
+    try:
+        return min(resolve_fenceposts(d)[1], d.spec.replicas)
+    except IntOrStringError:
+        return 0
+
+
+def has_progress_deadline(d: Any) -> bool:
+    """`HasProgressDeadline`: `progressDeadlineSeconds: 2147483647` (MaxInt32) means no deadline,
+    as an unset field would if apps/v1 did not default it to 600."""
+    pds = d.spec.progress_deadline_seconds
+    return pds is not None and pds != MAX_INT32
 
 
 def replicas_of(rss: Iterable[Any]) -> int:
@@ -125,27 +237,56 @@ def available_replicas(rss: Iterable[Any]) -> int:
 
 
 def new_rs_new_replicas(d: Any, all_rss: list[Any], new_rs: Any) -> int:
-    """`NewRSNewReplicas`: how far the new ReplicaSet may grow in this step."""
+    """`NewRSNewReplicas`: how far the new ReplicaSet may grow in this step. Raises
+    IntOrStringError for an unresolvable maxSurge: the one place a rollout stops on it."""
     if not is_rolling(d):
         return d.spec.replicas
+    ru = d.spec.strategy.rolling_update
+    surge = get_scaled_value_from_int_or_percent(ru.max_surge if ru else None, d.spec.replicas, True)
     current = replicas_of(all_rss)
-    max_total = d.spec.replicas + max_surge(d)
+    max_total = d.spec.replicas + surge
     if current >= max_total:
         return new_rs.spec.replicas
     return new_rs.spec.replicas + min(max_total - current, d.spec.replicas - new_rs.spec.replicas)
 
 
-def copied_annotations(d: Any) -> dict[str, str]:
-    return {k: v for k, v in (d.metadata.annotations or {}).items() if k not in _NOT_COPIED}
+def round_half_away(x: float) -> int:
+    """Go's `math.Round` (halves away from zero), which `integer.RoundToInt32` uses; Python's
+    `round` goes to even."""
+    return int(math.copysign(math.floor(abs(x) + 0.5), x))
 
 
-def replica_annotations(d: Any) -> dict[str, str]:
-    return {DESIRED_REPLICAS: str(d.spec.replicas), MAX_REPLICAS: str(d.spec.replicas + max_surge(d))}
+# ---------------------------------------------------------------- ReplicaSet orders
+
+
+def filter_active(rss: Iterable[Optional[Any]]) -> list[Any]:
+    """`FilterActiveReplicaSets`: those with pods wanted (spec.replicas > 0)."""
+    return [rs for rs in rss if rs is not None and (rs.spec.replicas or 0) > 0]
 
 
 def by_creation(rss: Iterable[Any]) -> list[Any]:
-    """Oldest first, name as tie-break (`controller.ReplicaSetsByCreationTimestamp`)."""
-    return sorted(rss, key=lambda rs: (rs.metadata.creation_timestamp or "", rs.metadata.name))
+    """Oldest first, name as tie-break (`controller.ReplicaSetsByCreationTimestamp`). Timestamps
+    are RFC 3339 in one fixed format, so they compare as strings; none at all sorts first, as
+    Go's zero time does."""
+    return sorted(rss, key=lambda rs: (rs.metadata.creation_timestamp or "", rs.metadata.name or ""))
+
+
+def by_revision(rss: Iterable[Any]) -> list[Any]:
+    """`ReplicaSetsByRevision`: lowest revision first; equal (or missing) revisions oldest first."""
+    return sorted(by_creation(rss), key=revision)
+
+
+def by_size_older(rss: Iterable[Any]) -> list[Any]:
+    """`ReplicaSetsBySizeOlder`: largest first, then older (`ReplicaSetsByCreationTimestamp`)
+    first. Scale-downs take from the head of this order."""
+    return sorted(by_creation(rss), key=lambda rs: -(rs.spec.replicas or 0))
+
+
+def by_size_newer(rss: Iterable[Any]) -> list[Any]:
+    """`ReplicaSetsBySizeNewer`: largest first, then `ReplicaSetsByCreationTimestamp(o).Less(j, i)`,
+    the creation order reversed: newer first, and for equal timestamps the greater name first.
+    Scale-ups give the leftover to the head of this order."""
+    return sorted(reversed(by_creation(rss)), key=lambda rs: -(rs.spec.replicas or 0))
 
 
 def find_new_replica_set(d: Any, rss: list[Any]) -> Optional[Any]:
@@ -154,3 +295,16 @@ def find_new_replica_set(d: Any, rss: list[Any]) -> Optional[Any]:
         if equal_ignore_hash(rs.spec.template, d.spec.template):
             return rs
     return None
+
+
+def find_active_or_latest(new_rs: Optional[Any], old_rss: list[Any]) -> Optional[Any]:
+    """`FindActiveOrLatest`: the one ReplicaSet with pods wanted, the new (else the newest)
+    ReplicaSet when none has, None when several have."""
+    if new_rs is None and not old_rss:
+        return None
+    newest_first = list(reversed(by_creation(old_rss)))
+    active = filter_active([*newest_first, new_rs])
+    if not active:
+        return new_rs if new_rs is not None else newest_first[0]
+    return active[0] if len(active) == 1 else None
+

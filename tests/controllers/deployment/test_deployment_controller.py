@@ -18,15 +18,6 @@ from deployment_harness import Harness, rs_status
 
 from kubenb.api.base import evolve
 
-NO_ADOPTION = ("no ReplicaSet adoption/release: upstream getReplicaSetsForDeployment uses a "
-               "ControllerRefManager (ClaimReplicaSets) that adopts orphan ReplicaSets matching the selector and "
-               "releases owned ones that no longer match, and the RS event handlers enqueue every matching "
-               "Deployment for an orphan; kubenb only follows controllerRefs (store.by_owner)")
-RECREATE_POD_DELETE = ("the Deployment controller does not watch Pods: upstream deletePod enqueues a Recreate "
-                       "Deployment when the last pod of its ReplicaSets is deleted, which is what lets the rollout "
-                       "create the new ReplicaSet; kubenb's only trigger is a ReplicaSet write, and the RS status "
-                       "already says 0 replicas once the pods are terminating, so the rollout never resumes")
-
 
 @pytest.fixture
 def h():
@@ -79,7 +70,6 @@ def test_get_replica_sets_for_deployment(h):
     assert [rs.metadata.name for rs in h.owned(d2)] == ["rs2"]
 
 
-@pytest.mark.xfail(strict=True, reason=NO_ADOPTION)
 def test_get_replica_sets_for_deployment_adopt_release(h):
     d = h.create_deployment("foo", 1)
     h.create_rs(d, "rs-adopt", 1, owned=False)  # matching labels, orphaned: adopted
@@ -88,7 +78,6 @@ def test_get_replica_sets_for_deployment_adopt_release(h):
     assert [rs.metadata.name for rs in h.owned(d)] == ["rs-adopt"]
 
 
-@pytest.mark.xfail(strict=True, reason=RECREATE_POD_DELETE)
 def test_pod_deletion_enqueues_recreate_deployment(h, monkeypatch):
     foo = h.create_deployment("foo", 1, strategy="Recreate")
     rs = h.create_rs(foo, "foo-1", 1, status=rs_status(1, 1))
@@ -119,7 +108,6 @@ def test_add_replica_set(h, monkeypatch):
     assert keys == [("default", "d2")]
 
 
-@pytest.mark.xfail(strict=True, reason=NO_ADOPTION)
 def test_add_replica_set_orphan(h, monkeypatch):
     d1 = h.create_deployment("d1", 1)
     h.create_deployment("d2", 1)
@@ -150,7 +138,6 @@ def test_update_replica_set(h, monkeypatch):
     assert keys == [("default", "d2")]
 
 
-@pytest.mark.xfail(strict=True, reason=NO_ADOPTION)
 def test_update_replica_set_orphan_with_new_labels(h, monkeypatch):
     d1 = h.create_deployment("d1", 1)
     h.create_deployment("d2", 1)
@@ -170,7 +157,6 @@ def test_update_replica_set_change_controller_ref(h, monkeypatch):
     assert sorted(keys) == [("default", "d1"), ("default", "d2")]
 
 
-@pytest.mark.xfail(strict=True, reason=NO_ADOPTION)
 def test_update_replica_set_release(h, monkeypatch):
     d1 = h.create_deployment("d1", 1)
     h.create_deployment("d2", 1)

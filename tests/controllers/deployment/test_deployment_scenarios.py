@@ -256,14 +256,6 @@ def test_rollout_section_undo_reuses_the_old_replica_set_as_revision_3():
     assert [e.count for e in again] == [2]  # the blog's `(x2 over 30m)`
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ReplicaSet availability with minReadySeconds (kubenb/controllers/replicaset.py): kubenb requeues the RS at "
-    "exactly truncated(Ready.lastTransitionTime) + minReadySeconds and counts a pod available when "
-    "lastTransitionTime + minReadySeconds <= now; upstream enqueues the RS minReadySeconds + 1 s after the pod "
-    "turned Ready (updatePod: 'Add a second to avoid milliseconds skew') and IsPodAvailable is strict "
-    "(lastTransitionTime + minReadySeconds < now). Two new pods Ready less than 1 s apart but on either side of "
-    "a second boundary (Ready at 15:15:06 and 15:15:07 here) thus become available one at a time in kubenb (extra steps "
-    "'Scaled down Y to 2' / 'Scaled up X to 3'), together upstream, as in the blog"))
 def test_rollout_section_undo_event_sequence():
     k = Course()
     x, y = _rollout_v1_to_v2(k)
@@ -325,12 +317,7 @@ def test_progress_deadline_exceeded_when_new_pods_cannot_schedule():
 
 # ---------------------------------------------------------------- divergences found while porting
 
-RECREATE = ("Recreate rollout never completes: after the old ReplicaSet is scaled to 0 nothing re-syncs the "
-            "Deployment once its old pods are gone (upstream's deletePod handler enqueues a Recreate Deployment "
-            "when its last pod is deleted), so the new ReplicaSet is never created")
 
-
-@pytest.mark.xfail(strict=True, reason=RECREATE)
 def test_recreate_rollout_replaces_all_pods():
     k = Course()
     manifest = NGINX_DEPLOY.replace("spec:\n  replicas", "spec:\n  strategy:\n    type: Recreate\n  replicas")
@@ -347,10 +334,6 @@ def test_recreate_rollout_replaces_all_pods():
     assert k.conditions()[-1] == PROGRESSING_DONE
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "progressDeadlineSeconds: 2147483647 means 'no deadline' upstream (HasProgressDeadline is false: "
-    "no Progressing condition is ever set, and an existing one is removed); kubenb maintains Progressing "
-    "like for any other deadline"))
 def test_max_int32_progress_deadline_has_no_progressing_condition():
     k = Course()
     manifest = NGINX_DEPLOY.replace("spec:\n  replicas", "spec:\n  progressDeadlineSeconds: 2147483647\n  replicas")
@@ -359,11 +342,6 @@ def test_max_int32_progress_deadline_has_no_progressing_condition():
     assert k.conditions() == [AVAILABLE]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no adoption: re-creating a Deployment over the ReplicaSet it orphaned (delete --cascade=orphan) "
-    "adopts that ReplicaSet upstream (ClaimReplicaSets; same template, so it is the new RS and no pod "
-    "changes); kubenb sees a foreign RS with its name, counts a hash collision (collisionCount=1) and "
-    "creates a second ReplicaSet with two more pods"))
 def test_recreated_deployment_adopts_its_orphaned_replica_set():
     k = Course()
     k.c.apply(NGINX_DEPLOY.format(replicas=2, extra=""))
@@ -425,10 +403,6 @@ def test_api_rejects_zero_surge_with_zero_unavailable():
     assert r.returncode != 0 and "may not be 0 when `maxSurge` is 0" in r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the API server accepts maxSurge: oops (then the controller raises, see the next test); upstream "
-    "ValidatePositiveIntOrPercent rejects it: 'a valid percent string must be a numeric string followed by an "
-    "ending '%''"))
 def test_api_rejects_a_non_percent_string():
     c = Cluster("course", pace=0)
     try:

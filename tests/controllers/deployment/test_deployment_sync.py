@@ -88,10 +88,6 @@ def test_scale(deployment, old_deployment, new_rs, old_rss, expected_new, expect
     assert [h.replicas(name) for (name, _, _) in old_rss] == expected_old
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ReplicaSetsBySizeNewer tie-break: for equal sizes and equal creationTimestamps upstream sorts by "
-    "ReplicaSetsByCreationTimestamp(o).Less(j, i), i.e. name DESCENDING, so the leftover goes to the "
-    "greatest name; kubenb's _neg_time key sorts names ascending and gives it to the smallest"))
 def test_scale_up_leftover_tie_break_same_timestamp():
     """Not an upstream row: `leftover distribution: 3 -> 4` with the three ReplicaSets created in the
     same second (kubenb timestamps have 1 s resolution, so two template changes within a second
@@ -118,11 +114,6 @@ def test_scale_down_leftover_tie_break_same_timestamp():
     assert [h.replicas(n) for n in ("foo-a", "foo-b", "foo-c")] == [0, 1, 1]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scale(): when FindActiveOrLatest finds a ReplicaSet that already has deployment.spec.replicas, upstream "
-    "returns without any write ('if *(activeOrLatest.Spec.Replicas) == *(deployment.Spec.Replicas) { return nil }'); "
-    "kubenb's _scale calls _scale_rs, which rewrites stale desired/max-replicas annotations (e.g. a paused "
-    "Deployment whose maxSurge was edited gets max-replicas updated)"))
 def test_scale_single_active_replica_set_already_at_size_is_not_written():
     """Not an upstream row: the FindActiveOrLatest branch of scale() with nothing to scale. A paused
     Deployment (paused Deployments always go through scale()) had maxSurge 1 and now has 2."""

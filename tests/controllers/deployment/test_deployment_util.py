@@ -346,10 +346,6 @@ def test_max_unavailable(replicas, max_unavailable, strategy, expected):
 
 # ---------------------------------------------------------------- TestGetNonNegativeInt32FromAnnotation
 
-OUT_OF_RANGE = ("kubenb reads deployment.kubernetes.io/max-replicas with str.isdigit() and uses values above "
-                "MaxInt32; upstream getNonNegativeInt32FromAnnotation rejects them ('value out of range') and "
-                "getReplicaSetFraction falls back to deployment.status.replicas")
-
 
 @pytest.mark.parametrize("annotations, value, valid", [
     pytest.param(None, 0, False, id="invalid empty"),
@@ -358,10 +354,8 @@ OUT_OF_RANGE = ("kubenb reads deployment.kubernetes.io/max-replicas with str.isd
     pytest.param({"test": "0", "foo": "2"}, 0, True, id="valid zero"),
     pytest.param({"test": "13", "foo": "2"}, 13, True, id="valid"),
     pytest.param({"test": str(MAX_INT32), "foo": "2"}, MAX_INT32, True, id="valid max"),
-    pytest.param({"test": str(MAX_INT32 + 1), "foo": "2"}, 0, False, id="invalid max out of range",
-                 marks=pytest.mark.xfail(strict=True, reason=OUT_OF_RANGE)),
-    pytest.param({"test": str(2**32), "foo": "2"}, 0, False, id="invalid max out of range 2",
-                 marks=pytest.mark.xfail(strict=True, reason=OUT_OF_RANGE)),
+    pytest.param({"test": str(MAX_INT32 + 1), "foo": "2"}, 0, False, id="invalid max out of range"),
+    pytest.param({"test": str(2**32), "foo": "2"}, 0, False, id="invalid max out of range 2"),
 ])
 def test_get_non_negative_int32_from_annotation(annotations, value, valid):
     """kubenb has no such helper; its one reader of a numeric annotation whose validity changes the
@@ -414,9 +408,6 @@ def test_annotation_utils_set_new_replica_set_annotations():
         assert rs.metadata.annotations.get(util.REVISION_HISTORY, "") == history
 
 
-@pytest.mark.xfail(strict=True, reason="revision-history is never trimmed: upstream SetNewReplicaSetAnnotations drops "
-                                       "the oldest entries so the annotation stays within maxRevHistoryLengthInChars "
-                                       "(2000); kubenb's _sync_new_rs_annotations appends without limit")
 def test_annotation_utils_revision_history_is_trimmed_to_2000_chars():
     h = Harness()
     d = h.create_deployment("nginx", 1)
@@ -468,11 +459,6 @@ def test_replicas_annotations_need_update(annotations, expected):
 
 # ---------------------------------------------------------------- TestGetReplicaSetFraction
 
-FRACTION_ZERO_ANNOTATION = (
-    "_proportion treats a max-replicas annotation of '0' as the old size and returns 0; upstream "
-    "getReplicaSetFraction falls back to deployment.status.replicas when the annotation is missing, "
-    "invalid or 0 ('if !ok || deploymentMaxReplicasBeforeScale == 0')")
-
 
 @pytest.mark.parametrize("dep_replicas, dep_status_replicas, max_surge, rs_replicas, annotations, expected", [
     pytest.param(0, 0, 0, 10, None, -10, id="empty deployment always scales to 0"),
@@ -483,8 +469,7 @@ FRACTION_ZERO_ANNOTATION = (
     pytest.param(120, 100, 0, 50, None, 10,
                  id="scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is missing (removed by a 3rd party)"),
     pytest.param(120, 100, 0, 50, {util.MAX_REPLICAS: "0"}, 10,
-                 id="scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is incorrectly set to 0 (by a 3rd party)",
-                 marks=pytest.mark.xfail(strict=True, reason=FRACTION_ZERO_ANNOTATION)),
+                 id="scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is incorrectly set to 0 (by a 3rd party)"),
     pytest.param(120, 0, 0, 50, {util.MAX_REPLICAS: "100"}, 10, id="scale up by 1/5 should increase RS replicas by 1/5"),
     pytest.param(120, 0, 10, 50, {util.MAX_REPLICAS: "110"}, 9,
                  id="scale up with maxSurge by 1/5 should increase RS replicas approximately by 1/5"),
