@@ -13,6 +13,7 @@ controllers.
 
 from __future__ import annotations
 
+import course_manifests
 import pytest
 from deployment_harness import Harness
 
@@ -44,55 +45,8 @@ spec:
         image: nginx:alpine
 {extra}"""
 
-NGINX_CM = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: nginx-conf
-
-data:
-  default.conf: |
-    server {
-      listen 80;
-      location / {
-        default_type text/plain;
-        return 200
-          'ver: $nginx_version\\nsrv: $server_addr:$server_port\\nhost: $hostname\\n';
-      }
-    }
-"""
-
-ROLLOUT_DEPLOY = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx-deploy
-
-spec:
-{min_ready}  replicas: 4
-  selector:
-    matchLabels:
-      app: nginx-deploy
-  template:
-    metadata:
-      labels:
-        app: nginx-deploy
-    spec:
-      volumes:
-      - name: nginx-conf-vol
-        configMap:
-          name: nginx-conf
-      containers:
-      - name: nginx
-        image: {image}
-        ports:
-        - containerPort: 80
-        volumeMounts:
-        - mountPath: /etc/nginx/conf.d
-          name: nginx-conf-vol
-"""
-V1 = ROLLOUT_DEPLOY.format(min_ready="", image="nginx:1.21-alpine")
-V2 = ROLLOUT_DEPLOY.format(min_ready="  minReadySeconds: 16\n", image="nginx:1.22-alpine")
+NGINX_CM = course_manifests.NGINX_CM
+V1, V2 = course_manifests.deploy_v1(), course_manifests.deploy_v2()
 
 
 class Course:
