@@ -125,9 +125,6 @@ def _json_type(value: Any) -> str:
     return "null"
 
 
-def encode(obj: KubeObject) -> dict[str, Any]:
-    return obj.to_dict()
-
 
 
 # OpenAPI definition prefixes of the modules that hold each API group's models.

@@ -91,13 +91,11 @@ def default_template(template: Any) -> None:
 
 
 def default_deployment(d: Any) -> None:
-    from kubenb.api.apps import DeploymentStrategy, RollingUpdateDeployment
+    from kubenb.api.apps import RollingUpdateDeployment
 
     spec = d.spec
     _set(spec, replicas=1, revision_history_limit=10, progress_deadline_seconds=600)
-    if spec.strategy is None:
-        spec.strategy = DeploymentStrategy()
-    if spec.strategy.type is None:
+    if spec.strategy.type is None:  # strategy itself is a non-pointer struct: always present
         spec.strategy.type = "RollingUpdate"
     if spec.strategy.type == "RollingUpdate":
         if spec.strategy.rolling_update is None:

@@ -45,6 +45,7 @@ class Scheduler:
         self.unschedulable: set[tuple[str, str]] = set()
         self.requested: dict[str, Request] = {}
         self.host_ports: dict[str, set[tuple[str, str, int]]] = {}
+        self.owner_pods: dict[tuple[str, str], int] = {}  # (controller uid, node) -> bound pods, for spreading
         self.decisions: dict[tuple[str, str], Decision] = {}
         self.filters: list[plugins.Filter] = [
             plugins.node_unschedulable, plugins.node_name, plugins.taint_toleration,
@@ -73,6 +74,10 @@ class Scheduler:
         req = pod_request(pod.spec)
         current = self.requested.get(node, Request(0, 0, 0))
         self.requested[node] = current + req if sign > 0 else current - req
+        owner = pod.metadata.controller_ref()
+        if owner is not None:
+            key = (owner.uid, node)
+            self.owner_pods[key] = self.owner_pods.get(key, 0) + sign
         ports = self.host_ports.setdefault(node, set())
         for c in pod.spec.containers:
             for p in c.ports or ():
@@ -142,8 +147,7 @@ class Scheduler:
             balanced = (1 - abs(fractions[0] - fractions[1]) / 2) * 100
             spread = 0.0
             if owner is not None:
-                siblings = sum(1 for p in self.store.pods_on_node(info.node.metadata.name)
-                               if (r := p.metadata.controller_ref()) is not None and r.uid == owner.uid)
+                siblings = self.owner_pods.get((owner.uid, info.node.metadata.name), 0)
                 spread = 100.0 / (1 + siblings)
             score = least + balanced + spread
             decision.scores[info.node.metadata.name] = score
