@@ -1,327 +1,343 @@
-"""The kubelet: runs the pods bound to its node and reports their status.
+"""The kubelets of every node: they run the pods bound to their node and report their status.
 
-A pod moves through the states a real node shows, on a simulated timeline:
-
-    bound -> Pending/ContainerCreating (sandbox, IP) -> image pull per container ->
-    Created/Started -> Running and Ready -> (deletion) containers stopped -> pod removed.
-
-Each step is an event-loop callback at the time it would happen, so `kubectl get -w` sees the
-same rows a watching terminal sees. This first version runs every image as a long-running
-process; the container runtime (probes, exits, restarts, cgroups) deepens it.
+:class:`Kubelet` watches pods and hands each to the :class:`~kubenb.kubelet.node.NodeAgent` of its
+node, whose :class:`~kubenb.kubelet.worker.PodWorker` drives real runtime containers
+(:mod:`kubenb.runtime`) through the kubelet's lifecycle. It also answers what the API server
+proxies to a kubelet -- ``exec``, ``logs``, the metrics ``top`` reads -- and what the network
+layer needs: the sandbox behind a pod IP (:meth:`sandbox_for_ip`).
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Optional
 
-from kubenb.api.base import evolve
-from kubenb.client.events import EventRecorder
-from kubenb.sim.duration import format_go_duration
+from kubenb.kubelet.node import NodeAgent
+from kubenb.kubelet.worker import PodWorker
+from kubenb.runtime import Container, Dir, Network, Process, Sandbox
+from kubenb.runtime.catalog import DefaultCatalogue
 from kubenb.sim.loop import PRIORITY_NODE
 from kubenb.store import WatchEvent
-from kubenb.store.errors import StatusError
 
-# Seconds, drawn from seeded streams: how long a node takes for each step.
-SANDBOX_SECONDS = (0.6, 1.4)
-PULL_SECONDS = (2.0, 6.0)
-STOP_SECONDS = (0.3, 0.8)
+# How long after a ConfigMap or Secret changes its projected files change in pods (the kubelet's
+# periodic sync plus its object cache's TTL), in seconds.
+PROJECTION_DELAY = (30.0, 75.0)
 
 
-@dataclass
-class PodRun:
-    """What the kubelet remembers about one pod it runs."""
-
-    uid: str
-    started: bool = False
-    stopping: bool = False
-    container_ids: dict[str, str] = field(default_factory=dict)
+class ExecError(Exception):
+    """The kubelet refuses an exec or attach (``container not found ("x")``)."""
 
 
-class NodeAgent:
-    """The kubelet of one node."""
+class LogError(Exception):
+    """The kubelet's reason for not serving logs (``container "x" in pod "y" is waiting to start: ...``)."""
 
-    def __init__(self, kubelet: Kubelet, node_name: str, images: set[str], pod_cidr: str, first_ip: int) -> None:
-        self.kubelet = kubelet
-        self.name = node_name
-        self.images = set(images)
-        self.ipam = PodIPs(pod_cidr, first_ip)
-        self.runs: dict[tuple[str, str], PodRun] = {}
-        self.events = EventRecorder(kubelet.store, "kubelet", node_name)
+
+@dataclass(frozen=True)
+class ContainerUsage:
+    name: str
+    cpu_millicores: int
+    memory_bytes: int
 
 
 class Kubelet:
     """All nodes' kubelets; dispatches pod events to the agent of the pod's node."""
 
-    def __init__(self, cluster) -> None:
+    def __init__(self, cluster: Any) -> None:
         self.cluster = cluster
         self.store = cluster.store
         self.loop = cluster.loop
         self.clock = cluster.clock
         self.rng = cluster.rng
-        self.runtime_prefix = cluster.profile.runtime_prefix
         self.minor = cluster.version.minor
-        self.agents: dict[str, NodeAgent] = {}
+        profile = cluster.profile
+        self.flavor = "docker" if profile.runtime_prefix == "docker" else "containerd"
+        self.runtime_prefix = profile.runtime_prefix
+        self.catalogue = DefaultCatalogue()
+        import ipaddress
+
+        self.dns_ip = str(ipaddress.ip_network(profile.service_cidr).network_address + 10)
+        self.nodes: dict[str, NodeAgent] = {}
+        self._by_ip: dict[str, list[PodWorker]] = {}
+        self._shared: dict[tuple, Dir] = {}
+        self._waiting: dict[tuple[str, str, str], set[PodWorker]] = {}
+        self._users: dict[tuple[str, str, str], set[PodWorker]] = {}
+        self._network: Optional[Network] = None
+        self._port = 40000 + self.rng.stream("kubelet-ports").randrange(20000)
+        self.metrics_server: Optional[bool] = None  # None: available iff a metrics-server pod is ready
         self.store.watch(self._on_pod, "Pod")
+        self.store.watch(self._on_object, "ConfigMap")
+        self.store.watch(self._on_object, "Secret")
+        self.service_env_cache: dict[tuple[str, bool], dict[str, str]] = {}
+        self.store.watch(lambda ev: self.service_env_cache.clear(), "Service")
+
+    @property
+    def agents(self) -> dict[str, NodeAgent]:
+        return self.nodes
 
     def add_node(self, name: str, images: set[str], pod_cidr: str, first_ip: int = 2) -> NodeAgent:
-        agent = self.agents[name] = NodeAgent(self, name, images, pod_cidr, first_ip)
+        spec = next((n for n in self.cluster.profile.nodes if n.name == name), None)
+        agent = self.nodes[name] = NodeAgent(self, name, images, pod_cidr, first_ip, spec)
         return agent
 
-    # ---------------------------------------------------------------- watch
+    # ---------------------------------------------------------------- the network layer's door
+
+    @property
+    def network(self) -> Optional[Network]:
+        if self._network is not None:
+            return self._network
+        net = getattr(self.cluster, "network", None)
+        return net if isinstance(net, Network) else None
+
+    @network.setter
+    def network(self, net: Optional[Network]) -> None:
+        self.set_network(net)
+
+    def set_network(self, net: Optional[Network]) -> None:
+        """Give every sandbox (those to come, and those already running) the cluster's network."""
+        self._network = net
+        for workers in self._by_ip.values():
+            for w in workers:
+                if w.sandbox is not None and net is not None:
+                    w.sandbox.network = net
+
+    def sandbox_for_ip(self, ip: str) -> Optional[Sandbox]:
+        """The sandbox holding pod IP `ip` (for a node IP: its first host-network pod)."""
+        found = self._by_ip.get(ip)
+        return found[0].sandbox if found else None
+
+    def sandbox_of(self, namespace: str, name: str) -> Optional[Sandbox]:
+        """The sandbox of pod `namespace/name` (None until the kubelet made one, or after it is gone)."""
+        pod = self.store.try_get("Pod", namespace, name)
+        w = self.worker(pod) if pod is not None else None
+        return w.sandbox if w is not None and not w.sandbox_gone else None
+
+    def sandboxes_for_ip(self, ip: str) -> list[Sandbox]:
+        return [w.sandbox for w in self._by_ip.get(ip, ()) if w.sandbox is not None]
+
+    def register_ip(self, worker: PodWorker) -> None:
+        if worker.ip:
+            self._by_ip.setdefault(worker.ip, []).append(worker)
+
+    def unregister_ip(self, worker: PodWorker) -> None:
+        found = self._by_ip.get(worker.ip or "")
+        if found and worker in found:
+            found.remove(worker)
+            if not found:
+                del self._by_ip[worker.ip or ""]
+
+    def host_filesystem(self, node: str) -> Any:
+        """A node's own filesystem (``hostPath`` volumes live there)."""
+        return self.nodes[node].hostfs
+
+    # ---------------------------------------------------------------- watches
 
     def _on_pod(self, ev: WatchEvent) -> None:
         pod = ev.object
-        agent = self.agents.get(pod.spec.node_name or "")
+        agent = self.nodes.get(pod.spec.node_name or "")
         if agent is None:
             return
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
-        run = agent.runs.get(key)
+        worker = agent.runs.get(key)
         if ev.type == "DELETED":
-            if run is not None and run.uid == pod.metadata.uid:
+            if worker is not None and worker.uid == pod.metadata.uid:
                 agent.runs.pop(key, None)
-                if not pod.spec.host_network:
-                    agent.ipam.release(pod.status.pod_ip)
+                worker.forget()
+                self._untrack(worker)
             return
-        if run is None or run.uid != pod.metadata.uid:
+        if worker is not None and worker.uid != pod.metadata.uid:
+            agent.runs.pop(key, None)
+            worker.forget()
+            self._untrack(worker)
+            worker = None
+        if worker is None:
+            worker = agent.runs[key] = PodWorker(agent, pod)
             if pod.status.phase in ("Succeeded", "Failed") or pod.status.container_statuses:
-                return  # created with a status already (a profile's static pod): nothing to start
-            run = agent.runs[key] = PodRun(pod.metadata.uid or "")
-            self.loop.call_soon(lambda: self._admit(agent, key, run), PRIORITY_NODE)
-        if pod.metadata.deletion_timestamp is not None and not run.stopping:
-            run.stopping = True
-            self.loop.call_soon(lambda: self._stop(agent, key, run), PRIORITY_NODE)
+                # created with a status already (a profile's static pod): run it without reporting
+                self.loop.call_soon(worker.adopt, PRIORITY_NODE)
+                return
+            self.loop.call_soon(lambda: worker.gone or worker.admit(), PRIORITY_NODE)
+        worker.update(pod)
 
-    # ---------------------------------------------------------------- start
+    def _on_object(self, ev: WatchEvent) -> None:
+        obj = ev.object
+        key = (obj.KIND, obj.metadata.namespace or "", obj.metadata.name or "")
+        if ev.type == "ADDED":
+            for w in sorted(self._waiting.pop(key, ()), key=lambda w: (w.namespace, w.name)):
+                if not w.gone:
+                    self.loop.call_soon(w.object_appeared, PRIORITY_NODE)
+        elif ev.type == "MODIFIED":
+            users = [w for w in self._users.get(key, ()) if not w.gone]
+            for w in sorted(users, key=lambda w: (w.namespace, w.name)):
+                delay = w.node.rng.uniform(*PROJECTION_DELAY)
+                self.loop.call_later(delay, lambda w=w: w.gone or w.refresh_volumes(key[0], key[2]), PRIORITY_NODE)
 
-    def _current(self, key: tuple[str, str], run: PodRun) -> Optional[Any]:
-        pod = self.store.try_get("Pod", *key)
-        return pod if pod is not None and pod.metadata.uid == run.uid else None
+    def wait_for(self, key: tuple[str, str, str], worker: PodWorker) -> None:
+        self._waiting.setdefault(key, set()).add(worker)
 
-    def _admit(self, agent: NodeAgent, key: tuple[str, str], run: PodRun) -> None:
-        from kubenb.api.core import ContainerState, ContainerStateWaiting, ContainerStatus, HostIP
+    def _untrack(self, worker: PodWorker) -> None:
+        """A pod is gone: drop it from the indexes of the objects it waits for or projects."""
+        users = [(v.kind, worker.namespace, v.ref) for v in (worker.volumes or {}).values() if v.ref]
+        waiting = [k for k, ws in self._waiting.items() if worker in ws] if worker.volumes is None else []
+        for index, keys in ((self._users, users), (self._waiting, waiting)):
+            for key in keys:
+                found = index.get(key)
+                if found is not None:
+                    found.discard(worker)
+                    if not found:
+                        del index[key]
 
-        pod = self._current(key, run)
-        if pod is None or run.stopping:
-            return
-        now = self.clock.rfc3339()
-        node = self.store.try_get("Node", "", agent.name)
-        host_ip = _internal_ip(node) if node is not None else None
-        new = evolve(pod, deep=("status",))
-        st = new.status
-        st.host_ip = host_ip
-        if self.minor >= 28 and host_ip:
-            st.host_ips = [HostIP(ip=host_ip)]
-        st.start_time = now
-        st.container_statuses = [
-            ContainerStatus(name=c.name, image=c.image, image_id="", ready=False, restart_count=0, started=False,
-                            state=ContainerState(waiting=ContainerStateWaiting(reason="ContainerCreating")))
-            for c in pod.spec.containers
-        ]
-        st.conditions = self._conditions(pod, now, ready=False, initialized=True)
-        self._write(new)
-        delay = self.rng.stream("kubelet-sandbox").uniform(*SANDBOX_SECONDS)
-        self.loop.call_later(delay, lambda: self._sandbox_ready(agent, key, run), PRIORITY_NODE)
+    def track_volumes(self, worker: PodWorker) -> None:
+        for vol in (worker.volumes or {}).values():
+            if vol.kind in ("ConfigMap", "Secret") and vol.ref:
+                self._users.setdefault((vol.kind, worker.namespace, vol.ref), set()).add(worker)
 
-    def _sandbox_ready(self, agent: NodeAgent, key: tuple[str, str], run: PodRun) -> None:
-        from kubenb.api.core import PodIP
+    # ---------------------------------------------------------------- what volumes need
 
-        pod = self._current(key, run)
-        if pod is None or run.stopping:
-            return
-        ip = pod.status.host_ip if pod.spec.host_network else agent.ipam.allocate()
-        status = pod.status.model_copy(deep=True)
-        status.pod_ip = ip
-        status.pod_ips = [PodIP(ip=ip)]
-        status.conditions = self._conditions(pod, self.clock.rfc3339(), ready=False, initialized=True, sandbox=True)
-        self._start_container(agent, pod, status, run, 0)
+    def shared_dir(self, key: tuple) -> Dir:
+        """A directory every pod naming the same claim or export shares (until storage provisions it)."""
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = Dir(0o777, mtime=self.clock.now)
+        return found
 
-    def _start_container(self, agent: NodeAgent, pod: Any, status: Any, run: PodRun, index: int) -> None:
-        """Start containers in order from `index`; `status` collects what changes at this instant.
+    @functools.cached_property
+    def cluster_ca(self) -> bytes:
+        """The cluster's CA certificate (what ``kube-root-ca.crt`` publishes), one object for all pods."""
+        seed = hashlib.sha256(f"{self.cluster.seed}:kubernetes-ca".encode()).digest()
+        body = b"".join(hashlib.sha256(seed + bytes([i])).digest() for i in range(24))[:761]
+        text = base64.b64encode(body).decode()
+        lines = [text[i:i + 64] for i in range(0, len(text), 64)]
+        return ("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n").encode()
 
-        Like the kubelet's status manager, the steps that happen at one instant reach the API
-        server as one status write (so a pod goes from ContainerCreating straight to Running).
+    def token_factory(self, worker: PodWorker, expiration: int, audience: Optional[str]) -> Callable[[], bytes]:
+        """A bound service-account token for the pod, made when first read (a signed JWT's shape)."""
+        iat = int(self.clock.now)
+        ns, name, uid = worker.namespace, worker.name, worker.uid
+        sa = worker.pod.spec.service_account_name or "default"
+        seed = self.cluster.seed
+
+        def make() -> bytes:
+            def b64(data: bytes) -> str:
+                return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+            digest = hashlib.sha256(f"{seed}:sa-key".encode()).digest()
+            header = {"alg": "RS256", "kid": b64(digest)[:43]}
+            issuer = "https://kubernetes.default.svc.cluster.local"
+            sa_uid = hashlib.md5(f"{seed}:{ns}/{sa}".encode()).hexdigest()
+            sa_uid = f"{sa_uid[:8]}-{sa_uid[8:12]}-{sa_uid[12:16]}-{sa_uid[16:20]}-{sa_uid[20:]}"
+            claims = {"aud": [audience or issuer], "exp": iat + expiration, "iat": iat, "iss": issuer,
+                      "kubernetes.io": {"namespace": ns, "pod": {"name": name, "uid": uid},
+                                        "serviceaccount": {"name": sa, "uid": sa_uid}, "warnafter": iat + 3600},
+                      "nbf": iat, "sub": f"system:serviceaccount:{ns}:{sa}"}
+            sig = b"".join(hashlib.sha256(f"{seed}:{uid}:{i}".encode()).digest() for i in range(8))
+            parts = [b64(json.dumps(header, separators=(",", ":")).encode()),
+                     b64(json.dumps(claims, separators=(",", ":")).encode()), b64(sig)]
+            return ".".join(parts).encode()
+
+        return make
+
+    def ephemeral_port(self) -> int:
+        self._port = 32768 + (self._port - 32768 + 1) % 28232
+        return self._port
+
+    # ---------------------------------------------------------------- what kubectl asks a kubelet
+
+    def worker(self, pod: Any) -> Optional[PodWorker]:
+        agent = self.nodes.get(pod.spec.node_name or "")
+        if agent is None:
+            return None
+        w = agent.runs.get((pod.metadata.namespace or "", pod.metadata.name or ""))
+        return w if w is not None and w.uid == pod.metadata.uid else None
+
+    def exec(self, pod: Any, container: str, argv: list[str], stdin: Optional[str] = None,
+             tty: bool = False) -> Process:
+        """Start `argv` in the running container (``/exec``). Raises ExecError or runtime's ExecFailure."""
+        w = self.worker(pod)
+        run = w.by_name(container) if w is not None else None
+        inst = run.current if run is not None else None
+        if inst is None or not inst.running:
+            raise ExecError(f'container not found ("{container}")')
+        return inst.container.exec(argv, stdin, tty)
+
+    def log_source(self, pod: Any, container: str, previous: bool = False) -> Optional[Container]:
+        """The runtime container whose log ``/containerLogs`` serves (``validateContainerLogStatus``).
+
+        Raises LogError with the kubelet's words when there is none yet (or any more).
         """
-        if index >= len(pod.spec.containers):
-            self._all_running(pod, status, run)
-            return
-        c = pod.spec.containers[index]
-        field_path = f"spec.containers{{{c.name}}}"
-        if c.image in agent.images and c.image_pull_policy != "Always":
-            agent.events.normal(pod, "Pulled", f'Container image "{c.image}" already present on machine', field_path)
-            self._run_container(agent, pod, status, run, index)
-            return
-        agent.events.normal(pod, "Pulling", f'Pulling image "{c.image}"', field_path)
-        self._write_status(pod, status)
-        took = round(self.rng.stream("kubelet-pull").uniform(*PULL_SECONDS), 3)
-        key = (pod.metadata.namespace or "", pod.metadata.name or "")
-
-        def pulled() -> None:
-            current = self._current(key, run)
-            if current is None or run.stopping:
-                return
-            agent.images.add(c.image)
-            agent.events.normal(current, "Pulled", self._pulled_message(c.image, took), field_path)
-            self._run_container(agent, current, current.status.model_copy(deep=True), run, index)
-
-        self.loop.call_later(took, pulled, PRIORITY_NODE)
-
-    def _pulled_message(self, image: str, took: float) -> str:
-        """The kubelet's `Pulled` text: waiting time since 1.28, the image size since 1.30."""
-        d = format_go_duration(took)
-        if self.minor >= 30:
-            return f'Successfully pulled image "{image}" in {d} ({d} including waiting). Image size: {_image_size(image)} bytes.'
-        if self.minor >= 28:
-            return f'Successfully pulled image "{image}" in {d} ({d} including waiting)'
-        return f'Successfully pulled image "{image}" in {d}'
-
-    def _run_container(self, agent: NodeAgent, pod: Any, status: Any, run: PodRun, index: int) -> None:
-        from kubenb.api.core import ContainerState, ContainerStateRunning
-
-        c = pod.spec.containers[index]
-        field_path = f"spec.containers{{{c.name}}}"
-        created = f"Created container: {c.name}" if self.minor >= 32 else f"Created container {c.name}"
-        agent.events.normal(pod, "Created", created, field_path)
-        agent.events.normal(pod, "Started", f"Started container {c.name}", field_path)
-        cid = self.rng.hex(32, "container-ids")
-        run.container_ids[c.name] = cid
-        cs = status.container_statuses[index]
-        cs.state = ContainerState(running=ContainerStateRunning(started_at=self.clock.rfc3339()))
-        cs.container_id = f"{self.runtime_prefix}://{cid}"
-        cs.image_id = _image_id(c.image, self.runtime_prefix)
-        cs.started = True
-        self._start_container(agent, pod, status, run, index + 1)
-
-    def _all_running(self, pod: Any, status: Any, run: PodRun) -> None:
-        run.started = True
-        for cs in status.container_statuses:
-            cs.ready = True
-        status.phase = "Running"
-        status.conditions = self._conditions(pod, self.clock.rfc3339(), ready=True, initialized=True,
-                                             sandbox=True)
-        self._write_status(pod, status)
-
-    def _conditions(self, pod: Any, now: str, *, ready: bool, initialized: bool, sandbox: bool = False) -> list[Any]:
-        """Pod conditions in the order the kubelet writes them, keeping transition times that did not change."""
-        from kubenb.api.core import PodCondition
-
-        old = {c.type: c for c in pod.status.conditions or ()}
-        unready = [c.name for c in pod.spec.containers] if not ready else []
-
-        def cond(type_: str, ok: bool, reason: Optional[str] = None, message: Optional[str] = None) -> Any:
-            status = "True" if ok else "False"
-            prev = old.get(type_)
-            since = prev.last_transition_time if prev is not None and prev.status == status else now
-            return PodCondition(type=type_, status=status, last_transition_time=since, last_probe_time=None,
-                                reason=None if ok else reason, message=None if ok else message)
-
-        msg = f"containers with unready status: [{' '.join(unready)}]"
-        out = []
-        if self.minor >= 29:
-            out.append(cond("PodReadyToStartContainers", sandbox))
-        out += [
-            cond("Initialized", initialized),
-            cond("Ready", ready, "ContainersNotReady", msg),
-            cond("ContainersReady", ready, "ContainersNotReady", msg),
-        ]
-        if "PodScheduled" in old:
-            out.append(old["PodScheduled"])
-        return out
-
-    # ---------------------------------------------------------------- stop
-
-    def _stop(self, agent: NodeAgent, key: tuple[str, str], run: PodRun) -> None:
-        """SIGTERM every container; once they have exited, the kubelet removes the pod from the API."""
-        from kubenb.api.core import ContainerState, ContainerStateTerminated
-
-        pod = self._current(key, run)
-        if pod is None:
-            return
-        for c in pod.spec.containers:
-            agent.events.normal(pod, "Killing", f"Stopping container {c.name}", f"spec.containers{{{c.name}}}")
-        took = self.rng.stream("kubelet-stop").uniform(*STOP_SECONDS)
-
-        def stopped() -> None:
-            current = self._current(key, run)
-            if current is None:
-                return
-            now = self.clock.rfc3339()
-            new = evolve(current, deep=("status",))
-            for cs in new.status.container_statuses or ():
-                started = cs.state.running.started_at if cs.state.running else None
-                if started is not None:
-                    cs.state = ContainerState(terminated=ContainerStateTerminated(
-                        exit_code=0, reason="Completed", started_at=started, finished_at=now,
-                        container_id=cs.container_id))
-                cs.ready = False
-                cs.started = False
-            new.status.conditions = self._conditions(current, now, ready=False, initialized=True)
-            self._write(new)
-            try:
-                self.store.delete("Pod", key[0], key[1], grace_period_seconds=0)
-            except StatusError:
-                pass
-
-        self.loop.call_later(took, stopped, PRIORITY_NODE)
-
-    def _write_status(self, pod: Any, status: Any) -> None:
-        self._write(evolve(pod, deep=(), status=status))
-
-    def _write(self, pod: Any) -> None:
-        try:
-            self.store.update(pod, subresource="status")
-        except StatusError:
-            pass  # the pod went away meanwhile; the next watch event tells us
-
-
-class PodIPs:
-    """Pod IPs from the node's pod CIDR, handed out in order (the host-local IPAM plugin)."""
-
-    def __init__(self, cidr: str, first: int) -> None:
-        import ipaddress
-
-        self.network = ipaddress.ip_network(cidr)
-        self.next = first
-        self.free: list[int] = []
-        self.size = self.network.num_addresses
-
-    def allocate(self) -> str:
-        if self.next < self.size - 1:
-            offset = self.next
-            self.next += 1
-        elif self.free:
-            offset = self.free.pop(0)
+        name = pod.metadata.name
+        statuses = list(pod.status.container_statuses or ()) + list(pod.status.init_container_statuses or ())
+        cs = next((s for s in statuses if s.name == container), None)
+        if cs is None:
+            raise LogError(f'container "{container}" in pod "{name}" is not available')
+        last = cs.last_state.terminated if cs.last_state is not None else None
+        waiting, running, terminated = cs.state.waiting, cs.state.running, cs.state.terminated
+        if previous:
+            if last is None or not last.container_id:
+                raise LogError(f'previous terminated container "{container}" in pod "{name}" not found')
+            cid = last.container_id
+        elif running is not None:
+            cid = cs.container_id
+        elif terminated is not None:
+            cid = terminated.container_id or (last.container_id if last is not None else None)
+            if not cid:
+                raise LogError(f'container "{container}" in pod "{name}" is terminated')
+        elif last is not None:
+            if not last.container_id:
+                raise LogError(f'container "{container}" in pod "{name}" is terminated')
+            cid = last.container_id
+        elif waiting is not None:
+            reason = waiting.reason
+            if reason == "ErrImagePull":
+                raise LogError(f'container "{container}" in pod "{name}" is waiting to start: image can\'t be pulled')
+            if reason == "ImagePullBackOff":
+                raise LogError(f'container "{container}" in pod "{name}" is waiting to start: trying and failing to '
+                               "pull image")
+            raise LogError(f'container "{container}" in pod "{name}" is waiting to start: {reason}')
         else:
-            raise RuntimeError(f"no free pod IP left in {self.network}")
-        return str(self.network.network_address + offset)
+            raise LogError(f'container "{container}" in pod "{name}" is waiting to start - no logs yet')
+        w = self.worker(pod)
+        run = w.by_name(container) if w is not None else None
+        if run is None:
+            return None
+        for inst in (run.current, run.previous, run.seen, run.seen_previous):
+            if inst is not None and inst.cid == cid:
+                return inst.container
+        return None
 
-    def release(self, ip: Optional[str]) -> None:
-        if ip:
-            import ipaddress
+    def pod_usage(self, pod: Any) -> Optional[list[ContainerUsage]]:
+        """What metrics-server reports for a pod (None when no container of it runs)."""
+        w = self.worker(pod)
+        if w is None:
+            return None
+        out = []
+        for run in w.main_runs + w.init_runs:
+            inst = run.current
+            if inst is not None and inst.running:
+                u = inst.container.usage()
+                out.append(ContainerUsage(run.name, u.cpu_millicores, u.memory_bytes))
+        return out or None
 
-            offset = int(ipaddress.ip_address(ip)) - int(self.network.network_address)
-            if 0 < offset < self.size:
-                self.free.append(offset)
+    def node_usage(self, name: str) -> tuple[int, int]:
+        """(millicores, bytes) a node uses: the system's own share plus its containers'."""
+        agent = self.nodes[name]
+        control_plane = agent.spec is not None and "control-plane" in agent.spec.roles
+        cpu, memory = (180, 1_300 << 20) if control_plane else (45, 780 << 20)
+        for w in agent.runs.values():
+            for usage in self.pod_usage(w.pod) or ():
+                cpu += usage.cpu_millicores
+                memory += usage.memory_bytes
+        return cpu, memory
 
+    def metrics_api_available(self) -> bool:
+        """The ``metrics.k8s.io`` API is served once a metrics-server pod is ready (kubeadm installs none)."""
+        if self.metrics_server is not None:
+            return self.metrics_server
+        from kubenb.api.labels import parse_selector
 
-def _internal_ip(node: Any) -> Optional[str]:
-    for addr in node.status.addresses or ():
-        if addr.type == "InternalIP":
-            return addr.address
-    return None
-
-
-def _image_size(image: str) -> int:
-    """A stable, plausible size (10-80 MB) until the runtime's image catalogue knows real ones."""
-    return 10_000_000 + int(hashlib.sha256(image.encode()).hexdigest()[:8], 16) % 70_000_000
-
-
-def _image_id(image: str, runtime: str) -> str:
-    """A stable digest per image reference, in the runtime's format."""
-    repo = image.split("@")[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image.split("@")[0]
-    digest = hashlib.sha256(image.encode()).hexdigest()
-    if runtime == "docker":
-        return f"docker-pullable://{repo}@sha256:{digest}"
-    full = repo if "/" in repo else f"docker.io/library/{repo}"
-    return f"{full}@sha256:{digest}"
+        pods = self.store.list("Pod", "kube-system", parse_selector("k8s-app=metrics-server"))
+        return any(c.type == "Ready" and c.status == "True" for p in pods for c in p.status.conditions or ())

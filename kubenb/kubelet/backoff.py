@@ -1,0 +1,50 @@
+"""Per-key exponential back-off, ported from client-go's ``flowcontrol.Backoff``.
+
+The kubelet keeps two: one for restarting crashed containers (``backOffPeriod`` 10s doubling to
+``MaxContainerBackOff`` 5m) and one for image pulls (same numbers). Neither adds jitter. An
+entry *expires* when the event it is asked about comes more than twice the maximum (10 minutes)
+after its last update: a container that ran for ten minutes before crashing starts again at 10s.
+"""
+
+from __future__ import annotations
+
+INITIAL = 10.0
+MAXIMUM = 300.0
+
+
+class Backoff:
+    __slots__ = ("initial", "maximum", "entries")
+
+    def __init__(self, initial: float = INITIAL, maximum: float = MAXIMUM) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self.entries: dict[str, tuple[float, float]] = {}  # key -> (back-off, last update)
+
+    def _expired(self, event_time: float, last_update: float) -> bool:
+        return event_time - last_update > 2 * self.maximum
+
+    def next(self, key: str, event_time: float, now: float) -> None:
+        """``Next``: start at the initial period, or double the current one (capped)."""
+        entry = self.entries.get(key)
+        if entry is None or self._expired(event_time, entry[1]):
+            self.entries[key] = (self.initial, now)
+        else:
+            self.entries[key] = (min(entry[0] * 2, self.maximum), now)
+
+    def get(self, key: str) -> float:
+        entry = self.entries.get(key)
+        return entry[0] if entry is not None else 0.0
+
+    def in_backoff_since(self, key: str, event_time: float, now: float) -> bool:
+        """``IsInBackOffSince``: is `now` still within the back-off counted from `event_time`?"""
+        entry = self.entries.get(key)
+        if entry is None or self._expired(event_time, entry[1]):
+            return False
+        return now - event_time < entry[0]
+
+    def in_backoff_since_update(self, key: str, now: float) -> bool:
+        """``IsInBackOffSinceUpdate``: counted from the last ``next`` (image pulls)."""
+        entry = self.entries.get(key)
+        if entry is None or self._expired(now, entry[1]):
+            return False
+        return now - entry[1] < entry[0]

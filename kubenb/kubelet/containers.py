@@ -1,0 +1,163 @@
+"""What the kubelet remembers about one container of a pod, and how its status reads.
+
+A container name has a succession of runtime *instances* (a restart is a new container). The
+kubelet keeps the newest and the one before it (the dead one ``--previous`` and ``lastState``
+show). What the API sees is not the runtime's state at every instant but what the PLEG observed
+at its last relist: :meth:`ContainerRun.observe` takes that snapshot, and statuses, probes and
+restart decisions read it, never the live runtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
+
+from kubenb.sim.clock import format_rfc3339
+
+if TYPE_CHECKING:
+    from kubenb.runtime import Container, ExitStatus, Image
+
+
+@dataclass(eq=False, slots=True)
+class Instance:
+    """One runtime container: the CRI's ``containerID`` and the restart count it was created with."""
+
+    container: Container
+    cid: str  # "<runtime>://<64 hex>"
+    restart_count: int
+    image: Image
+    image_name: str  # what ``containerStatuses[].image`` says
+    termination_log: Any = None  # the file bind-mounted at terminationMessagePath
+    message: Optional[str] = None  # the termination message, read when it exited
+
+    @property
+    def running(self) -> bool:
+        return self.container.state == "running"
+
+    @property
+    def exit(self) -> Optional[ExitStatus]:
+        return self.container.exit_status
+
+
+@dataclass(eq=False, slots=True)
+class ContainerRun:
+    spec: Any  # the pod's core/v1 Container
+    init: bool = False
+    sidecar: bool = False
+    current: Optional[Instance] = None
+    previous: Optional[Instance] = None
+    # the PLEG's view: the newest instance it saw, whether it had exited, and the one before
+    seen: Optional[Instance] = None
+    seen_exited: bool = False
+    seen_previous: Optional[Instance] = None
+    reason: Optional[tuple[str, str]] = None  # the kubelet's reasonCache: (Waiting reason, message)
+    shown_reason: Optional[tuple[str, str]] = None  # the reason as of the last sync's start (what status shows)
+    ready: bool = False
+    started: bool = False  # the startup probe passed (or there is none) for the current instance
+    probes: list[Any] = field(default_factory=list)
+    killing: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def field_path(self) -> str:
+        return f"spec.{'initContainers' if self.init else 'containers'}{{{self.spec.name}}}"
+
+    def set_reason(self, reason: str, message: str = "") -> None:
+        self.reason = (reason, message)
+
+    def add(self, instance: Instance) -> None:
+        self.previous, self.current = self.current, instance
+        self.ready = False
+        self.started = False
+
+    def observe(self) -> bool:
+        """The PLEG relist: take a snapshot; True if anything changed since the last one."""
+        cur = self.current
+        exited = cur is not None and not cur.running
+        if cur is self.seen and exited == self.seen_exited:
+            return False
+        if cur is not self.seen:
+            self.seen_previous = self.previous if self.previous is not None else self.seen
+            if not exited:
+                # without a startup probe a running container has started; without a readiness
+                # probe a started one is ready (the prober manager's UpdatePodStatus)
+                self.started = self.spec.startup_probe is None
+                self.ready = self.started and self.spec.readiness_probe is None
+        self.seen, self.seen_exited = cur, exited
+        if exited:
+            self.ready = self.started = False
+        return True
+
+    @property
+    def seen_running(self) -> bool:
+        return self.seen is not None and not self.seen_exited
+
+    def last_exit(self) -> Optional[ExitStatus]:
+        """The newest *exited* instance the PLEG saw (what ``doBackOff`` looks at)."""
+        if self.seen is not None and self.seen_exited:
+            return self.seen.exit
+        if self.seen_previous is not None:
+            return self.seen_previous.exit
+        return None
+
+
+def should_restart(run: ContainerRun, restart_policy: str, deleting: bool) -> bool:
+    """``ShouldContainerBeRestarted``, over the PLEG's view."""
+    if deleting:
+        return False
+    if run.seen is None:
+        return True
+    if not run.seen_exited:
+        return False
+    if run.sidecar:
+        return True
+    if restart_policy == "Never":
+        return False
+    if restart_policy == "OnFailure":
+        status = run.seen.exit
+        return status is None or status.exit_code != 0
+    return True
+
+
+def terminated_state(instance: Instance) -> Any:
+    from kubenb.api.core import ContainerStateTerminated
+
+    st = instance.exit
+    assert st is not None
+    return ContainerStateTerminated(
+        exit_code=st.exit_code, reason=st.reason, message=instance.message or st.message or None,
+        started_at=format_rfc3339(st.started_at), finished_at=format_rfc3339(st.finished_at),
+        container_id=instance.cid)
+
+
+def container_status(run: ContainerRun, restart_policy: str, deleting: bool, default_waiting: str) -> Any:
+    """``convertToAPIContainerStatuses`` for one container."""
+    from kubenb.api.core import ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus
+
+    spec = run.spec
+    seen = run.seen
+    if seen is None:
+        reason, message = run.shown_reason or (default_waiting, "")
+        return ContainerStatus(
+            name=spec.name, image=spec.image or "", image_id="", ready=False, restart_count=0, started=False,
+            state=ContainerState(waiting=ContainerStateWaiting(reason=reason, message=message or None)))
+    last = ContainerState()
+    if run.seen_previous is not None and run.seen_previous.exit is not None:
+        last = ContainerState(terminated=terminated_state(run.seen_previous))
+    if run.seen_exited:
+        state = ContainerState(terminated=terminated_state(seen))
+        if run.shown_reason is not None and should_restart(run, restart_policy, deleting):
+            last = state
+            state = ContainerState(waiting=ContainerStateWaiting(reason=run.shown_reason[0],
+                                                                 message=run.shown_reason[1] or None))
+    else:
+        started_at = seen.container.started_at or 0.0
+        state = ContainerState(running=ContainerStateRunning(started_at=format_rfc3339(started_at)))
+    running = not run.seen_exited
+    return ContainerStatus(
+        name=spec.name, state=state, last_state=last, ready=run.ready and running,
+        restart_count=seen.restart_count, image=seen.image_name, image_id=seen.image.image_id(seen.container.runtime),
+        container_id=seen.cid, started=run.started and running)

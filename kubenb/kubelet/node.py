@@ -1,0 +1,181 @@
+"""One node's kubelet: its container runtime, its own filesystem, its pod IPs, its image store.
+
+The runtime's flavor follows the profile (``docker`` for the course's v1.23 cluster, ``containerd``
+otherwise); the images the profile lists are on disk from the start. The node's
+:class:`~kubenb.runtime.FileSystem` is what ``hostPath`` volumes mount (and what a node shell will
+show). The PLEG relists once a second on a phase of its own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from kubenb.client.events import EventRecorder
+from kubenb.kubelet.ipam import PodIPs
+from kubenb.runtime import FileSystem, HostInfo, Image, LoopScheduler, Runtime
+
+if TYPE_CHECKING:
+    from kubenb.kubelet.kubelet import Kubelet
+    from kubenb.kubelet.worker import PodWorker
+
+RELIST_PERIOD = 1.0
+CLUSTER_DOMAIN = "cluster.local"
+
+
+class NodeAgent:
+    def __init__(self, kubelet: Kubelet, name: str, images: set[str], pod_cidr: str, first_ip: int,
+                 spec: Any = None) -> None:
+        self.kubelet = kubelet
+        self.name = name
+        self.spec = spec
+        profile = kubelet.cluster.profile
+        self.ip: Optional[str] = spec.internal_ip if spec is not None else None
+        cpus = _cpus(spec.cpu) if spec is not None else 2
+        self.host = HostInfo(kernel_release=profile.kernel, cpus=cpus)
+        self.runtime = Runtime(LoopScheduler(kubelet.loop), kubelet.flavor, self.host, kubelet.catalogue)
+        self.hostfs = _host_filesystem(name, kubelet)
+        self.ipam = PodIPs(pod_cidr, first_ip)
+        self.gateway = self.ipam.gateway
+        self.rng = kubelet.rng.stream(f"kubelet/{name}")
+        self.relist_phase = self.rng.random() * RELIST_PERIOD
+        self.runs: dict[tuple[str, str], PodWorker] = {}
+        self.events = EventRecorder(kubelet.store, "kubelet", name)
+        self._images: dict[str, Image] = {}  # canonical reference -> image on disk
+        self._arrivals: dict[str, float] = {}  # canonical reference -> when a queued pull lands
+        self._pulls_free_at = 0.0
+        self._refs: dict[str, Any] = {}
+        for ref in sorted(images):
+            try:
+                image = self.runtime.pull(ref)
+            except Exception:  # noqa: BLE001 (a profile image the catalogue does not know)
+                continue
+            self._images[image.ref.canonical] = image
+
+    # ---------------------------------------------------------------- images
+
+    def parse(self, image: str) -> Any:
+        """The reference as the kubelet parses it (remembered: a node sees the same few images).
+        Raises InvalidImageName."""
+        found = self._refs.get(image)
+        if found is None:
+            try:
+                found = self.runtime.catalogue.parse(image)
+            except Exception as e:  # noqa: BLE001 (InvalidImageName, remembered as such)
+                found = e
+            self._refs[image] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def image(self, canonical: str) -> Optional[Image]:
+        return self._images.get(canonical)
+
+    def add_image(self, canonical: str, image: Image) -> None:
+        self._images[canonical] = image
+
+    def earliest_pull(self, requested: float) -> float:
+        return max(requested, self._pulls_free_at)
+
+    def arriving(self, canonical: str, by: float) -> bool:
+        at = self._arrivals.get(canonical)
+        return at is not None and at <= by
+
+    def reserve_pull(self, requested: float, took: float, canonical: Optional[str] = None) -> float:
+        """``serializeImagePulls``: one pull at a time per node. Returns when this one starts."""
+        start = max(requested, self._pulls_free_at)
+        self._pulls_free_at = start + took
+        if canonical is not None:
+            self._arrivals.setdefault(canonical, start + took)
+        return start
+
+    def image_name(self, spec_image: str, image: Image) -> str:
+        """``containerStatuses[].image``: docker repeats the pod's reference, containerd names it fully."""
+        if self.runtime.flavor == "docker":
+            return spec_image
+        return image.ref.canonical if not image.ref.digest else f"{image.ref.name}@{image.ref.digest}"
+
+    def container_id(self) -> str:
+        return f"{self.runtime.flavor}://{self.kubelet.rng.hex(32, 'container-ids')}"
+
+    # ---------------------------------------------------------------- the node
+
+    def allocatable(self, resource: str) -> Optional[str]:
+        node = self.kubelet.store.try_get("Node", "", self.name)
+        if node is None:
+            return None
+        return (node.status.allocatable or {}).get(resource)
+
+    def next_relist(self, now: float) -> float:
+        k = int((now - self.relist_phase) // RELIST_PERIOD) + 1
+        return self.relist_phase + k * RELIST_PERIOD
+
+    def make_sandbox(self, worker: PodWorker, ip: str) -> Any:
+        """RunPodSandbox: hostname, IP, DNS as ``dnsPolicy`` says, ``/etc/hosts`` with the host aliases."""
+        pod = worker.pod
+        spec = pod.spec
+        host_network = bool(spec.host_network)
+        hostname = self.name if host_network else (spec.hostname or worker.name)[:63]
+        fqdn = ""
+        if spec.subdomain and not host_network:
+            fqdn = f"{hostname}.{spec.subdomain}.{worker.namespace}.svc.{CLUSTER_DOMAIN}"
+        policy = spec.dns_policy or "ClusterFirst"
+        cluster_dns = ((self.kubelet.dns_ip,),
+                       (f"{worker.namespace}.svc.{CLUSTER_DOMAIN}", f"svc.{CLUSTER_DOMAIN}", CLUSTER_DOMAIN))
+        upstream = ((self.upstream_dns,), ())
+        if policy == "None":
+            servers: tuple[str, ...] = ()
+            search: tuple[str, ...] = ()
+        elif policy == "Default" or (host_network and policy != "ClusterFirstWithHostNet"):
+            servers, search = upstream
+        else:
+            servers, search = cluster_dns
+        config = spec.dns_config
+        if config is not None:
+            servers = tuple(dict.fromkeys([*servers, *(config.nameservers or ())]))
+            search = tuple(dict.fromkeys([*search, *(config.searches or ())]))
+        hosts_file = None
+        if spec.host_aliases and not host_network:
+            hosts_file = _hosts_file(ip, hostname, fqdn, spec.host_aliases)
+        net = self.kubelet.network
+        return self.runtime.run_sandbox(hostname, ip, net, dns_servers=servers, dns_search=search, fqdn=fqdn,
+                                        hosts_file=hosts_file)
+
+    @property
+    def upstream_dns(self) -> str:
+        """What the node's own resolv.conf points at (the hypervisor's NAT gateway)."""
+        parts = (self.ip or "192.168.0.1").split(".")
+        return ".".join(parts[:3] + ["2"])
+
+
+def _cpus(text: str) -> int:
+    from kubenb.api.quantity import Quantity
+
+    try:
+        return max(1, Quantity.parse(text).milli_value() // 1000)
+    except ValueError:
+        return 2
+
+
+def _hosts_file(ip: str, hostname: str, fqdn: str, aliases: Any) -> str:
+    lines = [
+        "# Kubernetes-managed hosts file.", "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
+        "fe00::0\tip6-localnet", "fe00::0\tip6-mcastprefix", "fe00::1\tip6-allnodes", "fe00::2\tip6-allrouters",
+    ]
+    if ip:
+        lines.append(f"{ip}\t{fqdn}\t{hostname}" if fqdn else f"{ip}\t{hostname}")
+    lines += ["", "# Entries added by HostAliases."]
+    for a in aliases:
+        lines.append("\t".join([a.ip, *(a.hostnames or ())]))
+    return "\n".join(lines) + "\n"
+
+
+def _host_filesystem(name: str, kubelet: Kubelet) -> FileSystem:
+    """The node's disk as far as the kubelet needs it: ``hostPath`` volumes live here."""
+    clock = kubelet.clock
+    fs = FileSystem(clock=lambda: clock.now)
+    for d in ("/etc", "/tmp", "/var/log/pods", "/var/log/containers", "/var/lib/kubelet/pods", "/mnt",
+              "/opt", "/root", "/home", "/run"):
+        fs.makedirs(d)
+    fs.chmod("/tmp", 0o1777)
+    fs.write("/etc/hostname", name + "\n")
+    return fs

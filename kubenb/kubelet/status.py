@@ -1,0 +1,176 @@
+"""The pod status the kubelet reports: ``generateAPIPodStatus`` over the PLEG's view.
+
+Container statuses come from :mod:`kubenb.kubelet.containers`; the phase is upstream's
+``getPhase``; the conditions are written in the order the kubelet adds them
+(``PodReadyToStartContainers`` since 1.29, ``Initialized``, ``Ready``, ``ContainersReady``, then
+``PodScheduled`` as the scheduler left it), each keeping its ``lastTransitionTime`` while its
+status does not change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from kubenb.kubelet.containers import container_status
+
+if TYPE_CHECKING:
+    from kubenb.kubelet.worker import PodWorker
+
+
+def build(worker: PodWorker, old: Any) -> Any:
+    from kubenb.api.core import HostIP, PodIP
+
+    pod = worker.pod
+    spec = pod.spec
+    policy = spec.restart_policy or "Always"
+    deleting = pod.metadata.deletion_timestamp is not None
+    default = "PodInitializing" if spec.init_containers else "ContainerCreating"
+    init_statuses = []
+    for run in worker.init_runs:
+        cs = container_status(run, policy, deleting, "PodInitializing")
+        if not run.sidecar:
+            term = cs.state.terminated
+            cs.ready = term is not None and term.exit_code == 0
+        init_statuses.append(cs)
+    statuses = [container_status(run, policy, deleting, default) for run in worker.main_runs]
+    phase = worker.phase_override or get_phase(pod, init_statuses, statuses, worker.terminal_requested)
+    status = old.model_copy()
+    status.phase = phase
+    status.reason = worker.status_reason
+    status.message = worker.status_message
+    status.host_ip = worker.host_ip
+    if worker.kubelet.minor >= 28 and worker.host_ip:
+        status.host_ips = [HostIP(ip=worker.host_ip)]
+    if worker.ip:
+        status.pod_ip = worker.ip
+        status.pod_ips = [PodIP(ip=worker.ip)]
+    status.start_time = worker.start_time
+    status.init_container_statuses = init_statuses or None
+    status.container_statuses = statuses
+    status.conditions = conditions(worker, old, init_statuses, statuses, phase)
+    return status
+
+
+def get_phase(pod: Any, init_statuses: list[Any], statuses: list[Any], terminal: bool) -> str:
+    """Upstream's ``getPhase``."""
+    spec = pod.spec
+    policy = spec.restart_policy or "Always"
+    by_name = {s.name: s for s in init_statuses}
+    pending_init = failed_init = 0
+    for c in spec.init_containers or ():
+        if c.restart_policy == "Always":
+            continue
+        s = by_name.get(c.name)
+        if s is None:
+            pending_init += 1
+        elif s.state.running is not None:
+            pending_init += 1
+        elif s.state.terminated is not None:
+            if s.state.terminated.exit_code != 0:
+                failed_init += 1
+        elif s.state.waiting is not None:
+            last = s.last_state.terminated if s.last_state is not None else None
+            if last is not None:
+                if last.exit_code != 0:
+                    failed_init += 1
+            else:
+                pending_init += 1
+        else:
+            pending_init += 1
+    unknown = running = waiting = stopped = succeeded = 0
+    by_name = {s.name: s for s in statuses}
+    for c in spec.containers:
+        s = by_name.get(c.name)
+        if s is None:
+            unknown += 1
+        elif s.state.running is not None:
+            running += 1
+        elif s.state.terminated is not None:
+            stopped += 1
+            if s.state.terminated.exit_code == 0:
+                succeeded += 1
+        elif s.state.waiting is not None:
+            if s.last_state is not None and s.last_state.terminated is not None:
+                stopped += 1
+            else:
+                waiting += 1
+        else:
+            unknown += 1
+    if failed_init > 0 and policy == "Never":
+        return "Failed"
+    regular_started = any(s.state.running is not None or s.state.terminated is not None
+                          or (s.last_state is not None and s.last_state.terminated is not None) for s in statuses)
+    if (pending_init > 0 and not regular_started) or waiting > 0:
+        return "Pending"
+    if running > 0 and unknown == 0:
+        return "Running"
+    if running == 0 and stopped > 0 and unknown == 0:
+        if terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
+        if policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        if policy == "Never":
+            return "Failed"
+        return "Running"
+    return "Pending"
+
+
+def _names(names: list[str]) -> str:
+    return "[" + " ".join(names) + "]"
+
+
+def conditions(worker: PodWorker, old: Any, init_statuses: list[Any], statuses: list[Any], phase: str) -> list[Any]:
+    from kubenb.api.core import PodCondition
+
+    pod = worker.pod
+    now = worker.kubelet.clock.rfc3339()
+    previous = {c.type: c for c in old.conditions or ()}
+
+    def cond(type_: str, ok: bool, reason: Optional[str] = None, message: Optional[str] = None) -> Any:
+        status = "True" if ok else "False"
+        prev = previous.get(type_)
+        since = prev.last_transition_time if prev is not None and prev.status == status else now
+        return PodCondition(type=type_, status=status, last_transition_time=since, last_probe_time=None,
+                            reason=reason, message=message)
+
+    out = []
+    if worker.kubelet.minor >= 29:
+        out.append(cond("PodReadyToStartContainers", worker.sandbox is not None and not worker.sandbox_gone))
+    # Initialized
+    incomplete = [s.name for s, c in zip(init_statuses, pod.spec.init_containers or (), strict=False) if not s.ready
+                  and c.restart_policy != "Always"]
+    if phase == "Succeeded" and pod.spec.init_containers:
+        out.append(cond("Initialized", True, "PodCompleted"))
+    elif incomplete:
+        out.append(cond("Initialized", False, "ContainersNotInitialized",
+                        f"containers with incomplete status: {_names(incomplete)}"))
+    else:
+        out.append(cond("Initialized", True))
+    # ContainersReady, then Ready (which repeats it, readiness gates aside)
+    unready = [s.name for s in statuses if not s.ready]
+    sidecars_unready = [s.name for s, c in zip(init_statuses, pod.spec.init_containers or (), strict=False)
+                        if c.restart_policy == "Always" and not s.ready]
+    unready = sidecars_unready + unready
+    if phase == "Succeeded":
+        ready = cond("ContainersReady", False, "PodCompleted")
+    elif unready:
+        ready = cond("ContainersReady", False, "ContainersNotReady", f"containers with unready status: {_names(unready)}")
+    else:
+        ready = cond("ContainersReady", True)
+    pod_ready = cond("Ready", ready.status == "True", ready.reason, ready.message)
+    if ready.status == "True":
+        gates = []
+        for gate in pod.spec.readiness_gates or ():
+            c = previous.get(gate.condition_type)
+            if c is None:
+                gates.append(f'corresponding condition of pod readiness gate "{gate.condition_type}" does not exist.')
+            elif c.status != "True":
+                gates.append(f'the status of pod readiness gate "{gate.condition_type}" is not "True", but {c.status}')
+        if gates:
+            pod_ready = cond("Ready", False, "ReadinessGatesNotReady", ", ".join(gates))
+    out += [pod_ready, ready]
+    known = {c.type for c in out}
+    out += [c for c in old.conditions or () if c.type not in known]
+    return out
