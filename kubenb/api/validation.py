@@ -192,9 +192,9 @@ def validate_rolling_update_deployment(ru: Any, path: str) -> Errors:
     "5.5%" are neither), `maxUnavailable` at most 100%."""
     errs = _validate_positive_int_or_percent(ru.max_unavailable, f"{path}.maxUnavailable")
     errs += _validate_positive_int_or_percent(ru.max_surge, f"{path}.maxSurge")
-    # TODO: upstream also rejects maxUnavailable 0 with maxSurge 0 ("may not be 0 when `maxSurge` is
-    # 0"). Enforcing it waits for tests/controllers/deployment's harness, which stores upstream's
-    # 0/0 test fixtures through this validation.
+    if _int_or_percent_value(ru.max_unavailable) == 0 and _int_or_percent_value(ru.max_surge) == 0:
+        errs.append(invalid(f"{path}.maxUnavailable", _int_or_string_go(ru.max_unavailable),
+                            "may not be 0 when `maxSurge` is 0"))
     percent = _percent_value(ru.max_unavailable)
     if percent is not None and percent > 100:
         errs.append(invalid(f"{path}.maxUnavailable", _int_or_string_go(ru.max_unavailable),
@@ -207,6 +207,16 @@ def _validate_positive_int_or_percent(value: Optional[IntOrString], path: str) -
     if isinstance(value, str):
         return [] if _PERCENT_RE.fullmatch(value) else [invalid(path, _int_or_string_go(value), _PERCENT_ERR)]
     return _non_negative(value or 0, path)
+
+
+def _int_or_percent_value(value: Optional[IntOrString]) -> int:
+    """`getIntOrPercentValue`: N of "N%", else `IntValue()` (Atoi of a string, 0 when it fails)."""
+    percent = _percent_value(value)
+    if percent is not None:
+        return percent
+    if isinstance(value, str):
+        return int(value) if value.lstrip("-").isdigit() else 0
+    return value or 0
 
 
 def _percent_value(value: Optional[IntOrString]) -> Optional[int]:
