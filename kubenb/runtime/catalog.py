@@ -231,6 +231,7 @@ def _alpine(tags: str, minor: str, size: int) -> list[Image]:
 SMALL = [
     *_busybox("latest 1.36 1.36.1 stable", "1.36.1", 4_261_574),
     *_busybox("1.35 1.35.0", "1.35.0", 4_855_089),
+    *_busybox("1.28 1.28.4", "1.28.4", 1_146_369),  # the CronJob docs' example
     *_alpine("latest 3 3.19 3.19.1", "3.19", 7_377_756),
     *_alpine("3.18 3.18.6", "3.18", 7_338_000),
     *_alpine("3.17 3.17.3", "3.17", 7_046_000),
@@ -255,6 +256,39 @@ SMALL += [
     *_images("hello-world", "latest linux", 13_256, _hello_tree, cmd=("/hello",), userland="none"),
     *_images("polinux/stress", "latest 1.0.4", 9_744_000, _stress_tree, cmd=("stress",),
              env=(("PATH", ALPINE_PATH),), userland="busybox"),
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- perl (the Job docs' pi)
+
+
+def _perl_tree(distro: str, version: str, slim: bool) -> Tree:
+    """The official image: perl built into /usr/local on Debian (buildpack-deps, or -slim)."""
+    t = _base(distro)
+    t.program("/usr/local/bin/perl", "perl")
+    t.link(f"/usr/local/bin/perl{version}", "perl")
+    t.dir(f"/usr/local/lib/perl5/{version}")
+    t.program("/usr/bin/perl", "perl")  # Debian's perl-base, which dpkg needs
+    if not slim:
+        t.program("/usr/bin/curl", "curl")
+    t.dir("/usr/src/app")
+    return t
+
+
+def _perl(tags: str, version: str, distro: str, size: int, built: str) -> list[Image]:
+    slim = "slim" in tags
+    return _images("perl", tags, size, lambda: _perl_tree(distro, version, slim), created=built,
+                   cmd=(f"perl{version}", "-de0"), env=(("PATH", ALPINE_PATH),),
+                   meta={"perl.version": version, "os": distro, "curl.version": CURL[distro]}, **_userland(distro))  # fmt: skip
+
+
+PERL = [
+    *_perl("5.34.0 5.34 5.34.0-bullseye 5.34-bullseye", "5.34.0", "debian-bullseye", 336_374_528, "2021-12-21T04:26:11"),
+    *_perl("5.34.0-slim 5.34-slim 5.34.0-slim-bullseye", "5.34.0", "debian-bullseye", 27_913_216, "2021-12-21T04:26:11"),
+    *_perl("5.36.0 5.36 5.36.0-bullseye", "5.36.0", "debian-bullseye", 338_723_840, "2022-06-23T02:02:49"),
+    *_perl("5.38.2 5.38 5.38.2-bookworm", "5.38.2", "debian-bookworm", 352_468_992, "2023-11-30T01:18:42"),
+    *_perl("latest 5 5.40 5.40.0 5.40.0-bookworm", "5.40.0", "debian-bookworm", 354_197_504, "2024-06-10T20:51:03"),
+    *_perl("slim 5-slim 5.40-slim 5.40.0-slim", "5.40.0", "debian-bookworm", 29_409_280, "2024-06-10T20:51:03"),
 ]  # fmt: skip
 
 
@@ -394,7 +428,7 @@ class DefaultCatalogue(Catalogue):
     """The catalogue above, plus Kubernetes images on demand and stand-ins for unknown registries."""
 
     def __init__(self) -> None:
-        super().__init__([*NGINX, *REDIS, *SMALL, *DATA, *SYSTEM], _unknown)
+        super().__init__([*NGINX, *REDIS, *SMALL, *PERL, *DATA, *SYSTEM], _unknown)
 
     def lookup(self, ref: ImageRef) -> Image:
         return _on_demand(ref) or super().lookup(ref)

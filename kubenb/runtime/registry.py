@@ -17,6 +17,7 @@ from kubenb.runtime.programs.ingress import IngressController
 from kubenb.runtime.programs.mariadb import MariaDB, MariaDBEntrypoint
 from kubenb.runtime.programs.misc import Hello, Server, Stress
 from kubenb.runtime.programs.nginx import Nginx, NginxEntrypoint
+from kubenb.runtime.programs.perl import Perl
 from kubenb.runtime.programs.redis import RedisCli, RedisEntrypoint, RedisServer
 from kubenb.runtime.programs.wordpress import Apache, WordPressEntrypoint
 from kubenb.runtime.shell import Shell
@@ -55,6 +56,7 @@ PROGRAMS: dict[str, Callable[[], Program]] = {
     "apache2-foreground": Apache,
     "nginx-ingress": IngressController,
     "stress": Stress,
+    "perl": Perl,
     "hello": Hello,
     "server": Server,
 }

@@ -1,8 +1,9 @@
-"""Clusters for the workload-controller tests, and the kubelet's part for pods that finish (the
-simulated runtime keeps every container running until the container runtime lands)."""
+"""Clusters for the workload-controller tests, and recorders of what happened when: the tests
+derive the times they expect from the kubelet's and the controllers' own timings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Optional
 
 import pytest
@@ -38,7 +39,8 @@ def pods(cluster: Cluster, selector: Optional[str] = None, namespace: str = "def
 
 
 def finish_pod(cluster: Cluster, pod: Any, exit_code: int = 0) -> Any:
-    """What the kubelet writes when the pod's containers exit: Succeeded (0) or Failed."""
+    """A pod failed from outside its containers (an eviction, a node lost): the terminal status the
+    kubelet would write. Pods whose containers exit need no help: the kubelet reports them."""
     from kubenb.api.core import ContainerState, ContainerStateTerminated
 
     pod = cluster.store.get("Pod", pod.metadata.namespace, pod.metadata.name)
@@ -59,13 +61,31 @@ def finish_pod(cluster: Cluster, pod: Any, exit_code: int = 0) -> Any:
     return cluster.store.update(new, subresource="status")
 
 
-def restart_container(cluster: Cluster, pod: Any) -> Any:
-    """A container of a `restartPolicy: OnFailure` pod exited with an error and was restarted."""
-    pod = cluster.store.get("Pod", pod.metadata.namespace, pod.metadata.name)
-    new = evolve(pod, deep=("status",))
-    for cs in new.status.container_statuses or ():
-        cs.restart_count += 1
-    return cluster.store.update(new, subresource="status")
+def until(cluster: Cluster, done: Callable[[], bool], limit: float = 600.0) -> float:
+    """Let simulated time pass event by event until `done()`; the time it became true."""
+    assert cluster.loop.run_while(lambda: not done(), cluster.clock.now + limit), f"not within {limit}s"
+    return cluster.clock.now
+
+
+class History:
+    """Every watch event of one kind as it happened: (time, type, object), in order."""
+
+    def __init__(self, cluster: Cluster, kind: str) -> None:
+        self.items: list[tuple[float, str, Any]] = []
+        cluster.store.watch(lambda ev: self.items.append((ev.time, ev.type, ev.object)), kind)
+
+    def when(self, test: Callable[[Any], bool], name: Optional[str] = None) -> float:
+        """The first time an object (named `name`, if given) was written in a state passing `test`."""
+        for t, type_, obj in self.items:
+            if type_ != "DELETED" and (name is None or obj.metadata.name == name) and test(obj):
+                return t
+        raise AssertionError(f"no {name or 'object'} ever passed {test}")
+
+    def added(self) -> list[tuple[float, str]]:
+        return [(t, o.metadata.name) for t, type_, o in self.items if type_ == "ADDED"]
+
+    def deleted(self, name: str) -> float:
+        return next(t for t, type_, o in self.items if type_ == "DELETED" and o.metadata.name == name)
 
 
 class EventLog:
