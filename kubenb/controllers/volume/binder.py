@@ -49,10 +49,15 @@ class PersistentVolumeController(Controller):
     def __init__(self, cluster: Any) -> None:
         super().__init__(cluster)
         self.minor = cluster.version.minor
-        self.store.watch(lambda ev: self.queue.add(("claim", ev.object.metadata.namespace or "",
-                                                    ev.object.metadata.name or "")), "PersistentVolumeClaim")
+        self.store.watch(self._on_claim, "PersistentVolumeClaim")
         self.store.watch(self._on_volume, "PersistentVolume")
         self.store.watch(self._on_class, "StorageClass")
+
+    def _on_claim(self, ev: Any) -> None:
+        claim = ev.object
+        self.queue.add(("claim", claim.metadata.namespace or "", claim.metadata.name or ""))
+        if ev.type == "DELETED" and claim.spec.volume_name:  # ``deleteClaim``: its volume is released now
+            self.queue.add(("volume", "", claim.spec.volume_name))
 
     def _on_volume(self, ev: Any) -> None:
         pv = ev.object
