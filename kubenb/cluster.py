@@ -25,10 +25,17 @@ from kubenb.controllers.job import JobController, TTLAfterFinishedController
 from kubenb.controllers.namespace import NamespaceController
 from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.statefulset import StatefulSetController
+from kubenb.controllers.volume import (
+    ExternalProvisioners,
+    PersistentVolumeController,
+    PVCProtectionController,
+    PVProtectionController,
+)
 from kubenb.kubectl import run
 from kubenb.kubelet import Kubelet
 from kubenb.network import ClusterNetwork, run_host_shell
 from kubenb.profiles import Profile, get_profile
+from kubenb.runtime.nfs import NfsFabric
 from kubenb.scheduler import Scheduler
 from kubenb.sim.clock import Clock
 from kubenb.sim.duration import parse_duration
@@ -58,10 +65,13 @@ class Cluster:
         self.rng = RandomStreams(seed)
         self.registry = Registry(resources_for(self.version.minor))
         self.store = Store(self.registry, self.clock, self.rng, self.profile.service_cidr, self.version.minor)
+        self.nfs = NfsFabric()  # NFS between the machines: the kubelet, the provisioners and the host shells meet here
         self.components = [
             NamespaceController(self), GarbageCollector(self), ReplicaSetController(self),
             DeploymentController(self), DaemonSetController(self), StatefulSetController(self), JobController(self),
             TTLAfterFinishedController(self), CronJobController(self), EndpointsController(self), EventTTL(self),
+            PersistentVolumeController(self), PVCProtectionController(self), PVProtectionController(self),
+            ExternalProvisioners(self),
         ]
         self.scheduler = Scheduler(self)
         self.network = ClusterNetwork(self)  # before the kubelet: pod sandboxes reach the network through it

@@ -5,8 +5,11 @@
   laid out the way the kubelet's ``AtomicWriter`` lays them out -- a timestamped directory, a
   ``..data`` link to it, and one link per key -- and mounted read-only;
 * ``hostPath``: a path of the node's own filesystem, checked against its ``type``;
-* ``persistentVolumeClaim`` and ``nfs``: a directory shared by every pod that names the same
-  claim or export (the storage layer replaces this with real provisioning later).
+* ``nfs``: the server's directory itself, reached through the cluster's NFS fabric -- it needs
+  the node's NFS client (``nfs-common``) and an export that admits the node, or the mount fails
+  with ``mount``'s own words;
+* ``persistentVolumeClaim``: the bound volume's source (hostPath, local or nfs) set up as above,
+  under the volume's name, as the kubelet's volume manager does; an unbound claim waits.
 
 A missing ConfigMap or Secret fails the mount with the kubelet's ``FailedMount`` text; the pod
 stays ``ContainerCreating`` until it appears.
@@ -37,9 +40,10 @@ TMPFS = "tmpfs"
 class MountError(Exception):
     """A volume that cannot be set up yet: the ``FailedMount`` text, and what it waits for."""
 
-    def __init__(self, volume: str, detail: str, waits_for: Optional[tuple[str, str, str]] = None) -> None:
+    def __init__(self, volume: str, detail: str, waits_for: Optional[tuple[str, str, str]] = None,
+                 message: Optional[str] = None) -> None:
         super().__init__(detail)
-        self.message = f'MountVolume.SetUp failed for volume "{volume}" : {detail}'
+        self.message = message or f'MountVolume.SetUp failed for volume "{volume}" : {detail}'
         self.waits_for = waits_for  # (kind, namespace, name) whose creation may fix it
 
 
@@ -118,11 +122,9 @@ def _setup_one(worker: PodWorker, v: Any) -> Volume:
     if v.host_path is not None:
         return _host_path(worker, v.name, v.host_path)
     if v.persistent_volume_claim is not None:
-        key = ("pvc", worker.namespace, v.persistent_volume_claim.claim_name)
-        return Volume(v.name, worker.kubelet.shared_dir(key), "/dev/sdb", bool(v.persistent_volume_claim.read_only))
+        return _claim(worker, v)
     if v.nfs is not None:
-        key = ("nfs", v.nfs.server, v.nfs.path)
-        return Volume(v.name, worker.kubelet.shared_dir(key), f"{v.nfs.server}:{v.nfs.path}", bool(v.nfs.read_only))
+        return _nfs(worker, v.name, v.name, v.nfs, bool(v.nfs.read_only))
     # csi, ephemeral, image and the deprecated in-tree plugins: an empty directory (not modelled)
     return Volume(v.name, Dir(0o777, mtime=now), node.host.root_device)
 
@@ -441,3 +443,59 @@ def _host_path(worker: PodWorker, volume: str, hp: Any) -> Volume:
     elif kind == "BlockDevice":
         raise MountError(volume, f"hostPath type check failed: {path} is not a block device")
     return Volume(volume, fs.node(path), source)
+
+
+# ---------------------------------------------------------------------------- claims, NFS, local
+
+
+def _claim(worker: PodWorker, v: Any) -> Volume:
+    """``persistentVolumeClaim``: the claim's bound volume, set up from its own source."""
+    name = v.persistent_volume_claim.claim_name
+    ns = worker.namespace
+    claim = worker.store.try_get("PersistentVolumeClaim", ns, name)
+    everything = " ".join(sorted(x.name for x in worker.pod.spec.volumes or ()))
+    prefix = f"Unable to attach or mount volumes: unmounted volumes=[{v.name}], unattached volumes=[{everything}]: "
+    if claim is None:
+        raise MountError(v.name, "", None,
+                         prefix + f'error processing PVC {ns}/{name}: failed to fetch PVC from API server: '
+                         f'persistentvolumeclaims "{name}" not found')
+    pv = worker.store.try_get("PersistentVolume", "", claim.spec.volume_name) if claim.spec.volume_name else None
+    if claim.status.phase != "Bound" or pv is None:
+        raise MountError(v.name, "", None, prefix + f"error processing PVC {ns}/{name}: PVC is not bound")
+    read_only = bool(v.persistent_volume_claim.read_only)
+    pv_name = pv.metadata.name or ""
+    spec = pv.spec
+    if spec.host_path is not None:
+        vol = _host_path(worker, pv_name, spec.host_path)
+        return Volume(v.name, vol.node, vol.source, read_only)
+    if spec.nfs is not None:
+        return _nfs(worker, v.name, pv_name, spec.nfs, read_only or bool(spec.nfs.read_only))
+    if spec.local is not None:
+        fs = worker.node.hostfs
+        try:
+            node = fs.node(spec.local.path)
+        except FsError:
+            raise MountError(pv_name, "", None, f'MountVolume.NewMounter initialization failed for volume "{pv_name}" : '
+                             f'path "{spec.local.path}" does not exist') from None
+        return Volume(v.name, node, worker.node.host.root_device, read_only)
+    # csi and the cloud disks: a directory of their own per volume (not modelled further)
+    return Volume(v.name, worker.kubelet.shared_dir(("pv", pv_name)), "/dev/sdb", read_only)
+
+
+def _nfs(worker: PodWorker, volume: str, spec_name: str, src: Any, read_only: bool) -> Volume:
+    """An NFS mount made by the node (``mount -t nfs SERVER:PATH <pod volume dir>``)."""
+    from kubenb.runtime.nfs import MOUNT_HELPER_MISSING, NfsError
+
+    fabric = worker.kubelet.cluster.nfs
+    node_ip = worker.node.ip or ""
+    fabric.register(worker.node.name, node_ip, worker.node.hostfs)
+    target = f"/var/lib/kubelet/pods/{worker.uid}/volumes/kubernetes.io~nfs/{spec_name}"
+    spec = f"{src.server}:{src.path}"
+    head = f"mount failed: exit status 32\nMounting command: mount\nMounting arguments: -t nfs {spec} {target}\nOutput: "
+    if not fabric.has_client(node_ip):
+        raise MountError(spec_name, head + f"mount: {target}: {MOUNT_HELPER_MISSING}\n")
+    try:
+        node = fabric.mount(node_ip, src.server, src.path)
+    except NfsError as e:
+        raise MountError(spec_name, head + f"mount.nfs: {e}\n") from None
+    return Volume(volume, node, spec, read_only or fabric.read_only(node_ip, src.server, src.path))

@@ -24,8 +24,9 @@ from typing import Any, Optional
 from kubenb.network.hostfiles import RESOLV_CONF, etc_hosts, kubelet_config, static_pod_manifests
 from kubenb.network.hosttools import HOST_PROGRAMS
 from kubenb.network.network import WORKSTATION, ClusterNetwork
+from kubenb.network.nfstools import NFS_PROGRAMS, register
 from kubenb.runtime import rootfs
-from kubenb.runtime.container import Container, ContainerSpec
+from kubenb.runtime.container import Container, ContainerSpec, MountSpec
 from kubenb.runtime.images import Image, synthetic_digest
 from kubenb.runtime.process import BufferStream, Driver, LoopScheduler, Process, StartFailure, program_main
 from kubenb.runtime.program import SIGNALS, Program
@@ -103,13 +104,33 @@ def _boot(host: Host) -> None:
     host.sandbox = HostSandbox(host, net, info)
     image = _image(host)
     scheduler = LoopScheduler(cluster.loop)
-    spec = ContainerSpec(host.name, image)
+    spec = ContainerSpec(host.name, image, mounts=_shared_dirs(host))
     host.container = Container(host.sandbox, spec, scheduler, _program, profile.runtime_prefix)
     host.container.start()
+    register(host)
+
+
+# A node's directories that are the kubelet's disk too: what hostPath volumes and NFS exports
+# under them hold is what the node's shell shows.
+SHARED_DIRS = ("/tmp", "/mnt", "/opt", "/srv", "/data", "/home", "/var/lib/kubelet/pods", "/var/log/pods",
+               "/var/log/containers")
+
+
+def _shared_dirs(host: Host) -> tuple[MountSpec, ...]:
+    kubelet = getattr(host.net.cluster, "kubelet", None)
+    if host.node is None or kubelet is None:
+        return ()
+    fs = kubelet.host_filesystem(host.node)
+    out = []
+    for path in SHARED_DIRS:
+        if not fs.exists(path):
+            fs.makedirs(path)
+        out.append(MountSpec(path, fs.node(path), False, "/dev/sda1"))
+    return tuple(out)
 
 
 def _program(exe: str) -> Program:
-    factory = HOST_PROGRAMS.get(exe)
+    factory = HOST_PROGRAMS.get(exe) or NFS_PROGRAMS.get(exe)
     return factory() if factory is not None else program_for(exe)
 
 
@@ -125,7 +146,7 @@ def _image(host: Host) -> Image:
     def build() -> Any:
         t = rootfs.ubuntu(version, codename, title)
         t.mtime = created
-        for name in ("curl", "ping", "sudo", "ip"):
+        for name in ("curl", "ping", "sudo", "ip", "apt", "apt-get", "mount", "umount", "systemctl"):
             t.program(f"/usr/bin/{name}", name)
         t.program("/usr/local/bin/ll", "ll")
         t.program("/usr/sbin/kubenb-init", "kubenb-init")

@@ -219,6 +219,10 @@ class FileSystem:
                 self.write(path, b"")
         self._mounts[path] = Mount(path, node, read_only, source or path)
 
+    def umount(self, path: str) -> Mount:
+        """Take the mount at `path` away (the mount point shows again); KeyError if nothing is mounted there."""
+        return self._mounts.pop(_norm(path))
+
     def mounts(self) -> list[Mount]:
         return [self._mounts[p] for p in sorted(self._mounts)]
 

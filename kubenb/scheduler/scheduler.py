@@ -16,12 +16,15 @@ from kubenb.client.events import EventRecorder
 from kubenb.client.workqueue import WorkQueue
 from kubenb.scheduler import plugins
 from kubenb.scheduler.resources import Request, node_allocatable, pod_request
+from kubenb.scheduler.volumebinding import VolumeBinding
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
 SCHEDULER_NAME = "default-scheduler"
 # kube-scheduler flushes pods that stayed unschedulable this long back into the active queue.
 UNSCHEDULABLE_RETRY_SECONDS = 300.0
+# v1.27 reports a PreFilter rejection once (Diagnosis.PreFilterMsg) instead of once per node
+PREFILTER_MSG_MINOR = 27
 
 
 @dataclass
@@ -51,8 +54,11 @@ class Scheduler:
             plugins.node_unschedulable, plugins.node_name, plugins.taint_toleration,
             plugins.node_affinity, plugins.node_ports, plugins.make_fit(lambda p: pod_request(p.spec)),
         ]
+        self.volume_binding = VolumeBinding(self.store)
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(self._on_node, "Node")
+        for kind in ("PersistentVolumeClaim", "PersistentVolume", "StorageClass"):  # may unblock VolumeBinding
+            self.store.watch(self._on_node, kind)
 
     # ---------------------------------------------------------------- cache
 
@@ -104,10 +110,12 @@ class Scheduler:
         feasible = []
         histogram: dict[str, int] = {}
         unresolvable: dict[str, bool] = {}
+        everywhere, delayed = self.volume_binding.prefilter(pod)
         for node in nodes:
             info = plugins.NodeInfo(node, node_allocatable(node), self.requested.get(node.metadata.name, Request(0, 0, 0)),
                                     self.host_ports.get(node.metadata.name, set()))
-            rejection = next((r for f in self.filters if (r := f(pod, info, self.minor)) is not None), None)
+            rejection = everywhere or next((r for f in self.filters if (r := f(pod, info, self.minor)) is not None),
+                                           None) or self.volume_binding.filter(pod, info, delayed)
             if rejection is None:
                 feasible.append(info)
                 continue
@@ -117,13 +125,16 @@ class Scheduler:
                 histogram[reason] = histogram.get(reason, 0) + 1
         self.decisions[key] = decision
         if not feasible:
-            decision.message = self._fit_error(len(nodes), histogram, unresolvable)
+            decision.message = self._fit_error(len(nodes), histogram, unresolvable,
+                                               everywhere.reason if everywhere is not None else "")
             self._fail(pod, decision.message)
             self.unschedulable.add(key)
             self.cluster.loop.call_later(UNSCHEDULABLE_RETRY_SECONDS, lambda: self._flush_one(key))
             return None
         best = self._select(pod, feasible, decision)
         decision.node = best
+        if delayed:
+            self.volume_binding.prebind(pod, next(i.node for i in feasible if i.node.metadata.name == best), delayed)
         self._bind(pod, best)
         return None
 
@@ -157,8 +168,10 @@ class Scheduler:
                 best.append(info.node.metadata.name)
         return best[0] if len(best) == 1 else self.rng.choice(best)
 
-    def _fit_error(self, n: int, histogram: dict[str, int], unresolvable: dict[str, bool]) -> str:
+    def _fit_error(self, n: int, histogram: dict[str, int], unresolvable: dict[str, bool], prefilter: str = "") -> str:
         parts = sorted(f"{count} {reason}" for reason, count in histogram.items())
+        if prefilter and self.minor >= PREFILTER_MSG_MINOR:
+            parts = [prefilter]  # a PreFilter rejection is said once, not counted per node
         msg = f"0/{n} nodes are available: " + ", ".join(parts) + "."
         if self.minor >= 24:
             helpless = sum(1 for u in unresolvable.values() if u)

@@ -58,6 +58,8 @@ class Admission:
             setattr(meta, field, None)
         if info.kind == "Pod":
             self._admit_pod(obj)
+        if info.kind in ("PersistentVolume", "PersistentVolumeClaim"):
+            self._admit_storage(obj)
         defaults.apply_defaults(obj, self.allocators.minor)
         if not keep_status and info.kind in INITIAL_PHASE:
             obj.status.phase = INITIAL_PHASE[info.kind]
@@ -99,6 +101,25 @@ class Admission:
         if requested is not None:
             return max(requested, 0)
         return obj.spec.termination_grace_period_seconds if obj.spec.termination_grace_period_seconds is not None else 30
+
+    # ---------------------------------------------------------------- storage
+
+    def _admit_storage(self, obj: Any) -> None:
+        """DefaultStorageClass (a claim that names no class gets the default one) and
+        StorageObjectInUseProtection (the pvc-protection / pv-protection finalizers)."""
+        from kubenb.api import volumeutil
+
+        meta = obj.metadata
+        if obj.KIND == "PersistentVolumeClaim":
+            finalizer = volumeutil.PVC_PROTECTION
+            if obj.spec.storage_class_name is None and volumeutil.ANN_BETA_CLASS not in (meta.annotations or {}):
+                sc = volumeutil.default_class(self.store.list("StorageClass"))
+                if sc is not None:
+                    obj.spec = obj.spec.model_copy(update={"storage_class_name": sc.metadata.name})
+        else:
+            finalizer = volumeutil.PV_PROTECTION
+        if finalizer not in (meta.finalizers or ()):
+            meta.finalizers = [*(meta.finalizers or ()), finalizer]
 
     # ---------------------------------------------------------------- pods
 

@@ -176,7 +176,25 @@ def test_course_defaults_have_no_retention_policy(wl_course):
 # ---------------------------------------------------------------- claims
 
 
+def volumes(cluster, n: int, cls: str = "nfs-client", mode: str = "ReadWriteMany", size: str = "100Mi") -> None:
+    """Static volumes the set's claims bind to (pods whose claims stay unbound would not be scheduled)."""
+    for i in range(n):
+        cluster.apply(f"""apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: vol-{i}
+spec:
+  storageClassName: "{cls}"
+  accessModes: [{mode}]
+  capacity:
+    storage: {size}
+  hostPath:
+    path: /tmp/vol-{i}
+""")
+
+
 def test_course_volume_claim_templates(wl_course):
+    volumes(wl_course, 2)
     log = EventLog(wl_course)
     wl_course.apply(REDIS_PV_STS)
     wl_course.sleep("30s")
@@ -213,6 +231,7 @@ def test_course_revision_hash_is_the_real_one(wl_course):
 
 
 def test_deleted_pod_comes_back_with_its_claim(wl_course):
+    volumes(wl_course, 2)
     wl_course.apply(REDIS_PV_STS)
     wl_course.sleep("30s")
     old = wl_course.get("Pod", "redis-pv-sts-0")
@@ -390,6 +409,7 @@ def claimed(replicas, policy):
 
 
 def test_when_scaled_delete_removes_the_claims_of_removed_pods(wl_kubeadm):
+    volumes(wl_kubeadm, 3, "", "ReadWriteOnce", "1Gi")
     wl_kubeadm.apply(claimed(3, "    whenScaled: Delete\n"))
     wl_kubeadm.sleep("60s")
     assert [c.metadata.name for c in wl_kubeadm.store.list("PersistentVolumeClaim", "default")] == \
@@ -414,6 +434,7 @@ def test_when_deleted_delete_makes_the_set_own_its_claims(wl_kubeadm):
 
 
 def test_retain_keeps_claims_on_scale_down(wl_course):
+    volumes(wl_course, 2)
     wl_course.apply(REDIS_PV_STS)
     wl_course.sleep("30s")
     wl_course.apply(REDIS_PV_STS.replace("replicas: 2", "replicas: 1"))

@@ -313,17 +313,22 @@ def _pv(pv: Any, now: float) -> list[str]:
     claim = f"{spec.claim_ref.namespace}/{spec.claim_ref.name}" if spec.claim_ref else ""
     capacity = (spec.capacity or {}).get("storage", "")
     return [pv.metadata.name, capacity, _access_modes(spec.access_modes), spec.persistent_volume_reclaim_policy or "",
-            pv.status.phase or "", claim, spec.storage_class_name or "", spec.volume_attributes_class_name or NONE,
+            _terminating(pv, pv.status.phase), claim, spec.storage_class_name or "", spec.volume_attributes_class_name or NONE,
             pv.status.reason or "", _age(pv, now), spec.volume_mode or "Filesystem"]
 
 
 def _pvc(pvc: Any, now: float) -> list[str]:
     spec, st = pvc.spec, pvc.status
     bound = st.phase == "Bound"
-    return [pvc.metadata.name, st.phase or "", spec.volume_name or "",
+    return [pvc.metadata.name, _terminating(pvc, st.phase), spec.volume_name or "",
             (st.capacity or {}).get("storage", "") if bound else "", _access_modes(st.access_modes) if bound else "",
             spec.storage_class_name or "", spec.volume_attributes_class_name or NONE, _age(pvc, now),
             spec.volume_mode or "Filesystem"]
+
+
+def _terminating(obj: Any, phase: Optional[str]) -> str:
+    """PV and PVC printers show ``Terminating`` instead of the phase once deletion began."""
+    return "Terminating" if obj.metadata.deletion_timestamp else phase or ""
 
 
 def _storageclass(sc: Any, now: float) -> list[str]:
