@@ -141,3 +141,36 @@ def test_the_decision_keeps_every_nodes_reasons(course):
         "mac-master": ("node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate",),
         "mac-worker": ("Insufficient cpu",),
     }
+
+
+DEPLOY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: nginx, image: "nginx:alpine"}]
+"""
+
+
+def test_drained_pods_wait_for_the_uncordon_not_for_the_flush():
+    c = Cluster("course", pace=0)
+    c.apply(DEPLOY)
+    c.sleep(20)
+    assert c.kubectl("drain mac-worker --ignore-daemonsets").returncode == 0
+    c.sleep(5)
+    nodes = c.kubectl("get nodes").stdout.splitlines()
+    assert nodes[2].split()[:2] == ["mac-worker", "Ready,SchedulingDisabled"]
+    pending = [p for p in c.store.list("Pod", "default") if p.metadata.deletion_timestamp is None]
+    assert len(pending) == 2 and not any(p.spec.node_name for p in pending)
+    messages = {e.message for e in c.store.list("Event", "default") if e.reason == "FailedScheduling"}
+    assert messages == {"0/2 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod "
+                        "didn't tolerate, 1 node(s) were unschedulable."}
+    c.kubectl("uncordon mac-worker")
+    c.sleep(1)  # the node update moves them at once: their one-second back-off is long over
+    assert all(p.spec.node_name == "mac-worker" for p in c.store.list("Pod", "default")
+               if p.metadata.deletion_timestamp is None)
