@@ -28,6 +28,64 @@ spec:
         memory: 200Mi
 """
 
+# Health section: the Pending demo -- the same pod asking for whole CPUs (reconstructed from its describe)
+NGINX_POD_RESOURCES_TOO_BIG = NGINX_POD_RESOURCES.replace("cpu: 10m", "cpu: 10").replace("cpu: 20m", "cpu: 20")
+
+# Health section: `nginx-probe-cm.yaml`
+NGINX_PROBE_CM = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: nginx-conf
+
+data:
+  default.conf: |
+    server {
+      listen 80;
+      location = /ready {
+        return 200 'I am ready';
+      }
+    }
+"""
+
+# Health section: `nginx-pod-probe.yaml`; `.format(pid_file=..., liveness_port=...)` gives the
+# section's pod (`/var/run/nginx.pid`, 80), its wrong startup probe (`/var/run/nginx.pidx`) and
+# the course repository's deliberately broken liveness probe (port 8080)
+NGINX_POD_PROBE = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nginx-pod-probe
+
+spec:
+  volumes:
+  - name: nginx-conf-vol
+    configMap:
+      name: nginx-conf
+  containers:
+  - name: nginx
+    image: nginx:alpine
+    ports:
+    - containerPort: 80
+    volumeMounts:
+    - name: nginx-conf-vol
+      mountPath: /etc/nginx/conf.d
+
+    startupProbe:
+      periodSeconds: 1
+      exec:
+        command: ['cat', '{pid_file}']
+    livenessProbe:
+      periodSeconds: 10
+      tcpSocket:
+        port: {liveness_port}
+    readinessProbe:
+      periodSeconds: 5
+      httpGet:
+        port: 80
+        path: /ready
+"""
+
 # §1.2 `nginx-deploy.yml` (Deployment section)
 NGINX_DEPLOY = """\
 apiVersion: apps/v1

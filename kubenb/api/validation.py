@@ -62,7 +62,58 @@ def validate_container(c: Any, path: str, seen: set[str]) -> Errors:
     for i, port in enumerate(c.ports or ()):
         if not 0 < port.container_port < 65536:
             errs.append(invalid(f"{path}.ports[{i}].containerPort", port.container_port, "must be between 1 and 65535, inclusive"))
+    errs += validate_probe(c.liveness_probe, f"{path}.livenessProbe")
+    errs += validate_probe(c.readiness_probe, f"{path}.readinessProbe")
+    if c.readiness_probe is not None and c.readiness_probe.termination_grace_period_seconds is not None:
+        errs.append(invalid(f"{path}.readinessProbe.terminationGracePeriodSeconds",
+                            c.readiness_probe.termination_grace_period_seconds, "must not be set for readinessProbes"))
+    errs += validate_probe(c.startup_probe, f"{path}.startupProbe")
+    for kind, probe in (("livenessProbe", c.liveness_probe), ("startupProbe", c.startup_probe)):
+        if probe is not None and probe.success_threshold not in (None, 1):
+            errs.append(invalid(f"{path}.{kind}.successThreshold", probe.success_threshold, "must be 1"))
     return errs
+
+
+def validate_probe(probe: Any, path: str) -> Errors:
+    """``validateProbe``: exactly one handler, each checked, and no negative timing."""
+    if probe is None:
+        return []
+    errs: Errors = []
+    handlers = 0
+    for name, action in (("exec", probe.exec), ("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket),
+                         ("grpc", probe.grpc)):
+        if action is None:
+            continue
+        if handlers:
+            errs.append(forbidden(f"{path}.{name}", "may not specify more than 1 handler type"))
+            continue
+        handlers += 1
+        if name == "exec" and not action.command:
+            errs.append(required(f"{path}.exec.command"))
+        elif name in ("httpGet", "tcpSocket"):
+            errs += _port_num_or_name(action.port, f"{path}.{name}.port")
+            if name == "httpGet" and action.scheme not in (None, "HTTP", "HTTPS"):
+                errs.append(not_supported(f"{path}.httpGet.scheme", action.scheme, ["HTTP", "HTTPS"]))
+        elif name == "grpc":
+            errs += [invalid(f"{path}.grpc.port", action.port, m) for m in names.is_valid_port_num(action.port)]
+    if not handlers:
+        errs.append(required(path, "must specify a handler type"))
+    for field in ("initial_delay_seconds", "timeout_seconds", "period_seconds", "success_threshold",
+                  "failure_threshold"):
+        value = getattr(probe, field)
+        if value is not None and value < 0:
+            camel = "".join(w.capitalize() if i else w for i, w in enumerate(field.split("_")))
+            errs.append(invalid(f"{path}.{camel}", value, "must be greater than or equal to 0"))
+    if probe.termination_grace_period_seconds is not None and probe.termination_grace_period_seconds <= 0:
+        errs.append(invalid(f"{path}.terminationGracePeriodSeconds", probe.termination_grace_period_seconds,
+                            "must be greater than 0"))
+    return errs
+
+
+def _port_num_or_name(port: IntOrString, path: str) -> Errors:
+    """``ValidatePortNumOrName``."""
+    msgs = names.is_valid_port_num(port) if isinstance(port, int) else names.is_valid_port_name(port)
+    return [invalid(path, port, m) for m in msgs]
 
 
 def validate_pod_spec(spec: Any, path: str) -> Errors:

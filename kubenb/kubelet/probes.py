@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from kubenb.runtime import ContainerNotRunning, ExecFailure, HttpRequest
+from kubenb.runtime import ContainerNotRunning, ExecFailure, GrpcError, HttpRequest
 from kubenb.sim.loop import PRIORITY_NODE
 
 if TYPE_CHECKING:
@@ -266,17 +266,26 @@ class ProbeWorker:
         return FAILURE, f"dial tcp {host}:{port}: connect: connection refused"
 
     def _grpc(self, inst: Any) -> tuple[str, str]:
+        """The kubelet's gRPC prober (``probe/grpc``): dial with a deadline, then Health/Check."""
         pod = self.pod
         g = self.spec.grpc
         target = f"{pod.ip}:{g.port}"
+        timeout = self.spec.timeout_seconds or 1
+        not_connected = f'timeout: failed to connect service "{target}" within {timeout}s: context deadline exceeded'
         sandbox = pod.sandbox
         found = sandbox.listener(g.port) if sandbox is not None else None
-        if found is None:
-            return FAILURE, f'timeout: failed to connect service "{target}" within {self.spec.timeout_seconds or 1}s'
-        handler = getattr(found[1], "handle_grpc_health", None)
+        handler = getattr(found[1], "handle_grpc_health", None) if found is not None else None
         if handler is None:
-            return FAILURE, "rpc error: code = Unimplemented desc = unknown service grpc.health.v1.Health"
-        status = handler(g.service or "")
+            return FAILURE, not_connected  # nothing listens, or it does not speak HTTP/2
+        try:
+            status = handler(g.port, g.service or "")
+        except GrpcError as e:
+            if e.code == "DeadlineExceeded":
+                return FAILURE, not_connected
+            if e.code == "Unimplemented":
+                return FAILURE, ("this server does not implement the grpc health protocol "
+                                 f"(grpc.health.v1.Health): {e.desc}")
+            return FAILURE, str(e)
         if status == "SERVING":
             return SUCCESS, ""
         return FAILURE, f'service unhealthy (responded with "{status}")'

@@ -11,6 +11,7 @@ from kubenb.runtime.fs import Dir, FileSystem, FsError
 from kubenb.runtime.http import HttpRequest, HttpResponse
 from kubenb.runtime.images import Catalogue, Image, PullError
 from kubenb.runtime.process import LoopScheduler, Process, StartFailure
+from kubenb.runtime.program import GrpcError
 from kubenb.runtime.reference import ImageRef, InvalidImageName
 from kubenb.runtime.resources import Limits, Usage
 from kubenb.runtime.runtime import Runtime
@@ -18,7 +19,7 @@ from kubenb.runtime.sandbox import ConnectError, Endpoint, HostInfo, Network, Sa
 
 __all__ = [
     "Catalogue", "ConnectError", "Container", "ContainerNotRunning", "Dir", "Endpoint", "ExecFailure", "ExitStatus",
-    "FileSystem", "FsError", "HostInfo", "HttpRequest", "HttpResponse", "Image", "ImageRef", "InvalidImageName",
+    "FileSystem", "FsError", "GrpcError", "HostInfo", "HttpRequest", "HttpResponse", "Image", "ImageRef", "InvalidImageName",
     "Limits", "LoopScheduler", "MountSpec", "Network", "Process", "PullError", "Runtime", "Sandbox", "StartFailure",
     "Usage",
 ]  # fmt: skip

@@ -75,6 +75,16 @@ class Killed(BaseException):
 ProgramMain = Generator[Effect, Any, int]
 
 
+class GrpcError(Exception):
+    """A gRPC call that ended with a status other than OK (``code`` as grpc-go names it:
+    ``NotFound``, ``Unimplemented``; ``DeadlineExceeded`` when the peer never answered)."""
+
+    def __init__(self, code: str, desc: str) -> None:
+        super().__init__(f"rpc error: code = {code} desc = {desc}")
+        self.code = code
+        self.desc = desc
+
+
 class Program:
     """One executable's behaviour. Subclasses implement :meth:`main`.
 

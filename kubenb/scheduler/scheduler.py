@@ -13,16 +13,14 @@ from typing import Any, Optional
 
 from kubenb.api.base import evolve
 from kubenb.client.events import EventRecorder
-from kubenb.client.workqueue import WorkQueue
 from kubenb.scheduler import plugins
+from kubenb.scheduler.plugins.volume_binding import VolumeBinding
+from kubenb.scheduler.queue import SchedulingQueue
 from kubenb.scheduler.resources import Request, node_allocatable, pod_request
-from kubenb.scheduler.volumebinding import VolumeBinding
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
 SCHEDULER_NAME = "default-scheduler"
-# kube-scheduler flushes pods that stayed unschedulable this long back into the active queue.
-UNSCHEDULABLE_RETRY_SECONDS = 300.0
 # v1.27 reports a PreFilter rejection once (Diagnosis.PreFilterMsg) instead of once per node
 PREFILTER_MSG_MINOR = 27
 
@@ -32,7 +30,7 @@ class Decision:
     pod: str  # namespace/name
     time: float
     node: Optional[str]
-    rejections: dict[str, str] = field(default_factory=dict)  # node -> reason
+    rejections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node -> reasons
     scores: dict[str, float] = field(default_factory=dict)
     message: str = ""
 
@@ -44,8 +42,7 @@ class Scheduler:
         self.minor = cluster.version.minor
         self.events = EventRecorder(self.store, SCHEDULER_NAME)
         self.rng = cluster.rng.stream("scheduler")
-        self.queue: WorkQueue[tuple[str, str]] = WorkQueue(cluster.loop, self._schedule_key)
-        self.unschedulable: set[tuple[str, str]] = set()
+        self.queue = SchedulingQueue(cluster.loop, self._schedule_key, self.minor)
         self.requested: dict[str, Request] = {}
         self.host_ports: dict[str, set[tuple[str, str, int]]] = {}
         self.owner_pods: dict[tuple[str, str], int] = {}  # (controller uid, node) -> bound pods, for spreading
@@ -58,7 +55,7 @@ class Scheduler:
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(self._on_node, "Node")
         for kind in ("PersistentVolumeClaim", "PersistentVolume", "StorageClass"):  # may unblock VolumeBinding
-            self.store.watch(self._on_node, kind)
+            self.store.watch(self._on_storage, kind)
 
     # ---------------------------------------------------------------- cache
 
@@ -69,11 +66,15 @@ class Scheduler:
             self._account(ev.object, +1)
         pod = ev.object
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
-        if ev.type == "DELETED" or (ev.old_object is not None and _counts(ev.old_object) and not _counts(pod)):
-            self._retry_unschedulable()  # freed room may fit a pending pod
-        if ev.type != "DELETED" and not pod.spec.node_name and pod.metadata.deletion_timestamp is None and \
-                (pod.spec.scheduler_name or SCHEDULER_NAME) == SCHEDULER_NAME and key not in self.unschedulable:
+        if ev.old_object is not None and _counts(ev.old_object) and (ev.type == "DELETED" or not _counts(pod)):
+            self.queue.move_all()  # freed room may fit a pending pod (AssignedPodDelete)
+        if ev.type == "DELETED" or pod.spec.node_name or pod.metadata.deletion_timestamp is not None or \
+                (pod.spec.scheduler_name or SCHEDULER_NAME) != SCHEDULER_NAME:
+            self.queue.forget(key)
+        elif ev.type == "ADDED":
             self.queue.add(key)
+        elif key in self.queue.unschedulable and _pod_updated(ev.old_object, pod):
+            self.queue.activate(key)  # the pod itself changed: worth another try
 
     def _account(self, pod: Any, sign: int) -> None:
         node = pod.spec.node_name
@@ -92,19 +93,20 @@ class Scheduler:
                     (ports.add if sign > 0 else ports.discard)(entry)
 
     def _on_node(self, ev: WatchEvent) -> None:
-        self._retry_unschedulable()
+        if ev.type == "ADDED" or (ev.type == "MODIFIED" and _scheduling_properties_changed(ev.old_object, ev.object)):
+            self.queue.move_all()
 
-    def _retry_unschedulable(self) -> None:
-        for key in sorted(self.unschedulable):
-            self.queue.add(key)
-        self.unschedulable.clear()
+    def _on_storage(self, ev: WatchEvent) -> None:
+        """A claim, volume or class added or changed (PvcAdd/PvcUpdate, PvAdd/PvUpdate, StorageClassAdd)."""
+        if ev.type != "DELETED":
+            self.queue.move_all()
 
     # ---------------------------------------------------------------- scheduling one pod
 
-    def _schedule_key(self, key: tuple[str, str]) -> Optional[float]:
+    def _schedule_key(self, key: tuple[str, str]) -> None:
         pod = self.store.try_get("Pod", *key)
         if pod is None or pod.spec.node_name or pod.metadata.deletion_timestamp is not None:
-            return None
+            return
         nodes = self.store.list("Node")
         decision = Decision(pod=f"{key[0]}/{key[1]}", time=self.cluster.clock.now, node=None)
         feasible = []
@@ -119,29 +121,22 @@ class Scheduler:
             if rejection is None:
                 feasible.append(info)
                 continue
-            decision.rejections[node.metadata.name] = rejection.reason
+            decision.rejections[node.metadata.name] = rejection.reasons
             unresolvable[node.metadata.name] = rejection.unresolvable
-            for reason in rejection.reason.split(", "):
+            for reason in rejection.reasons:
                 histogram[reason] = histogram.get(reason, 0) + 1
         self.decisions[key] = decision
         if not feasible:
             decision.message = self._fit_error(len(nodes), histogram, unresolvable,
-                                               everywhere.reason if everywhere is not None else "")
+                                               everywhere.reasons[0] if everywhere is not None else "")
+            self.queue.park(key)  # parked before the status write, so that write does not re-queue it
             self._fail(pod, decision.message)
-            self.unschedulable.add(key)
-            self.cluster.loop.call_later(UNSCHEDULABLE_RETRY_SECONDS, lambda: self._flush_one(key))
-            return None
+            return
         best = self._select(pod, feasible, decision)
         decision.node = best
         if delayed:
             self.volume_binding.prebind(pod, next(i.node for i in feasible if i.node.metadata.name == best), delayed)
         self._bind(pod, best)
-        return None
-
-    def _flush_one(self, key: tuple[str, str]) -> None:
-        if key in self.unschedulable:
-            self.unschedulable.discard(key)
-            self.queue.add(key)
 
     def _select(self, pod: Any, feasible: list[plugins.NodeInfo], decision: Decision) -> str:
         """Score with LeastAllocated + BalancedAllocation + spreading of the pod's owner; ties by seeded lot."""
@@ -215,3 +210,22 @@ class Scheduler:
 def _counts(pod: Any) -> bool:
     """Bound and not finished: the pod holds its node's resources."""
     return bool(pod.spec.node_name) and pod.status.phase not in ("Succeeded", "Failed")
+
+
+def _pod_updated(old: Any, new: Any) -> bool:
+    """`isPodUpdated`: anything but status, resourceVersion, generation and finalizers changed."""
+    if old is None:
+        return True
+    return old.spec != new.spec or old.metadata.labels != new.metadata.labels or \
+        old.metadata.annotations != new.metadata.annotations
+
+
+def _scheduling_properties_changed(old: Any, new: Any) -> bool:
+    """`nodeSchedulingPropertiesChange`: a heartbeat alone does not wake pending pods."""
+    if old is None:
+        return True
+    return (old.spec.unschedulable != new.spec.unschedulable or old.spec.taints != new.spec.taints
+            or old.metadata.labels != new.metadata.labels
+            or old.status.allocatable != new.status.allocatable
+            or [(c.type, c.status) for c in old.status.conditions or ()] !=
+            [(c.type, c.status) for c in new.status.conditions or ()])

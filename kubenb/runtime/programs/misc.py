@@ -6,7 +6,7 @@ import re
 
 from kubenb.runtime.http import HttpRequest, HttpResponse
 from kubenb.runtime.process import Process
-from kubenb.runtime.program import SIGNAL_NAMES, Forever, Program, Sleep, Work
+from kubenb.runtime.program import SIGNAL_NAMES, Forever, GrpcError, Program, Sleep, Work
 from kubenb.runtime.programs.applet import Gen
 from kubenb.runtime.programs.ingress import klog_time
 
@@ -118,12 +118,14 @@ class Server(Program):
     """A long-running process for images kubenb does not model in detail.
 
     The image's ``meta`` may name ports (``generic.ports``: ``TCP:8080,UDP:53``), plain HTTP
-    answers (``generic.http``: ``8080 /health OK|8181 /ready OK``), startup log lines
+    answers (``generic.http``: ``8080 /health OK|8181 /ready OK``), ports serving gRPC with the
+    standard health service (``generic.grpc``: ``2379``, as etcd does), startup log lines
     (``generic.log``, klog style) and its resident memory. SIGTERM ends it with status 0.
     """
 
     def __init__(self) -> None:
         self.answers: dict[tuple[int, str], str] = {}
+        self.grpc_ports: set[int] = set()
 
     def main(self, proc: Process) -> Gen:
         meta = proc.container.image.meta
@@ -136,6 +138,7 @@ class Server(Program):
         for entry in filter(None, meta.get("generic.http", "").split("|")):
             port, path, body = entry.split(" ", 2)
             self.answers[(int(port), path)] = body
+        self.grpc_ports = {int(p) for p in filter(None, meta.get("generic.grpc", "").split(","))}
         while True:
             sig = yield Forever()
             if SIGNAL_NAMES.get(sig) in ("SIGTERM", "SIGINT", "SIGQUIT"):
@@ -143,6 +146,15 @@ class Server(Program):
 
     def on_signal(self, proc: Process, sig: int) -> None:
         proc.wake(sig)
+
+    def handle_grpc_health(self, port: int, service: str) -> str:
+        """``grpc.health.v1.Health/Check``: the server's overall health (service "") is SERVING;
+        a port that does not speak gRPC never completes the HTTP/2 handshake."""
+        if port not in self.grpc_ports:
+            raise GrpcError("DeadlineExceeded", "")
+        if service:
+            raise GrpcError("NotFound", "unknown service")
+        return "SERVING"
 
     def handle_http(self, request: HttpRequest) -> HttpResponse:
         body = self.answers.get((request.server_port, request.path))

@@ -120,6 +120,19 @@ def test_exec_of_a_missing_binary(profile, expected):
     assert out == "" and (re.sub(r'"[0-9a-f]{64}"', '"<ID>"', err), code) == expected
 
 
+def test_exit_codes_126_and_127(nginx):
+    """The runtime cannot start what is not there (126, said by runc); a shell cannot find a
+    command (127, said by the shell); a command's own failure keeps its code."""
+    assert run(nginx, "exec nginx-pod -- sh -c foo") == ("", "sh: foo: not found\ncommand terminated with exit code 127\n",
+                                                         127)
+    assert run(nginx, "exec nginx-pod -- /etc/nginx/conf.d/default.conf")[1:] == (
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: '
+        '"/etc/nginx/conf.d/default.conf": permission denied: unknown\ncommand terminated with exit code 126\n', 126)
+    assert run(nginx, "exec nginx-pod -- cat /nope") == (
+        "", "cat: can't open '/nope': No such file or directory\ncommand terminated with exit code 1\n", 1)
+    assert run(nginx, "exec nginx-pod -- ls /tmp") == ("", "", 0)  # nothing was changed by the failures
+
+
 def test_exec_errors_in_kubectls_words(nginx):
     nginx.apply(CRASH)
     nginx.sleep(20)

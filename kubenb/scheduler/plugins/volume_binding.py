@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from kubenb.api import volumeutil as vu
 from kubenb.api.base import evolve
-from kubenb.scheduler.plugins import NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import NodeInfo, Rejection
 from kubenb.store.errors import StatusError
 
 UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
@@ -40,9 +40,9 @@ class VolumeBinding:
         for name in self._claims(pod):
             claim = self.store.try_get("PersistentVolumeClaim", ns, name)
             if claim is None:
-                return Rejection(f'persistentvolumeclaim "{name}" not found', True), []
+                return Rejection.one(f'persistentvolumeclaim "{name}" not found', True), []
             if claim.metadata.deletion_timestamp:
-                return Rejection(f'persistentvolumeclaim "{name}" is being deleted', True), []
+                return Rejection.one(f'persistentvolumeclaim "{name}" is being deleted', True), []
             if claim.spec.volume_name:
                 continue
             sc = self.store.try_get("StorageClass", "", vu.claim_class(claim)) if vu.claim_class(claim) else None
@@ -50,7 +50,7 @@ class VolumeBinding:
                 if not (claim.metadata.annotations or {}).get(vu.ANN_SELECTED_NODE):
                     delayed.append((claim, sc))
                 continue
-            return Rejection(UNBOUND_IMMEDIATE, True), []
+            return Rejection.one(UNBOUND_IMMEDIATE, True), []
         return None, delayed
 
     def filter(self, pod: Any, info: NodeInfo, delayed: list[Any]) -> Optional[Rejection]:
@@ -61,13 +61,13 @@ class VolumeBinding:
             if claim is not None and claim.spec.volume_name:
                 pv = self.store.try_get("PersistentVolume", "", claim.spec.volume_name)
                 if pv is not None and not vu.node_affinity_matches(pv, labels):
-                    return Rejection(NODE_CONFLICT, True)
+                    return Rejection.one(NODE_CONFLICT, True)
         if delayed:
             volumes = self.store.list("PersistentVolume")
             for claim, sc in delayed:
                 found = vu.find_matching_volume(claim, volumes, labels, scheduler=True)
                 if found is None and sc.provisioner == vu.NO_PROVISIONER:
-                    return Rejection(NO_VOLUMES, True)
+                    return Rejection.one(NO_VOLUMES, True)
         return None
 
     def prebind(self, pod: Any, node: Any, delayed: list[Any]) -> None:

@@ -1,0 +1,34 @@
+"""What a Filter plugin sees (the node and its accounted usage) and what it answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from kubenb.scheduler.resources import Request
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A node's failure: its reasons (each counted on its own in the FailedScheduling message --
+    a reason may itself contain a comma, as v1.23's taint text does) and whether preemption could
+    help (`unresolvable` is upstream's UnschedulableAndUnresolvable)."""
+
+    reasons: tuple[str, ...]
+    unresolvable: bool
+
+    @classmethod
+    def one(cls, reason: str, unresolvable: bool) -> Rejection:
+        return cls((reason,), unresolvable)
+
+
+@dataclass
+class NodeInfo:
+    node: Any
+    allocatable: Request
+    requested: Request
+    host_ports: set[tuple[str, str, int]]
+
+
+Filter = Callable[[Any, NodeInfo, int], Optional[Rejection]]
