@@ -20,7 +20,7 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 from kubenb import kubectl
 from kubenb.magics.session import SESSION
 
-LINE = re.compile(r"^(?P<cmd>.+?)\s+(?P<op>==|!=)\s*(?P<want>.*?)(?:\s+#\s*(?P<label>.*))?$")
+LINE = re.compile(r"^(?P<cmd>.+?)\s+(?P<op>==|!=)(?:\s+(?P<want>.*))?$")
 USAGE = "usage: %%kcheck, then one check a line: KUBECTL ARGS == EXPECTED OUTPUT   [# what it checks]\n"
 
 
@@ -47,12 +47,13 @@ def parse_checks(text: str) -> list[Check]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        m = LINE.match(line)
+        text, _, label = line.partition(" # ")
+        m = LINE.match(text.strip())
         if m is None:
             raise ValueError(line)
         cmd = m["cmd"].strip()
         cmd = cmd.split(None, 1)[1] if cmd.split()[0] in ("k", "kubectl") else cmd
-        checks.append(Check(cmd, m["op"], m["want"].strip(), (m["label"] or "").strip() or cmd))
+        checks.append(Check(cmd, m["op"], (m["want"] or "").strip(), label.strip() or cmd))
     return checks
 
 
