@@ -8,6 +8,8 @@ where it went, or why it stayed Pending.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -113,7 +115,7 @@ class Scheduler:
                 continue
             decision.rejections[node.metadata.name] = rejection.reason
             unresolvable[node.metadata.name] = rejection.unresolvable
-            for reason in rejection.reason.split(", "):
+            for reason in _REASONS.split(rejection.reason):  # "Insufficient cpu, Insufficient memory"
                 histogram[reason] = histogram.get(reason, 0) + 1
         self.decisions[key] = decision
         if not feasible:
@@ -197,6 +199,11 @@ class Scheduler:
                              last_probe_time=None)]
             self.store.update(new, subresource="status")
         self.events.warning(pod, "FailedScheduling", message)
+
+
+# A rejection may carry several reasons joined by ", " (NodeResourcesFit); the taint reason of
+# v1.23 has a ", " of its own ("had taint {k: v}, that the pod didn't tolerate").
+_REASONS = re.compile(r", (?!that )")
 
 
 def _counts(pod: Any) -> bool:

@@ -325,7 +325,6 @@ def test_requests_no_node_can_meet_leave_the_pod_pending(course):
     assert course.kubelet.worker(course.get("Pod", "nginx-pod-resources")) is None  # no kubelet ever saw it
 
 
-@pytest.mark.xfail(strict=True, reason="kubenb.scheduler splits the v1.23 taint reason at its comma")
 def test_the_pending_pods_failed_scheduling_message(course):
     kubectl(course, "apply -f -", RESOURCES.format(request="10", limit="20"))
     course.sleep(30)
