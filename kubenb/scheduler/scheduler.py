@@ -9,7 +9,6 @@ where it went, or why it stayed Pending.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
