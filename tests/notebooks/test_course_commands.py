@@ -26,7 +26,7 @@ SECTIONS = {
     "05": "05-wordpress.ipynb", "06": "06-persistentvolume.ipynb", "07": "07-nfs.ipynb",
     "08": "08-statefulset.ipynb", "09": "09-rollout.ipynb", "10": "10-health.ipynb",
 }
-PENDING = {"05": "not written yet (WordPress + MariaDB)", "06": "needs the storage machinery (PV/PVC, hostPath)",
+PENDING = {"06": "needs the storage machinery (PV/PVC, hostPath)",
            "07": "needs the storage machinery (NFS, provisioner)", "08": "needs the storage machinery (StatefulSet PVCs)"}
 
 SAFE = "[bcdfghjklmnpqrstvwxz2456789]"
