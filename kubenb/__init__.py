@@ -13,11 +13,15 @@ __version__ = "0.1.0"
 def load_ipython_extension(ipython) -> None:  # noqa: ANN001 (IPython's shell)
     """`%load_ext kubenb`: register the magics and start the notebook's default cluster."""
     from kubenb.magics import completion
+    from kubenb.magics.check import CheckMagics
     from kubenb.magics.magics import KubeMagics
     from kubenb.magics.session import SESSION
     from kubenb.magics.shell import ShellMagics
+    from kubenb.magics.watch import WatchMagics
 
     ipython.register_magics(KubeMagics)
     ipython.register_magics(ShellMagics)
+    ipython.register_magics(WatchMagics)
+    ipython.register_magics(CheckMagics)
     completion.register(ipython)
     SESSION.current  # noqa: B018 (creates the default cluster now, not at the first command)

@@ -80,7 +80,7 @@ class DaemonSetController(Controller):
             running = by_node.get(node_name, [])
             if eligible and not running:
                 self._create_pod(ds, node_name, hash_)
-            elif not eligible:
+            elif not eligible and not _should_continue_running(ds, node):
                 for pod in running:
                     self._delete_pod(ds, pod)
             elif len(running) > 1 and not self._surging(ds, running, hash_):
@@ -255,10 +255,21 @@ def _target_node(pod: Any) -> str:
 
 
 def _should_run(ds: Any, node: Any) -> bool:
-    spec = ds.spec.template.spec
+    return _fits_selector(ds, node) and untolerated(ds.spec.template.spec.tolerations, _taints(node)) is None
+
+
+def _should_continue_running(ds: Any, node: Any) -> bool:
+    """`NodeShouldRunDaemonPod`'s second answer: a pod already on a node that no longer fits only
+    because of a NoSchedule taint keeps running; only an untolerated NoExecute taint evicts it."""
+    return _fits_selector(ds, node) and untolerated(
+        ds.spec.template.spec.tolerations, _taints(node), effects=("NoExecute",)) is None
+
+
+def _fits_selector(ds: Any, node: Any) -> bool:
     labels = node.metadata.labels or {}
-    if any(labels.get(k) != v for k, v in (spec.node_selector or {}).items()):
-        return False
-    taints = [t for t in node.spec.taints or () if (t.key, t.effect) not in DEFAULT_TOLERATIONS]
-    return untolerated(spec.tolerations, taints) is None
+    return all(labels.get(k) == v for k, v in (ds.spec.template.spec.node_selector or {}).items())
+
+
+def _taints(node: Any) -> list[Any]:
+    return [t for t in node.spec.taints or () if (t.key, t.effect) not in DEFAULT_TOLERATIONS]
 

@@ -88,11 +88,13 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 
 
 def run(cluster: Cluster, cmdline: str | list[str], stdin: Optional[str] = None,
-        displays: Optional[list] = None) -> subprocess.CompletedProcess:
+        displays: Optional[list] = None, background: Optional[list] = None) -> subprocess.CompletedProcess:
+    """Run one command line. `background`, if a list, receives a `get -w`'s running watch
+    (see :class:`kubenb.kubectl.commands.watch.Watch`) instead of the command waiting for it."""
     argv = argparse_.split(cmdline) if not isinstance(cmdline, list) else list(cmdline)
     if argv and argv[0] in ("kubectl", "k"):
         argv = argv[1:]
-    ctx = Context(cluster, stdin=stdin)
+    ctx = Context(cluster, stdin=stdin, background=background)
     code = _dispatch(ctx, argv)
     if displays is not None:
         displays.extend(ctx.displays)

@@ -36,6 +36,8 @@ class Context:
     namespace_given: bool = False
     #: rich results for the notebook (tables to render as HTML), in output order
     displays: list = field(default_factory=list)
+    #: when a list, `get -w` leaves its watch running here instead of waiting (a second terminal)
+    background: Optional[list] = None
 
     @property
     def store(self):

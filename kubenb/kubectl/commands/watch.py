@@ -5,6 +5,10 @@ object, each rendered at the moment it happened and aligned by the same tab writ
 header (widths only grow). A real watch runs until interrupted; here it runs for
 `--request-timeout` when given, otherwise until nothing has happened for a while
 (:data:`QUIET_SECONDS`), at most :data:`MAX_SECONDS` — enough to see a rollout or a restart play out.
+
+A :class:`Watch` can also be left running while other commands change the cluster (the course's
+"second terminal"): :attr:`Context.background` collects it instead of waiting, and its owner
+calls :meth:`Watch.finish` later.
 """
 
 from __future__ import annotations
@@ -19,53 +23,79 @@ QUIET_SECONDS = 5.0
 MAX_SECONDS = 300.0
 
 
-def watch(ctx: Context, p, found: list, selector: Any, all_ns: bool, writer: Any) -> None:
-    requests = [req for req, _ in found]
-    kinds = {req.info.kind: req for req in requests}
-    names = {(req.info.kind, n) for req in requests for n in req.names}
-    events: list[tuple[str, Any, float]] = []
-    cluster = ctx.cluster
+class Watch:
+    """A running `get -w`: subscribed to the store from construction until :meth:`finish`."""
 
-    def on_event(ev) -> None:
+    def __init__(self, ctx: Context, p, found: list, selector: Any, all_ns: bool, writer: Any) -> None:
+        self.ctx, self.p, self.writer, self.all_ns = ctx, p, writer, all_ns
+        requests = [req for req, _ in found]
+        self.kinds = {req.info.kind: req for req in requests}
+        self.names = {(req.info.kind, n) for req in requests for n in req.names}
+        self.selector = selector
+        self.events: list[tuple[str, Any, float]] = []
+        self._unsubscribe = [ctx.cluster.store.watch(self._on_event, kind) for kind in self.kinds]
+
+    def _on_event(self, ev) -> None:
         obj = ev.object
-        req = kinds.get(obj.KIND)
+        req = self.kinds.get(obj.KIND)
         if req is None:
             return
-        if req.info.namespaced and not all_ns and (obj.metadata.namespace or "") != ctx.namespace:
+        if req.info.namespaced and not self.all_ns and (obj.metadata.namespace or "") != self.ctx.namespace:
             return
-        if req.names and (obj.KIND, obj.metadata.name) not in names:
+        if req.names and (obj.KIND, obj.metadata.name) not in self.names:
             return
-        if selector is not None and not selector.matches(obj.metadata.labels or {}):
+        if self.selector is not None and not self.selector.matches(obj.metadata.labels or {}):
             return
-        events.append((ev.type, obj, cluster.clock.now))
+        self.events.append((ev.type, obj, self.ctx.cluster.clock.now))
 
-    unsubscribe = [cluster.store.watch(on_event, kind) for kind in kinds]
-    start = cluster.clock.now
-    timeout = _timeout(p["request-timeout"])
-    try:
+    def finish(self) -> str:
+        """Let time pass until the watch would end (its timeout, or a quiet spell); its later rows."""
+        try:
+            self._wait()
+        finally:
+            for stop in self._unsubscribe:
+                stop()
+            self._unsubscribe = []
+        return self._render()
+
+    def _wait(self) -> None:
+        loop, clock = self.ctx.cluster.loop, self.ctx.cluster.clock
+        start = clock.now
+        timeout = _timeout(self.p["request-timeout"])
         if timeout:
-            cluster.loop.run_until(start + timeout)
-        else:
-            def busy() -> bool:
-                last = events[-1][2] if events else start
-                return cluster.clock.now < last + QUIET_SECONDS
+            loop.run_until(start + timeout)
+            return
 
-            cluster.loop.run_while(busy, start + MAX_SECONDS)
-            if not events:
-                cluster.loop.run_until(max(cluster.clock.now, start + QUIET_SECONDS))
-    finally:
-        for stop in unsubscribe:
-            stop()
-    with_kind = len(kinds) > 1
-    for _, obj, when in events:
-        req = kinds[obj.KIND]
-        table = table_for(obj.KIND, [obj], when, ctx.minor)
-        prefix = f"{req.info.kind_group}/" if with_kind else ""
-        for line in table.lines(wide=p["output"] == "wide", show_labels=p["show-labels"],
-                                namespace_column=all_ns and req.info.namespaced, no_headers=True,
-                                label_columns=tuple(p["label-columns"]), name_prefix=prefix):
-            writer.write(line + "\n")
-        ctx.out.write(writer.flush())
+        def busy() -> bool:
+            last = self.events[-1][2] if self.events else start
+            return clock.now < last + QUIET_SECONDS
+
+        loop.run_while(busy, start + MAX_SECONDS)
+        if not self.events:
+            loop.run_until(max(clock.now, start + QUIET_SECONDS))
+
+    def _render(self) -> str:
+        with_kind = len(self.kinds) > 1
+        out = []
+        for _, obj, when in self.events:
+            req = self.kinds[obj.KIND]
+            table = table_for(obj.KIND, [obj], when, self.ctx.minor)
+            prefix = f"{req.info.kind_group}/" if with_kind else ""
+            for line in table.lines(wide=self.p["output"] == "wide", show_labels=self.p["show-labels"],
+                                    namespace_column=self.all_ns and req.info.namespaced, no_headers=True,
+                                    label_columns=tuple(self.p["label-columns"]), name_prefix=prefix):
+                self.writer.write(line + "\n")
+            out.append(self.writer.flush())
+        return "".join(out)
+
+
+def watch(ctx: Context, p, found: list, selector: Any, all_ns: bool, writer: Any) -> None:
+    """Run the watch now (kubectl in the foreground), or hand it to :attr:`Context.background`."""
+    w = Watch(ctx, p, found, selector, all_ns, writer)
+    if ctx.background is not None:
+        ctx.background.append(w)
+        return
+    ctx.out.write(w.finish())
 
 
 def _timeout(text: str) -> float:
