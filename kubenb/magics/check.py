@@ -70,17 +70,18 @@ class CheckMagics(Magics):
         if not checks:
             sys.stderr.write(USAGE)
             return
-        failed = 0
+        lines, failed = [], 0
         for check in checks:
             ok, got = check.run()
             if ok:
-                print(f"✔ {check.label}")
+                lines.append(f"✔ {check.label}")
                 continue
             failed += 1
             expected = repr(check.want) if check.op == "==" else f"anything but {check.want!r}"
-            print(f"✘ {check.label}: expected {expected}, got {got!r}")
+            lines.append(f"✘ {check.label}: expected {expected}, got {got!r}")
         if failed:
-            print(f"Not yet: {len(checks) - failed} of {len(checks)} checks pass. Look at the ✘ lines, "
-                  "change the cluster and run this cell again.")
+            lines.append(f"Not yet: {len(checks) - failed} of {len(checks)} checks pass. Look at the ✘ lines, "
+                         "change the cluster and run this cell again.")
         else:
-            print(f"Well done: all {len(checks)} checks pass.")
+            lines.append(f"Well done: all {len(checks)} checks pass.")
+        sys.stdout.write("\n".join(lines) + "\n")  # one write, so the stored stream is the same every run
