@@ -265,3 +265,21 @@ def parse_quantity(text: str) -> tuple[int, int, str, str]:
     canonical = (base_exp % 10 == 0 and int(shifted) & 7 != 0) if fmt == "BinarySI" else (
         scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0")
     return value, scale, text if canonical else "", fmt
+
+
+# ---------------------------------------------------------------- layouts per Kubernetes version
+
+_LAYOUT_MODULES = {23: "kubenb.api.gotypes_v1_23", 32: "kubenb.api.gotypes_v1_32"}
+_LAYOUTS: dict[int, Layout] = {}
+
+
+def layout(minor: int | None = None) -> Layout:
+    """The Go layout of Kubernetes 1.`minor`: the newest generated one not newer than it (the
+    oldest for older clusters, the newest when `minor` is None)."""
+    known = sorted(_LAYOUT_MODULES)
+    pick = known[-1] if minor is None else max((m for m in known if m <= minor), default=known[0])
+    if pick not in _LAYOUTS:
+        import importlib
+
+        _LAYOUTS[pick] = Layout(importlib.import_module(_LAYOUT_MODULES[pick]))
+    return _LAYOUTS[pick]

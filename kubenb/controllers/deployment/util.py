@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, Optional
 
+from kubenb.api import gospew
 from kubenb.api.intstr import IntOrStringError, get_scaled_value_from_int_or_percent, value_or_default
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -61,16 +63,39 @@ def canonical_template(template: Any) -> dict:
     return d
 
 
-def compute_hash(template: Any, collision_count: Optional[int]) -> str:
-    """`controller.ComputeHash`: FNV-32a of the template (+ collision count), safe-encoded.
+def compute_hash(template: Any, collision_count: Optional[int], minor: Optional[int] = None) -> str:
+    """`controller.ComputeHash`: FNV-32a of go-spew's dump of the Go `v1.PodTemplateSpec` of
+    Kubernetes 1.`minor`, then the collision count as 8 little-endian bytes, safe-encoded.
 
-    Upstream hashes a Go struct dump, which Python cannot reproduce; a canonical JSON dump gives
-    the same properties (same template, same hash; any change, a new hash) in the same alphabet.
+    Those are the bytes a real cluster hashes, so ReplicaSet names match it. A template whose Go
+    form cannot be rebuilt exactly (`gospew.NotDumpable`) hashes its canonical JSON instead:
+    still the same template, same hash; any change, a new hash. Stored objects are immutable, so
+    the dump is cached by the template's identity.
     """
-    data = json.dumps(canonical_template(template), sort_keys=True, separators=(",", ":")).encode()
+    data = _dump(template, minor)
     if collision_count is not None:
         data += (collision_count & 0xFFFFFFFF).to_bytes(4, "little") + b"\0\0\0\0"
     return safe_encode(str(fnv32a(data)))
+
+
+_DUMPS: "OrderedDict[tuple[int, Optional[int]], tuple[Any, bytes]]" = OrderedDict()
+_DUMP_CACHE_SIZE = 1024
+
+
+def _dump(template: Any, minor: Optional[int]) -> bytes:
+    key = (id(template), minor)
+    hit = _DUMPS.get(key)
+    if hit is not None and hit[0] is template:
+        _DUMPS.move_to_end(key)
+        return hit[1]
+    try:
+        data = gospew.layout(minor).dump("v1.PodTemplateSpec", template.to_dict()).encode()
+    except gospew.NotDumpable:
+        data = json.dumps(canonical_template(template), sort_keys=True, separators=(",", ":")).encode()
+    _DUMPS[key] = (template, data)  # holding the template keeps its id from being reused
+    if len(_DUMPS) > _DUMP_CACHE_SIZE:
+        _DUMPS.popitem(last=False)
+    return data
 
 
 def equal_ignore_hash(a: Any, b: Any) -> bool:
