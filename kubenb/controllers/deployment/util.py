@@ -33,8 +33,8 @@ _SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 _DECIMAL = re.compile("[0-9]+")
 
 
-def fnv32a(data: bytes) -> int:
-    h = 0x811C9DC5
+def fnv32a(data: bytes, h: int = 0x811C9DC5) -> int:
+    """FNV-32a of `data`; `h` continues from an earlier state (the hash is a stream)."""
     for b in data:
         h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
     return h
@@ -72,30 +72,32 @@ def compute_hash(template: Any, collision_count: Optional[int], minor: Optional[
     still the same template, same hash; any change, a new hash. Stored objects are immutable, so
     the dump is cached by the template's identity.
     """
-    data = _dump(template, minor)
+    h = _template_fnv(template, minor)
     if collision_count is not None:
-        data += (collision_count & 0xFFFFFFFF).to_bytes(4, "little") + b"\0\0\0\0"
-    return safe_encode(str(fnv32a(data)))
+        h = fnv32a((collision_count & 0xFFFFFFFF).to_bytes(4, "little") + b"\0\0\0\0", h)
+    return safe_encode(str(h))
 
 
-_DUMPS: "OrderedDict[tuple[int, Optional[int]], tuple[Any, bytes]]" = OrderedDict()
-_DUMP_CACHE_SIZE = 1024
+_FNV_OF_DUMP: OrderedDict[tuple[int, Optional[int]], tuple[Any, int]] = OrderedDict()
+_FNV_CACHE_SIZE = 1024
 
 
-def _dump(template: Any, minor: Optional[int]) -> bytes:
+def _template_fnv(template: Any, minor: Optional[int]) -> int:
+    """The FNV-32a state after the template's dump (~1.5 ms to compute, so remembered)."""
     key = (id(template), minor)
-    hit = _DUMPS.get(key)
+    hit = _FNV_OF_DUMP.get(key)
     if hit is not None and hit[0] is template:
-        _DUMPS.move_to_end(key)
+        _FNV_OF_DUMP.move_to_end(key)
         return hit[1]
     try:
         data = gospew.layout(minor).dump("v1.PodTemplateSpec", template.to_dict()).encode()
     except gospew.NotDumpable:
         data = json.dumps(canonical_template(template), sort_keys=True, separators=(",", ":")).encode()
-    _DUMPS[key] = (template, data)  # holding the template keeps its id from being reused
-    if len(_DUMPS) > _DUMP_CACHE_SIZE:
-        _DUMPS.popitem(last=False)
-    return data
+    h = fnv32a(data)
+    _FNV_OF_DUMP[key] = (template, h)  # holding the template keeps its id from being reused
+    if len(_FNV_OF_DUMP) > _FNV_CACHE_SIZE:
+        _FNV_OF_DUMP.popitem(last=False)
+    return h
 
 
 def equal_ignore_hash(a: Any, b: Any) -> bool:
