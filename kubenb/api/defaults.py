@@ -65,6 +65,10 @@ def default_pod_spec(spec: Any) -> None:
     """`SetDefaults_PodSpec` and the nested defaults: what Pods and pod templates both get."""
     _set(spec, restart_policy="Always", termination_grace_period_seconds=30, dns_policy="ClusterFirst",
          scheduler_name="default-scheduler")
+    # Not a default but the v1 conversion every write goes through (`Convert_v1_PodSpec_To_core_PodSpec`
+    # and back): serviceAccountName falls back to the deprecated serviceAccount, which then mirrors it.
+    spec.service_account_name = spec.service_account_name or spec.service_account
+    spec.service_account = spec.service_account_name
     if spec.security_context is None:
         from kubenb.api.core import PodSecurityContext
 

@@ -43,6 +43,7 @@ class DaemonSetController(Controller):
 
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
+        self.minor = cluster.version.minor  # the Go layout the revision hash dumps
         self.watch_own("DaemonSet")
         self.watch_owned("Pod", "DaemonSet")
         self.store.watch(self._on_node, "Node")
@@ -165,7 +166,7 @@ class DaemonSetController(Controller):
                     history.delete_revision(self.store, duplicate)
             revision = history.update_revision(self.store, keep, next_number) if keep.revision < next_number else keep
         else:
-            hash_ = compute_hash(ds.spec.template, ds.status.collision_count)  # upstream: controller.ComputeHash
+            hash_ = compute_hash(ds.spec.template, ds.status.collision_count, self.minor)  # upstream: controller.ComputeHash
             cr = history.build_revision(
                 ds, name=f"{ds.metadata.name}-{hash_}", data=history.template_patch(ds.spec.template),
                 revision=next_number, labels={**(ds.spec.template.metadata.labels or {}), REVISION_HASH: hash_},

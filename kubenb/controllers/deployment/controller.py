@@ -41,6 +41,7 @@ class DeploymentController(Controller):
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
         self.modern_events = cluster.version.minor >= 28
+        self.minor = cluster.version.minor  # the Go layout the pod-template hash dumps
         self.watch_own("Deployment")
         self.store.watch(self._on_replica_set, "ReplicaSet")
         self.store.watch(self._on_pod, "Pod")
@@ -214,7 +215,7 @@ class DeploymentController(Controller):
         from kubenb.api.apps import ReplicaSet, ReplicaSetSpec
         from kubenb.api.meta import LabelSelector, ObjectMeta
 
-        pod_hash = util.compute_hash(d.spec.template, d.status.collision_count)
+        pod_hash = util.compute_hash(d.spec.template, d.status.collision_count, self.minor)
         template = d.spec.template.model_copy(deep=True)
         template.metadata.labels = {**(template.metadata.labels or {}), util.POD_TEMPLATE_HASH: pod_hash}
         selector = d.spec.selector.model_copy(deep=True) if d.spec.selector else LabelSelector()
