@@ -14,10 +14,12 @@ def load_ipython_extension(ipython) -> None:  # noqa: ANN001 (IPython's shell)
     """`%load_ext kubenb`: register the magics and start the notebook's default cluster."""
     from kubenb.magics import completion
     from kubenb.magics.magics import KubeMagics
+    from kubenb.magics.serve import ServeMagics
     from kubenb.magics.session import SESSION
     from kubenb.magics.shell import ShellMagics
 
     ipython.register_magics(KubeMagics)
     ipython.register_magics(ShellMagics)
+    ipython.register_magics(ServeMagics)
     completion.register(ipython)
     SESSION.current  # noqa: B018 (creates the default cluster now, not at the first command)

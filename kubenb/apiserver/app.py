@@ -54,9 +54,12 @@ class State:
     host: str = ""
 
 
+STATE = web.AppKey("state", State)
+
+
 def make_app(state: State) -> web.Application:
     app = web.Application(middlewares=[_errors, _authenticate], client_max_size=0)
-    app["state"] = state
+    app[STATE] = state
     app.router.add_route("*", "/{tail:.*}", _dispatch)
     return app
 
@@ -80,13 +83,13 @@ async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
 async def _authenticate(request: web.Request, handler: Any) -> web.StreamResponse:
     if request.path not in PUBLIC:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), request.app["state"].token):
+        if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), request.app[STATE].token):
             raise unauthorized()
     return await handler(request)
 
 
 async def _dispatch(request: web.Request) -> web.StreamResponse:
-    state: State = request.app["state"]
+    state: State = request.app[STATE]
     path = "/" + request.path.strip("/")
     parts = path.strip("/").split("/") if path != "/" else []
     if path in PUBLIC or path.startswith(("/healthz/", "/livez/", "/readyz/")):
@@ -161,6 +164,8 @@ async def _resource(request: web.Request, state: State, path: ResourcePath) -> w
         return await _watch(request, state, call)
     with state.cluster.lock:
         reply = _serve(state.cluster, call, method)
+        if method != "GET":
+            state.cluster.settle()  # controllers react to a write at once, as in a real cluster
     if isinstance(reply.body, str):
         return web.Response(text=reply.body, status=reply.status, content_type=reply.content_type)
     content_type = tables.TABLE_CONTENT_TYPE if reply.body.get("kind") == "Table" else reply.content_type

@@ -24,6 +24,9 @@ VALIDATIONS = ("Strict", "Warn", "Ignore")
 
 def parse(body: bytes, content_type: str) -> Any:
     """JSON (also when the client sent no Content-Type, as the Python client and `scale` do) or YAML."""
+    if content_type.startswith("application/vnd.kubernetes.protobuf"):
+        raise StatusError("UnsupportedMediaType", 415, 'the body of the request was in an unknown format - accepted '
+                          "media types include: application/json, application/yaml")
     text = body.decode("utf-8", errors="replace")
     if "yaml" in content_type:
         try:

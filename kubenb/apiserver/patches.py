@@ -100,8 +100,6 @@ def skeleton(fields: Any) -> Any:
         items = []
         for k, sub in fields.items():
             if k.startswith("k:"):
-                item = json.loads(k[2:])
-                item.update(skeleton(sub) or {})
-                items.append(item)
+                items.append({**(skeleton(sub) or {}), **json.loads(k[2:])})
         return items
     return {k[2:]: skeleton(sub) for k, sub in fields.items() if k.startswith("f:")}
