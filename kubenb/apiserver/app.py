@@ -239,6 +239,8 @@ async def _watch(request: web.Request, state: State, call: rest.Call) -> web.Str
                 data = obj.to_dict()
             first = False
             await response.write(dumps({"type": type_, "object": data}) + b"\n")
+    except ConnectionResetError:
+        pass  # the client left; nothing more to send
     finally:
         with cluster.lock:
             state.broadcaster.unsubscribe(watcher)
