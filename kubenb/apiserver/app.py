@@ -209,7 +209,7 @@ async def _watch(request: web.Request, state: State, call: rest.Call) -> web.Str
     as_table = tables.wants_table(call.accept)
     include = tables.include_object(query) if as_table else ""
     with cluster.lock:
-        selector, predicate = rest.selection(cluster, call)
+        selector, predicate = rest.selection(call)
         watcher = Watcher(call.info.kind, call.path.namespace, rest.matcher(selector, predicate), loop)
         try:
             state.broadcaster.subscribe(watcher, parse_since(query.get("resourceVersion", "")))

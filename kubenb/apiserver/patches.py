@@ -80,15 +80,11 @@ def fields_v1(value: Any, top: bool = False, key: str = "", parent: str = "") ->
             out[f"f:{k}"] = fields_v1(v, key=k, parent=key)
         return out
     if isinstance(value, list):
-        merge_key = _merge_key(key, parent)
+        merge_key = merge.merge_key_of(key, parent)
         if merge_key and all(isinstance(i, dict) and merge_key in i for i in value):
             return {f"k:{json.dumps({merge_key: i[merge_key]}, separators=(',', ':'))}": {".": {}, **fields_v1(i, key=key)}
                     for i in value}
     return {}
-
-
-def _merge_key(key: str, parent: str) -> Optional[str]:
-    return merge.MERGE_KEYS.get(key) or (merge._PORT_KEYS.get(parent) if key == "ports" else None)
 
 
 def skeleton(fields: Any) -> Any:

@@ -55,7 +55,7 @@ class Call:
         return "All" in values
 
 
-def selection(cluster: Any, call: Call) -> tuple[Any, Any]:
+def selection(call: Call) -> tuple[Any, Any]:
     """The label selector and field predicate of `labelSelector` / `fieldSelector`."""
     text = call.query.get("labelSelector", "")
     try:
@@ -80,7 +80,7 @@ def matcher(selector: Any, predicate: Any) -> Any:
 
 
 def list_objects(cluster: Any, call: Call) -> Reply:
-    selector, predicate = selection(cluster, call)
+    selector, predicate = selection(call)
     objs = cluster.store.list(call.info.kind, call.path.namespace, selector)
     if predicate is not None:
         objs = [o for o in objs if predicate(o)]
@@ -186,7 +186,7 @@ def delete(cluster: Any, call: Call) -> Reply:
 
 def delete_collection(cluster: Any, call: Call) -> Reply:
     options = _delete_options(call)
-    selector, predicate = selection(cluster, call)
+    selector, predicate = selection(call)
     objs = [o for o in cluster.store.list(call.info.kind, call.path.namespace, selector) if predicate is None or predicate(o)]
     gone = []
     for obj in objs:

@@ -6,62 +6,13 @@ discovery cache or the developer's own clusters. Tests needing the real kubectl 
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-from pathlib import Path
-
 import pytest
+from served import Kubectl
 
 from kubenb import Cluster
 from kubenb.apiserver import serve
 from kubenb.apiserver.cli import at_present
 from kubenb.profiles import get_profile
-
-KUBECTL = "/usr/bin/kubectl"
-needs_kubectl = pytest.mark.skipif(not os.path.exists(KUBECTL), reason="the real kubectl is not installed")
-
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports: [{containerPort: 80}]
-"""
-SERVICE = """\
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 80}]
-"""
-
-
-class Kubectl:
-    """The real kubectl against one server, with its own HOME and caches."""
-
-    def __init__(self, server, home: Path) -> None:
-        self.server = server
-        self.home = home
-        self.env = {**os.environ, "HOME": str(home), "KUBECONFIG": server.kubeconfig}
-
-    def __call__(self, cmdline: str, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        argv = [KUBECTL, f"--cache-dir={self.home / 'cache'}", *shlex.split(cmdline)]
-        result = subprocess.run(argv, env=self.env, input=input, capture_output=True, text=True, timeout=60)
-        if check and result.returncode:
-            raise AssertionError(f"kubectl {cmdline} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
-        return result
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import DEPLOYMENT, SERVICE, Kubectl, needs_kubectl
+from served import DEPLOYMENT, SERVICE, Kubectl, needs_kubectl
 
 from kubenb import Cluster
 from kubenb.apiserver import serve

@@ -7,9 +7,11 @@ otherwise the expected text is written out.
 from __future__ import annotations
 
 import json
+import subprocess
+import time
 
 import pytest
-from conftest import DEPLOYMENT, SERVICE, needs_kubectl
+from served import DEPLOYMENT, KUBECTL, SERVICE, needs_kubectl
 
 pytestmark = needs_kubectl
 
@@ -168,11 +170,6 @@ def test_auth_can_i(kubectl):
 
 
 def test_get_watch_streams_changes(cluster, kubectl):
-    import subprocess
-    import time
-
-    from conftest import KUBECTL
-
     proc = subprocess.Popen([KUBECTL, f"--cache-dir={kubectl.home / 'cache'}", "get", "deploy", "web", "-w",
                              "--request-timeout=3s"], env=kubectl.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
