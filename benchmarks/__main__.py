@@ -3,6 +3,7 @@
 Scenarios:
   converge  a cluster of N nodes, then Deployments totalling P pods, run until all are Running
   get       `kubectl get pods -A` and `get pods -l` on the converged cluster
+  apiserver `GET …/pods` of P stored pods through the HTTP façade (Table and JSON): requests/s, p50/p99
 """
 
 from __future__ import annotations
@@ -57,10 +58,14 @@ def get(cluster: Cluster) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("scenario", nargs="?", default="all", choices=["all", "converge", "get"])
+    parser.add_argument("scenario", nargs="?", default="all", choices=["all", "converge", "get", "apiserver"])
     parser.add_argument("--nodes", type=int, default=20)
     parser.add_argument("--pods", type=int, default=1000)
     args = parser.parse_args()
+    if args.scenario == "apiserver":
+        from benchmarks.apiserver import run
+
+        return run(args.pods)
     cluster = converge(args.nodes, args.pods)
     if args.scenario in ("all", "get"):
         get(cluster)

@@ -15,6 +15,7 @@ def load_ipython_extension(ipython) -> None:  # noqa: ANN001 (IPython's shell)
     from kubenb.magics import completion
     from kubenb.magics.check import CheckMagics
     from kubenb.magics.magics import KubeMagics
+    from kubenb.magics.serve import ServeMagics
     from kubenb.magics.session import SESSION
     from kubenb.magics.shell import ShellMagics
     from kubenb.magics.watch import WatchMagics
@@ -23,5 +24,6 @@ def load_ipython_extension(ipython) -> None:  # noqa: ANN001 (IPython's shell)
     ipython.register_magics(ShellMagics)
     ipython.register_magics(WatchMagics)
     ipython.register_magics(CheckMagics)
+    ipython.register_magics(ServeMagics)
     completion.register(ipython)
     SESSION.current  # noqa: B018 (creates the default cluster now, not at the first command)

@@ -9,6 +9,7 @@ and then waits for the learner.
 from __future__ import annotations
 
 import subprocess
+import threading
 from typing import Any, Optional, Union
 
 from kubenb.api import models  # noqa: F401  (registers every typed kind)
@@ -56,6 +57,9 @@ class Cluster:
     def __init__(self, profile: Union[str, Profile] = "kubeadm", seed: int = 0, pace: float = DEFAULT_PACE,
                  nodes: Optional[int] = None, name: str = "default") -> None:
         self.name = name
+        # Everything here is single-threaded; a caller on another thread (the HTTP façade) takes this
+        # lock, and so do the entry points below, so the kernel and a server never interleave.
+        self.lock = threading.RLock()
         self.profile = get_profile(profile, nodes) if isinstance(profile, str) else profile
         self.version = self.profile.version
         self.seed = seed
@@ -83,7 +87,8 @@ class Cluster:
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of simulated time pass, running everything that happens meanwhile."""
-        self.loop.run_until(self.clock.now + max(seconds, 0))
+        with self.lock:
+            self.loop.run_until(self.clock.now + max(seconds, 0))
 
     def sleep(self, duration: Union[str, float]) -> None:
         """`sleep("30s")`, `sleep("2m")`, `sleep("90")` or `sleep(90)`: let that much simulated time pass."""
@@ -94,7 +99,8 @@ class Cluster:
 
     def settle(self) -> None:
         """Run what is due now, without letting time pass."""
-        self.loop.settle()
+        with self.lock:
+            self.loop.settle()
 
     # ---------------------------------------------------------------- kubectl
 
@@ -106,17 +112,19 @@ class Cluster:
         the cluster settles at that instant. `displays`, if given, receives the tables printed
         (for a notebook's HTML view).
         """
-        self.advance(self.pace)
-        result = run(self, cmdline, input, displays)
-        self.settle()
+        with self.lock:
+            self.advance(self.pace)
+            result = run(self, cmdline, input, displays)
+            self.settle()
         return result
 
     def sh(self, cmdline: str, host: Optional[str] = None) -> subprocess.CompletedProcess:
         """A shell command line on a node (default: the control plane, where the course runs kubectl)
         or on the "workstation", as its terminal would print it."""
-        self.advance(self.pace)
-        result = run_host_shell(self, cmdline, host)
-        self.settle()
+        with self.lock:
+            self.advance(self.pace)
+            result = run_host_shell(self, cmdline, host)
+            self.settle()
         return result
 
     def apply(self, manifest: str) -> str:

@@ -128,7 +128,7 @@ def _json_type(value: Any) -> str:
 
 
 # OpenAPI definition prefixes of the modules that hold each API group's models.
-_DEFINITION_PREFIX = {
+DEFINITION_PREFIX = {
     "kubenb.api.core": "io.k8s.api.core.v1", "kubenb.api.apps": "io.k8s.api.apps.v1",
     "kubenb.api.batch": "io.k8s.api.batch.v1", "kubenb.api.networking": "io.k8s.api.networking.v1",
     "kubenb.api.storage": "io.k8s.api.storage.v1", "kubenb.api.rbac": "io.k8s.api.rbac.v1",
@@ -172,5 +172,5 @@ def _unknown_field_text(kind: str, cls: type, loc: tuple) -> str:
                 current = t
                 break
             stack.extend(typing.get_args(t))
-    definition = f"{_DEFINITION_PREFIX.get(current.__module__, 'io.k8s.api')}.{current.__name__}"
+    definition = f"{DEFINITION_PREFIX.get(current.__module__, 'io.k8s.api')}.{current.__name__}"
     return f'ValidationError({path}): unknown field "{loc[-1]}" in {definition}'

@@ -25,6 +25,11 @@ MERGE_KEYS: dict[str, str] = {
 _PORT_KEYS = {"containers": "containerPort", "initContainers": "containerPort", "spec": "port"}
 
 
+def merge_key_of(key: str, parent: str) -> Optional[str]:
+    """The merge key of the list `key` inside the field `parent` (None: the list is replaced whole)."""
+    return MERGE_KEYS.get(key) or (_PORT_KEYS.get(parent) if key == "ports" else None)
+
+
 def last_applied(manifest: dict[str, Any]) -> str:
     """The annotation value: the manifest without the annotation, compact JSON, sorted keys, newline."""
     data = copy.deepcopy(manifest)
@@ -61,7 +66,7 @@ def _merge_value(original: Any, modified: Any, current: Any, key: str, parent: s
     if isinstance(modified, dict) and isinstance(current, dict):
         return _merge_map(original if isinstance(original, dict) else {}, modified, current, key)
     if isinstance(modified, list) and isinstance(current, list):
-        merge_key = MERGE_KEYS.get(key) or (_PORT_KEYS.get(parent) if key == "ports" else None)
+        merge_key = merge_key_of(key, parent)
         if merge_key and all(isinstance(i, dict) and merge_key in i for i in modified + current):
             return _merge_list(original if isinstance(original, list) else [], modified, current, merge_key, key)
     return copy.deepcopy(modified)

@@ -1,0 +1,67 @@
+"""The HTTP façade under `kubectl get pods`: requests/s and latency percentiles on a large namespace.
+
+The P pods are stored, not run: what is measured is the façade (listing, Table cells, JSON, TLS),
+not the simulation. Sends what kubectl sends (`GET …/pods?limit=500` asking for a Table, and the plain JSON list that
+`-o yaml` asks for) over one keep-alive HTTPS connection, one request at a time, and times one run
+of the real kubectl when it is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+
+import requests
+
+from kubenb import Cluster
+from kubenb.api.codec import decode
+from kubenb.apiserver import serve
+
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+
+
+def populate(pods: int) -> Cluster:
+    """A cluster with `pods` pods stored in `default` (created as the API would, never scheduled)."""
+    cluster = Cluster(pace=0)
+    for i in range(pods):
+        cluster.store.create(decode(cluster.registry, {
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"pod-{i:05d}", "labels": {"app": f"app-{i % 100}"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}))
+    return cluster
+
+
+def run(pods: int, rounds: int = 30) -> None:
+    from benchmarks.__main__ import figure
+
+    t0 = time.perf_counter()
+    cluster = populate(pods)
+    figure(f"store {pods} pods", time.perf_counter() - t0, "s")
+    with serve(cluster, speed=0) as server, tempfile.TemporaryDirectory() as tmp:
+        ca = os.path.join(tmp, "ca.crt")
+        with open(ca, "wb") as fh:
+            fh.write(server.identity.certificate_pem)
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {server.token}"
+        url = f"{server.url}/api/v1/namespaces/default/pods?limit=500"
+        for name, accept in (("Table", TABLE), ("JSON list", "application/json")):
+            latencies = []
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                response = session.get(url, headers={"Accept": accept}, verify=ca)
+                response.raise_for_status()
+                latencies.append(time.perf_counter() - t0)
+            latencies.sort()
+            p50 = statistics.median(latencies)
+            p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+            figure(f"GET pods as {name} ({pods} pods)", rounds / sum(latencies), "req/s",
+                   f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {len(response.content) / 1e6:.1f} MB")
+        if os.path.exists("/usr/bin/kubectl"):
+            env = {**os.environ, "HOME": tmp, "KUBECONFIG": server.kubeconfig}
+            argv = ["/usr/bin/kubectl", f"--cache-dir={tmp}/cache", "get", "pods"]
+            subprocess.run(argv, env=env, capture_output=True, check=True)  # warm the discovery cache
+            t0 = time.perf_counter()
+            out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+            figure("real `kubectl get pods`", (time.perf_counter() - t0) * 1000, "ms", f"{out.count(chr(10)) - 1} rows")
