@@ -190,9 +190,10 @@ def _post_run_cell(*_: Any) -> None:
 
 
 def register(shell: Any) -> None:
-    """Register `%kviz`, its completion, and a refresh of live views after every cell."""
+    """Register `%kviz`, its completion, and a refresh of live views after every cell (once per shell)."""
+    if id(shell) in _registered:
+        return
+    _registered.add(id(shell))
     shell.register_magics(VizMagics)
     shell.set_hook("complete_command", kviz_completer, str_key="%kviz")
-    if id(shell) not in _registered:
-        _registered.add(id(shell))
-        shell.events.register("post_run_cell", _post_run_cell)
+    shell.events.register("post_run_cell", _post_run_cell)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import new_cluster
+from viz_helpers import new_cluster
 
 from kubenb.api.codec import decode
 from kubenb.history import Limits, Recorder, pod_state, recorder_for

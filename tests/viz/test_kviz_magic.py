@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from IPython.testing.globalipapp import get_ipython
 
 from kubenb.magics import viz as viz_magics
 from kubenb.magics.session import SESSION
@@ -29,12 +28,10 @@ spec:
 """
 
 
-@pytest.fixture(scope="module")
-def ip():
-    shell = get_ipython()
-    shell.run_line_magic("load_ext", "kubenb")
-    viz_magics.register(shell)  # until `load_ipython_extension` does it
-    return shell
+@pytest.fixture
+def ip(ipython_shell):
+    viz_magics.register(ipython_shell)  # until `load_ipython_extension` does it (once per shell)
+    return ipython_shell
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import pytest
-from conftest import new_cluster, traces
+from viz_helpers import new_cluster, traces
 
 from kubenb import viz
 from kubenb.viz.common import VizError
@@ -116,8 +116,8 @@ def test_display_has_a_light_static_fallback():
     assert "<svg" in html and "<table" in html and "web-" in html
     assert "plotly" not in html.lower() and len(html) < 20_000
     assert LiveView(c, "rollout", "deploy/web")._repr_mimebundle_()["text/html"] == html  # deterministic
-    for view in (view, LiveView(c, "timeline", "app=web")):
-        svg = view._repr_mimebundle_()["text/html"]
+    for shown in (view, LiveView(c, "timeline", "app=web")):
+        svg = shown._repr_mimebundle_()["text/html"]
         ElementTree.fromstring(svg[svg.index("<svg"):svg.index("</svg>") + 6])  # well-formed
 
 

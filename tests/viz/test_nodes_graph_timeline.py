@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import epoch, new_cluster, traces
 from course_manifests import NGINX_POD_RESOURCES
+from viz_helpers import epoch, new_cluster, traces
 
 from kubenb import viz
 from kubenb.history import recorder_for

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import epoch, new_cluster, step_value, traces
+from viz_helpers import epoch, new_cluster, step_value, traces
 
 from kubenb import viz
 from kubenb.viz.common import VizError, xtime

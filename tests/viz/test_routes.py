@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import new_cluster
+from viz_helpers import new_cluster
 
 from kubenb import viz
 from kubenb.api.codec import decode

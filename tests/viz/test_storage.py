@@ -4,7 +4,7 @@ No PV binder exists yet, so the PVs and PVCs are written with their bound status
 
 from __future__ import annotations
 
-from conftest import new_cluster, traces
+from viz_helpers import new_cluster, traces
 
 from kubenb import viz
 from kubenb.api.codec import decode
