@@ -112,8 +112,8 @@ class Layered:
         for cat, nodes in by_cat.items():
             kw: dict[str, Any] = {}
             if show_text and not gl:
-                kw = {"mode": "markers+text", "text": [short(n.label, 28) for n in nodes], "textposition": "top center",
-                      "textfont": {"size": 9}}
+                kw = {"mode": "markers+text", "text": [short(n.label, 24) for n in nodes],
+                      "textposition": "middle right", "textfont": {"size": 9}}
             else:
                 kw = {"mode": "markers"}
             out.append(make(
@@ -133,10 +133,10 @@ def axis_off(titles: list[str] | None = None) -> dict:
     """Layout for a layered drawing: no grid, column titles along the top."""
     layout: dict[str, Any] = {
         "xaxis": {"visible": False}, "yaxis": {"visible": False}, "showlegend": True, "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.05},
+        "legend": {"orientation": "v", "x": 1.0, "y": 1.0, "font": {"size": 10}},
     }
     if titles:
         layout["annotations"] = [{"x": i, "y": 1.02, "xref": "x", "yref": "paper", "text": f"<b>{t}</b>",
                                   "showarrow": False, "font": {"size": 11}} for i, t in enumerate(titles)]
-        layout["xaxis"]["range"] = [-0.6, len(titles) - 0.4]
+        layout["xaxis"]["range"] = [-0.3, len(titles) - 0.2]  # room for the labels right of the last column
     return layout

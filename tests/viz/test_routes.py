@@ -8,6 +8,7 @@ from viz_helpers import new_cluster
 from kubenb import viz
 from kubenb.api.codec import decode
 from kubenb.history import recorder_for
+from kubenb.viz.figures.routes import SLIVER
 
 APP = """\
 apiVersion: apps/v1
@@ -82,7 +83,7 @@ def d_of(links, src):
     return dst
 
 
-def test_not_ready_endpoints_stay_visible_with_zero_weight():
+def test_not_ready_endpoints_stay_visible_with_zero_probability():
     """A Service without selector and a hand-written EndpointSlice: two ready addresses, one not."""
     c = new_cluster()
     c.apply("apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec:\n  ports: [{port: 80}]\n")
@@ -98,8 +99,11 @@ def test_not_ready_endpoints_stay_visible_with_zero_weight():
     tr, keys, links = sankey(fig)
     front = "frontend:default/ext:80/TCP:ClusterIP"
     out = {d: (v, p) for s, d, v, p in links if s == front}
-    assert out == {"endpoint:192.168.1.10:8080": (0.5, 0.5), "endpoint:192.168.1.11:8080": (0.0, 0.0),
+    # the not-ready one carries no traffic (p = 0) but a sliver of width, or Plotly would not draw it
+    assert out == {"endpoint:192.168.1.10:8080": (0.5, 0.5), "endpoint:192.168.1.11:8080": (SLIVER, 0.0),
                    "endpoint:192.168.1.12:8080": (0.5, 0.5)}
+    drawn = {k for s, d, v, _ in links if v > 0 for k in (s, d)}
+    assert set(keys) == drawn  # every node has a link Plotly draws
     assert tr["meta"]["frontends"][front]["not_ready"] == ["endpoint:192.168.1.11:8080"]
     i = keys.index("endpoint:192.168.1.11:8080")
     assert tr["node"]["label"][i].endswith("(not ready)")

@@ -7,15 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from kubenb import Cluster
-from kubenb.history import Recorder
 
 
 def new_cluster(profile: str = "course", **kw: Any) -> Cluster:
-    """A cluster with a recorder attached (until `Cluster.__init__` makes one itself)."""
-    c = Cluster(profile, **kw)
-    if not isinstance(getattr(c, "recorder", None), Recorder):
-        Recorder(c)
-    return c
+    """A cluster (it records its history from bootstrap on: `Cluster.__init__` attaches the recorder)."""
+    return Cluster(profile, **kw)
 
 
 def epoch(x: str) -> float:

@@ -133,18 +133,19 @@ def nodes(cluster: Any, recorder: Optional[Recorder] = None) -> go.Figure:
                 meta={"role": "requests", "resource": resource, "owner": label}))
     traces.append(scatter(x=lanes, y=[a.pods for a in alloc] + [None], mode="markers", name="allocatable",
                              legendgroup="allocatable", showlegend=False, yaxis="y3",
-                             marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": "#222"}},
+                             marker={"symbol": "line-ew-open", "size": 40, "color": "#222", "line": {"width": 3, "color": "#222"}},
                              meta={"role": "allocatable", "resource": "pods"},
                              hovertemplate="allocatable %{y} pods<extra>%{x}</extra>"))
     for resource, yaxis, values, lims in (("cpu", "y", alloc_cpu, limits_cpu), ("memory", "y2", alloc_mem, limits_mem)):
         traces.append(scatter(x=lanes, y=values, mode="markers", name="allocatable", legendgroup="allocatable",
                                  showlegend=resource == "cpu", yaxis=yaxis,
-                                 marker={"symbol": "line-ew-open", "size": 40, "line": {"width": 3, "color": "#222"}},
+                                 marker={"symbol": "line-ew-open", "size": 40, "color": "#222", "line": {"width": 3, "color": "#222"}},
                                  meta={"role": "allocatable", "resource": resource},
                                  hovertemplate="allocatable %{y:.3f}<extra>%{x}</extra>"))
         traces.append(scatter(x=lanes, y=[round(v, 6) for v in lims], mode="markers", name="limits",
                                  legendgroup="limits", showlegend=resource == "cpu", yaxis=yaxis,
-                                 marker={"symbol": "x-thin-open", "size": 12, "line": {"width": 2, "color": "#d62728"}},
+                                 marker={"symbol": "x-thin-open", "size": 12, "color": "#d62728",
+                                         "line": {"width": 2, "color": "#d62728"}},
                                  meta={"role": "limits", "resource": resource},
                                  hovertemplate="limits %{y:.3f}<extra>%{x}</extra>"))
     # ---------------------------------------------------------------- ticks: taints, cordons

@@ -5,7 +5,10 @@ Columns: clients → Ingress rules (host + path) → Service frontends (``Cluste
 (an Ingress rule, in-cluster clients of a ClusterIP, outside clients of a NodePort) carries one
 unit, and a frontend passes what comes in on to its endpoints with kube-proxy's probabilities in
 iptables mode — ``1/n`` over the ready endpoints (v1.24+: when none is ready, over the serving
-terminating ones), ``0`` for the rest, which stay visible as zero-width links. Session affinity
+terminating ones), ``0`` for the rest. Plotly does not draw a zero-valued link (nor a node left
+with only those), so a link with probability 0 carries a thin orange sliver (``SLIVER`` × the
+frontend's flow) that keeps the not-ready endpoint and its pod on the picture; its probability,
+in ``link.customdata``, stays 0. Session affinity
 changes which endpoint a *returning* client gets, not these first-connection odds.
 
 Data contract, one ``sankey`` trace with ``meta = {"role": "routes", "frontends": {...}}``:
@@ -33,6 +36,7 @@ from kubenb.viz.common import VizError, base_layout, figure_meta, get_object, ma
 
 SERVICE_NAME = "kubernetes.io/service-name"
 MAX_ENDPOINTS = 200  # per frontend; the rest are summed into one "… more" node
+SLIVER = 0.02  # drawn width of a link that carries no traffic, as a share of its frontend's flow
 
 
 @dataclass
@@ -232,6 +236,7 @@ def routes(cluster: Any, target: Optional[str] = None, namespace: str = "default
     # ---------------------------------------------------------------- frontends -> endpoints -> pods -> nodes
     pod_flow: dict[int, float] = {}
     pod_node: dict[int, Optional[str]] = {}
+    pod_p: dict[int, float] = {}  # a pod's best probability: 0 means its link to the node is only a sliver
     for svc in services:
         if svc.spec.type == "ExternalName":
             continue
@@ -259,22 +264,26 @@ def routes(cluster: Any, target: Optional[str] = None, namespace: str = "default
                 shown = [e for e in eps if e.address in kept]
                 for e in shown:
                     p = probs[e.address]
+                    drawn = flow * p if p else flow * SLIVER
                     state = "ready" if e.ready else ("serving, terminating" if e.serving and e.terminating
                                                      else "not ready")
                     ei = sk.node(f"endpoint:{e.address}", f"{e.address}" + ("" if e.ready else f" ({state})"),
                                  "#2ca02c" if e.ready else "#ff7f0e", f"{e.address} {state}, p={p:.3g}")
-                    sk.link(fi, ei, flow * p, p, "rgba(44,160,44,0.35)" if p else "rgba(255,127,14,0.6)")
+                    sk.link(fi, ei, drawn, p, "rgba(44,160,44,0.35)" if p else "rgba(255,127,14,0.6)")
                     rows.append([sk.labels[fi], e.address, state, f"{p:.4g}",
                                  f"{e.pod[1]}" if e.pod else "", e.node or ""])
                     if e.pod is not None:
                         pi = sk.node(f"pod:{e.pod[0]}/{e.pod[1]}", f"pod/{e.pod[1]}",
                                      "#2ca02c" if e.ready else "#ff7f0e")
-                        sk.link(ei, pi, flow * p, 1.0, "rgba(44,160,44,0.25)" if p else "rgba(255,127,14,0.6)")
-                        pod_flow[pi] = pod_flow.get(pi, 0.0) + flow * p
+                        sk.link(ei, pi, drawn, 1.0 if p else 0.0,
+                                "rgba(44,160,44,0.25)" if p else "rgba(255,127,14,0.6)")
+                        pod_flow[pi] = pod_flow.get(pi, 0.0) + drawn
+                        pod_p[pi] = max(pod_p.get(pi, 0.0), p)
                         pod_node[pi] = e.node
                     elif e.node:
                         ni = sk.node(f"node:{e.node}", f"node/{e.node}", "#393b79")
-                        sk.link(ei, ni, flow * p, 1.0, "rgba(57,59,121,0.25)")
+                        sk.link(ei, ni, drawn, 1.0 if p else 0.0,
+                                "rgba(57,59,121,0.25)" if p else "rgba(255,127,14,0.6)")
                 if hidden:
                     mi = sk.node(f"more:{fkey}", f"… {len(hidden)} more endpoints", "#c7c7c7")
                     total = sum(probs[e.address] for e in hidden)
@@ -288,7 +297,8 @@ def routes(cluster: Any, target: Optional[str] = None, namespace: str = "default
         node = pod_node.get(pi)
         if node:
             ni = sk.node(f"node:{node}", f"node/{node}", "#393b79")
-            sk.link(pi, ni, flow, 1.0, "rgba(57,59,121,0.25)")
+            live = pod_p.get(pi, 0.0) > 0
+            sk.link(pi, ni, flow, 1.0 if live else 0.0, "rgba(57,59,121,0.25)" if live else "rgba(255,127,14,0.6)")
     pairs = list(sk.links)
     trace = sankey(
         arrangement="snap", valueformat=".3f",
@@ -297,10 +307,12 @@ def routes(cluster: Any, target: Optional[str] = None, namespace: str = "default
         link={"source": [s for s, _ in pairs], "target": [t for _, t in pairs],
               "value": [sk.links[p][0] for p in pairs], "customdata": [sk.links[p][1] for p in pairs],
               "color": [sk.link_colors[p] for p in pairs],
-              "hovertemplate": "%{source.label} → %{target.label}<br>p = %{customdata:.3f}<extra></extra>"},
+              "hovertemplate": "%{source.label} → %{target.label}<br>kube-proxy probability %{customdata:.3f}"
+                                "<extra></extra>"},
         meta={"role": "routes", "frontends": frontends_meta},
     )
-    title = "Routes to " + (target or f"the Services of namespace {namespace}")
+    title = "Routes to " + (target or f"the Services of namespace {namespace}") + \
+        "<br><sup>link width: share of new connections (kube-proxy, iptables mode); orange: not ready, no traffic</sup>"
     layout = base_layout(title, meta=figure_meta(
         "routes", cluster, target=target, namespace=namespace, until=until,
         columns=["FRONTEND", "ENDPOINT", "STATE", "P", "POD", "NODE"], rows=rows),

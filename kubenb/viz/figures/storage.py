@@ -24,6 +24,14 @@ from kubenb.history import Recorder, pod_state
 from kubenb.viz.common import base_layout, figure_meta, make_figure, state_color
 from kubenb.viz.layered import Layered, axis_off
 
+# claims and volumes that need a look stand out: waiting (Pending) orange, Released / Failed / Lost red
+PHASE_COLORS = {"Pending": "#ff7f0e", "Released": "#d62728", "Failed": "#d62728", "Lost": "#d62728"}
+
+
+def phase_color(phase: str) -> str:
+    return PHASE_COLORS.get(phase) or state_color(phase)
+
+
 COLUMNS = ["Pods", "Volumes", "Claims / config", "PersistentVolumes", "StorageClasses", "Where the data is"]
 EDGE_STYLES = {
     "mounts": {"color": "#888"}, "claims": {"color": "#1f77b4", "width": 2}, "config": {"color": "#bbb"},
@@ -91,7 +99,7 @@ def storage(cluster: Any, namespace: str = "default", recorder: Optional[Recorde
             return g.add(f"pvc:{namespace}/{name}", f"pvc/{name} (missing)", 2, "PVC", "#d62728")
         phase = pvc.status.phase or "Pending"
         size = (pvc.spec.resources.requests or {}).get("storage", "")
-        return g.add(f"pvc:{namespace}/{name}", f"pvc/{name}", 2, "PVC", state_color(phase),
+        return g.add(f"pvc:{namespace}/{name}", f"pvc/{name}", 2, "PVC", phase_color(phase),
                      f"PVC {name}: {phase}<br>requests {size} {','.join(pvc.spec.access_modes or ())}"
                      f"<br>class {pvc.spec.storage_class_name!r}")
 
@@ -155,7 +163,7 @@ def storage(cluster: Any, namespace: str = "default", recorder: Optional[Recorde
     bound = [[s, d] for (s, d, k) in g.edges if k == "bound"]
     traces = g.traces(edge_styles=EDGE_STYLES)
     layout = base_layout(f"Storage of namespace {namespace}", **axis_off(COLUMNS),
-                         height=max(360, 60 + 40 * max((sum(1 for n in g.nodes.values() if n.column == c)
+                         height=max(480, 60 + 40 * max((sum(1 for n in g.nodes.values() if n.column == c)
                                                          for c in range(6)), default=1)),
                          meta=figure_meta("storage", cluster, namespace=namespace,
                                           columns=["POD", "VOLUME", "KIND", "SOURCE"], rows=rows, bound=bound))
@@ -165,7 +173,7 @@ def storage(cluster: Any, namespace: str = "default", recorder: Optional[Recorde
 def _pv(g: Layered, pv: Any) -> str:
     phase = pv.status.phase or "Pending"
     cap = (pv.spec.capacity or {}).get("storage", "")
-    return g.add(f"pv:{pv.metadata.name}", f"pv/{pv.metadata.name}", 3, "PV", state_color(phase),
+    return g.add(f"pv:{pv.metadata.name}", f"pv/{pv.metadata.name}", 3, "PV", phase_color(phase),
                  f"PV {pv.metadata.name}: {phase}<br>{cap} {','.join(pv.spec.access_modes or ())}"
                  f"<br>reclaim {pv.spec.persistent_volume_reclaim_policy or 'Retain'}")
 
