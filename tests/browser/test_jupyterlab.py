@@ -177,7 +177,7 @@ def test_notebook_renders_tables_figures_and_widgets(lab):
             # a kubectl table as HTML, two plotly figures drawn (the live widget's and the static one)
             page.wait_for_selector(".jp-OutputArea-output table", timeout=10_000)
             page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
-                                   timeout=20_000)
+                                   timeout=60_000)
             page.wait_for_selector(".widget-slider", timeout=10_000)
             marks.append(("drawn", time.monotonic()))
             drawn = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
@@ -190,7 +190,7 @@ def test_notebook_renders_tables_figures_and_widgets(lab):
             page.locator(".widget-slider .noUi-handle").first.focus()
             page.keyboard.press("Home")
             page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(gd =>
-                gd.layout && (gd.layout.shapes || []).some(s => s.name === 'cursor'))""", timeout=15_000)
+                gd.layout && (gd.layout.shapes || []).some(s => s.name === 'cursor'))""", timeout=60_000)
             bad = page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText)
                 .filter(t => /Error displaying widget|model not found|javascript error|Traceback|UsageError/i.test(t))""")
             stderr = page.evaluate("""() => [...document.querySelectorAll(
