@@ -1,6 +1,8 @@
 """What a pod asks of a node (`resourcehelper.PodRequests`), in milli-CPU and bytes.
 
 requests = max(sum of app containers (+ sidecars), largest init container) + overhead.
+For scoring (`nonzero`), every container without a request counts as 100m CPU and 200Mi, init
+containers too (`GetNonzeroRequestForResource` in both loops).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def pod_request(spec: Any, nonzero: bool = False) -> Request:
         c_cpu, c_mem = _container_request(c, nonzero)
         cpu, mem = cpu + c_cpu, mem + c_mem
     for c in spec.init_containers or ():
-        c_cpu, c_mem = _container_request(c, False)
+        c_cpu, c_mem = _container_request(c, nonzero)
         if c.restart_policy == "Always":  # a sidecar runs beside the app containers
             cpu, mem = cpu + c_cpu, mem + c_mem
         else:

@@ -1,9 +1,12 @@
 """The scheduling loop: take an unbound pod, filter nodes, score the survivors, bind the best.
 
 Node usage is kept incrementally (a cache of requested resources per node, updated from pod
-events), so scheduling one pod costs O(nodes), never O(pods). Every decision is recorded in
-:attr:`Scheduler.decisions` — the per-node verdicts — so a picture can later show why a pod went
-where it went, or why it stayed Pending.
+events), so scheduling one pod costs O(nodes), never O(pods). Like kube-scheduler, a cycle
+filters nodes from where the previous one stopped until it has found `percentageOfNodesToScore`
+of them feasible (all of them below 100 nodes), then scores only those, with the default
+profile's plugins and weights. Every decision is recorded in :attr:`Scheduler.decisions` — the
+per-node verdicts and each plugin's score — so a picture can later show why a pod went where it
+went, or why it stayed Pending.
 """
 
 from __future__ import annotations
@@ -14,6 +17,13 @@ from typing import Any, Optional
 from kubenb.api.base import evolve
 from kubenb.client.events import EventRecorder
 from kubenb.scheduler import plugins
+from kubenb.scheduler.plugins.image_locality import ImageLocality
+from kubenb.scheduler.plugins.interpod_affinity import InterPodAffinity
+from kubenb.scheduler.plugins.node_affinity import node_affinity_score
+from kubenb.scheduler.plugins.node_resources_score import balanced_allocation, make_least_allocated
+from kubenb.scheduler.plugins.pod_topology_spread import PodTopologySpread
+from kubenb.scheduler.plugins.scoring import Scorer
+from kubenb.scheduler.plugins.taint_toleration import taint_toleration_score
 from kubenb.scheduler.plugins.volume_binding import VolumeBinding
 from kubenb.scheduler.queue import SchedulingQueue
 from kubenb.scheduler.resources import Request, node_allocatable, pod_request
@@ -23,6 +33,10 @@ from kubenb.store.errors import StatusError
 SCHEDULER_NAME = "default-scheduler"
 # v1.27 reports a PreFilter rejection once (Diagnosis.PreFilterMsg) instead of once per node
 PREFILTER_MSG_MINOR = 27
+# `numFeasibleNodesToFind`: below this many nodes every node is filtered; above, the adaptive
+# percentageOfNodesToScore (50% - nodes/125, at least 5%) of them, and never fewer than this.
+MIN_FEASIBLE_NODES_TO_FIND = 100
+MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 
 
 @dataclass
@@ -31,7 +45,8 @@ class Decision:
     time: float
     node: Optional[str]
     rejections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node -> reasons
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: dict[str, int] = field(default_factory=dict)  # node -> weighted total
+    plugin_scores: dict[str, dict[str, int]] = field(default_factory=dict)  # node -> plugin -> normalised score
     message: str = ""
 
 
@@ -44,14 +59,29 @@ class Scheduler:
         self.rng = cluster.rng.stream("scheduler")
         self.queue = SchedulingQueue(cluster.loop, self._schedule_key, self.minor)
         self.requested: dict[str, Request] = {}
+        self.nonzero_requested: dict[str, Request] = {}  # `NonZeroRequested`, for LeastAllocated
         self.host_ports: dict[str, set[tuple[str, str, int]]] = {}
-        self.owner_pods: dict[tuple[str, str], int] = {}  # (controller uid, node) -> bound pods, for spreading
         self.decisions: dict[tuple[str, str], Decision] = {}
+        #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
+        self.next_start_node_index = 0
         self.filters: list[plugins.Filter] = [
             plugins.node_unschedulable, plugins.node_name, plugins.taint_toleration,
             plugins.node_affinity, plugins.node_ports, plugins.make_fit(lambda p: pod_request(p.spec)),
         ]
         self.volume_binding = VolumeBinding(self.store)
+        self.pod_topology_spread = PodTopologySpread(self.store, self.minor)
+        self.inter_pod_affinity = InterPodAffinity(self.store)
+        self.image_locality = ImageLocality(self.minor)
+        #: the default profile's Score plugins in upstream's order, with their weights
+        self.scorers: list[tuple[str, int, Scorer]] = [
+            ("TaintToleration", 3, taint_toleration_score),
+            ("NodeAffinity", 2, node_affinity_score),
+            ("NodeResourcesFit", 1, make_least_allocated(lambda n: self.nonzero_requested.get(n, Request(0, 0, 0)))),
+            ("PodTopologySpread", 2, self.pod_topology_spread.score),
+            ("InterPodAffinity", 2, self.inter_pod_affinity.score),
+            ("NodeResourcesBalancedAllocation", 1, balanced_allocation),
+            ("ImageLocality", 1, self.image_locality),
+        ]
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(self._on_node, "Node")
         for kind in ("PersistentVolumeClaim", "PersistentVolume", "StorageClass"):  # may unblock VolumeBinding
@@ -78,13 +108,10 @@ class Scheduler:
 
     def _account(self, pod: Any, sign: int) -> None:
         node = pod.spec.node_name
-        req = pod_request(pod.spec)
-        current = self.requested.get(node, Request(0, 0, 0))
-        self.requested[node] = current + req if sign > 0 else current - req
-        owner = pod.metadata.controller_ref()
-        if owner is not None:
-            key = (owner.uid, node)
-            self.owner_pods[key] = self.owner_pods.get(key, 0) + sign
+        for cache, req in ((self.requested, pod_request(pod.spec)),
+                           (self.nonzero_requested, pod_request(pod.spec, nonzero=True))):
+            current = cache.get(node, Request(0, 0, 0))
+            cache[node] = current + req if sign > 0 else current - req
         ports = self.host_ports.setdefault(node, set())
         for c in pod.spec.containers:
             for p in c.ports or ():
@@ -93,6 +120,7 @@ class Scheduler:
                     (ports.add if sign > 0 else ports.discard)(entry)
 
     def _on_node(self, ev: WatchEvent) -> None:
+        self.image_locality.on_node(ev.object, ev.type == "DELETED")
         if ev.type == "ADDED" or (ev.type == "MODIFIED" and _scheduling_properties_changed(ev.old_object, ev.object)):
             self.queue.move_all()
 
@@ -113,18 +141,30 @@ class Scheduler:
         histogram: dict[str, int] = {}
         unresolvable: dict[str, bool] = {}
         everywhere, delayed = self.volume_binding.prefilter(pod)
-        for node in nodes:
+        # PreFilter of the plugins that look at other pods: each gives this cycle's Filter, or skips
+        cycle_filters = [f for f in (self.pod_topology_spread.prefilter(pod, nodes),
+                                     self.inter_pod_affinity.prefilter(pod, nodes)) if f is not None]
+        wanted = num_feasible_nodes_to_find(len(nodes))
+        processed = 0
+        for i in range(len(nodes)):
+            node = nodes[(self.next_start_node_index + i) % len(nodes)]
+            processed += 1
             info = plugins.NodeInfo(node, node_allocatable(node), self.requested.get(node.metadata.name, Request(0, 0, 0)),
                                     self.host_ports.get(node.metadata.name, set()))
             rejection = everywhere or next((r for f in self.filters if (r := f(pod, info, self.minor)) is not None),
-                                           None) or self.volume_binding.filter(pod, info, delayed)
+                                           None) or self.volume_binding.filter(pod, info, delayed) or next(
+                (r for f in cycle_filters if (r := f(pod, info, self.minor)) is not None), None)
             if rejection is None:
                 feasible.append(info)
+                if len(feasible) >= wanted:
+                    break
                 continue
             decision.rejections[node.metadata.name] = rejection.reasons
             unresolvable[node.metadata.name] = rejection.unresolvable
             for reason in rejection.reasons:
                 histogram[reason] = histogram.get(reason, 0) + 1
+        if nodes:
+            self.next_start_node_index = (self.next_start_node_index + processed) % len(nodes)
         self.decisions[key] = decision
         if not feasible:
             decision.message = self._fit_error(len(nodes), histogram, unresolvable,
@@ -139,28 +179,25 @@ class Scheduler:
         self._bind(pod, best)
 
     def _select(self, pod: Any, feasible: list[plugins.NodeInfo], decision: Decision) -> str:
-        """Score with LeastAllocated + BalancedAllocation + spreading of the pod's owner; ties by seeded lot."""
-        req = pod_request(pod.spec, nonzero=True)
-        owner = pod.metadata.controller_ref()
-        best_score, best = -1.0, []
-        for info in feasible:
-            used = self.requested.get(info.node.metadata.name, Request(0, 0, 0))
-            fractions = []
-            for want, have, cap in ((req.milli_cpu, used.milli_cpu, info.allocatable.milli_cpu),
-                                    (req.memory, used.memory, info.allocatable.memory)):
-                fractions.append(min(1.0, (want + have) / cap) if cap else 1.0)
-            least = sum((1 - f) * 100 for f in fractions) / len(fractions)
-            balanced = (1 - abs(fractions[0] - fractions[1]) / 2) * 100
-            spread = 0.0
-            if owner is not None:
-                siblings = self.owner_pods.get((owner.uid, info.node.metadata.name), 0)
-                spread = 100.0 / (1 + siblings)
-            score = least + balanced + spread
-            decision.scores[info.node.metadata.name] = score
-            if score > best_score:
-                best_score, best = score, [info.node.metadata.name]
-            elif score == best_score:
-                best.append(info.node.metadata.name)
+        """`prioritizeNodes` + `selectHost`: each Score plugin's normalised scores times its weight,
+        summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
+        names = [info.node.metadata.name for info in feasible]
+        if len(feasible) == 1:
+            return names[0]
+        totals = [0] * len(feasible)
+        per_node: list[dict[str, int]] = [{} for _ in feasible]
+        for plugin, weight, scorer in self.scorers:
+            scores = scorer(pod, feasible)
+            if scores is None:
+                continue
+            for i, score in enumerate(scores):
+                per_node[i][plugin] = score
+                totals[i] += score * weight
+        for name, total, detail in zip(names, totals, per_node, strict=False):
+            decision.scores[name] = total
+            decision.plugin_scores[name] = detail
+        top = max(totals)
+        best = [name for name, total in zip(names, totals, strict=False) if total == top]
         return best[0] if len(best) == 1 else self.rng.choice(best)
 
     def _fit_error(self, n: int, histogram: dict[str, int], unresolvable: dict[str, bool], prefilter: str = "") -> str:
@@ -205,6 +242,14 @@ class Scheduler:
                              last_probe_time=None)]
             self.store.update(new, subresource="status")
         self.events.warning(pod, "FailedScheduling", message)
+
+
+def num_feasible_nodes_to_find(total: int) -> int:
+    """`numFeasibleNodesToFind` with the default (adaptive) percentageOfNodesToScore."""
+    if total < MIN_FEASIBLE_NODES_TO_FIND:
+        return total
+    percentage = max(50 - total // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+    return max(total * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
 
 
 def _counts(pod: Any) -> bool:

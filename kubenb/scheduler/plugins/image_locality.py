@@ -1,0 +1,69 @@
+"""ImageLocality: favour nodes that already hold the pod's images (`imagelocality/image_locality.go`).
+
+Each container image found in the node's `status.images` adds its size scaled by the share of
+all nodes holding it (so an image everywhere does not pull every pod to one node); the sum is
+clamped to 23 MB .. 1000 MB per container and mapped to 0..100. Image names are matched as
+upstream does: the pod's reference with `:latest` added when it has no tag, compared with the
+names the node reports (so a short `nginx:alpine` does not match containerd's
+`docker.io/library/nginx:alpine`). From v1.29 init containers count too.
+
+The plugin keeps its own index of which nodes hold which image names, updated from node events,
+so a score never scans every node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Optional
+
+from kubenb.scheduler.plugins.base import NodeInfo
+from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
+
+MB = 1024 * 1024
+MIN_THRESHOLD = 23 * MB
+MAX_CONTAINER_THRESHOLD = 1000 * MB
+INIT_CONTAINERS_MINOR = 29
+
+
+def normalized_image_name(name: str) -> str:
+    """`normalizedImageName`: add the default tag when the reference has none."""
+    return name + ":latest" if name.rfind(":") <= name.rfind("/") else name
+
+
+def calculate_priority(sum_scores: int, containers: int) -> int:
+    """`calculatePriority`."""
+    high = MAX_CONTAINER_THRESHOLD * containers
+    sum_scores = min(max(sum_scores, MIN_THRESHOLD), high)
+    return MAX_NODE_SCORE * (sum_scores - MIN_THRESHOLD) // (high - MIN_THRESHOLD)
+
+
+class ImageLocality:
+    def __init__(self, minor: int) -> None:
+        self.minor = minor
+        self.nodes: dict[str, dict[str, int]] = {}  # node -> image name -> size
+        self.holders: dict[str, int] = {}  # image name -> nodes holding it
+
+    def on_node(self, node: Any, deleted: bool) -> None:
+        """Re-index one node's `status.images` (`ImageStateSummary.NumNodes` and sizes)."""
+        name = node.metadata.name
+        for image in self.nodes.pop(name, {}):
+            self.holders[image] -= 1
+        if deleted:
+            return
+        images = {n: img.size_bytes or 0 for img in node.status.images or () for n in img.names or ()}
+        self.nodes[name] = images
+        for image in images:
+            self.holders[image] = self.holders.get(image, 0) + 1
+
+    def __call__(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+        containers = list(pod.spec.containers)
+        if self.minor >= INIT_CONTAINERS_MINOR:
+            containers += list(pod.spec.init_containers or ())
+        names = [normalized_image_name(c.image or "") for c in containers]
+        total = len(self.nodes) or 1
+        out = []
+        for info in infos:
+            on_node = self.nodes.get(info.node.metadata.name, {})
+            total_score = sum(int(on_node[n] * (self.holders[n] / total)) for n in names if n in on_node)
+            out.append(calculate_priority(total_score, len(containers)))
+        return out

@@ -1,0 +1,55 @@
+"""NodeResourcesFit's LeastAllocated score and NodeResourcesBalancedAllocation, for CPU and memory.
+
+LeastAllocated (`least_allocated.go`) counts a container without requests as 100m CPU and 200Mi
+(the node's already-bound pods likewise, `NonZeroRequested`) and scores each resource
+`(allocatable - requested) * 100 / allocatable` in integers, averaged with weight 1 each.
+BalancedAllocation (`balanced_allocation.go`, `useRequested`) takes the real requests, caps each
+fraction at 1 and scores `(1 - std) * 100`, where the standard deviation of two fractions is half
+their difference. A resource the node does not have (allocatable 0) is left out of both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Optional
+
+from kubenb.scheduler.plugins.base import NodeInfo
+from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
+from kubenb.scheduler.resources import Request, pod_request
+
+Usage = Callable[[str], Request]  # node name -> what its bound pods request
+
+
+def _pairs(want: Request, used: Request, alloc: Request) -> list[tuple[int, int]]:
+    """(requested with the pod, allocatable) per resource the node has."""
+    return [(want.milli_cpu + used.milli_cpu, alloc.milli_cpu), (want.memory + used.memory, alloc.memory)]
+
+
+def least_allocated_score(requested: int, capacity: int) -> int:
+    """`leastRequestedScore`."""
+    if capacity == 0 or requested > capacity:
+        return 0
+    return (capacity - requested) * MAX_NODE_SCORE // capacity
+
+
+def make_least_allocated(nonzero_usage: Usage) -> Callable[[Any, Sequence[NodeInfo]], Optional[list[int]]]:
+    def least_allocated(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+        want = pod_request(pod.spec, nonzero=True)
+        out = []
+        for info in infos:
+            pairs = [(r, c) for r, c in _pairs(want, nonzero_usage(info.node.metadata.name), info.allocatable) if c]
+            out.append(sum(least_allocated_score(r, c) for r, c in pairs) // len(pairs) if pairs else 0)
+        return out
+    return least_allocated
+
+
+def balanced_score(pairs: list[tuple[int, int]]) -> int:
+    """`balancedResourceScorer` for CPU and memory."""
+    fractions = [min(r / c, 1.0) for r, c in pairs if c]
+    std = abs(fractions[0] - fractions[1]) / 2 if len(fractions) == 2 else 0.0
+    return int((1 - std) * MAX_NODE_SCORE)
+
+
+def balanced_allocation(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+    want = pod_request(pod.spec)
+    return [balanced_score(_pairs(want, info.requested, info.allocatable)) for info in infos]
