@@ -15,6 +15,7 @@ from kubenb.api import names
 from kubenb.api.base import KubeObject
 from kubenb.api.field import FieldError, GoLiteral, forbidden, invalid, not_supported, required
 from kubenb.api.intstr import IntOrString
+from kubenb.api.validation_networking import validate_ingress
 
 Errors = list[FieldError]
 
@@ -303,7 +304,8 @@ def validate_service(svc: Any, old: Optional[Any]) -> Errors:
     types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
     if spec.type not in types:
         errs.append(not_supported("spec.type", spec.type, types))
-    if spec.type != "ExternalName" and not spec.ports:
+    headless = spec.type == "ClusterIP" and "None" in (spec.cluster_ip, (spec.cluster_ips or [None])[0])
+    if spec.type != "ExternalName" and not spec.ports and not headless:
         errs.append(required("spec.ports"))
     for i, port in enumerate(spec.ports or ()):
         if not 0 < port.port < 65536:
@@ -320,6 +322,7 @@ VALIDATORS: dict[str, Callable[[Any, Optional[Any]], Errors]] = {
     "Deployment": validate_deployment,
     "ReplicaSet": validate_workload_selector,
     "Service": validate_service,
+    "Ingress": validate_ingress,
 }
 
 

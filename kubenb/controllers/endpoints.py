@@ -4,7 +4,8 @@ For a Service with a selector, every matching pod that has an IP and is not fini
 address — in `addresses` when Ready (or when the Service publishes not-ready addresses),
 otherwise in `notReadyAddresses` — and each Service port is resolved to the pod's port
 (a named `targetPort` is looked up among the pod's container ports; a pod without it is left
-out of that port's subset). The same facts are written as one EndpointSlice per Service.
+out of that port's subset). The same facts are written as EndpointSlices, one per set of ports
+the pods resolve to (usually one per Service).
 Services without a selector are left alone: their Endpoints are the user's.
 """
 
@@ -65,6 +66,9 @@ class EndpointsController(Controller):
                 number = _target_port(pod, port)
                 if number is not None:
                     resolved.append((port.name, number, port.protocol, port.app_protocol))
+            if svc.spec.ports and not resolved:
+                continue  # none of the Service's ports exists on this pod (only a port-less headless
+                # Service lists addresses without ports)
             ports = tuple(resolved)
             address = {"ip": pod.status.pod_ip, "nodeName": pod.spec.node_name,
                        "targetRef": {"kind": "Pod", "namespace": pod.metadata.namespace, "name": pod.metadata.name,
@@ -103,42 +107,54 @@ class EndpointsController(Controller):
     # ---------------------------------------------------------------- EndpointSlice
 
     def _write_slice(self, svc: Any, pods: list[Any]) -> None:
-        endpoints = []
+        """One EndpointSlice per set of resolved ports (`getEndpointPorts` keys the reconciler's slices):
+        a pod without a named target port lands in a slice without that port, so no proxy sends that
+        port's traffic to it. No pod at all leaves one placeholder slice with neither endpoints nor ports."""
+        groups: dict[tuple, list[dict]] = {}
         for pod in sorted(pods, key=lambda p: (p.status.pod_ip, p.metadata.uid)):
             ready = podutil.is_ready(pod)
             terminating = pod.metadata.deletion_timestamp is not None
-            endpoints.append({
+            groups.setdefault(_slice_ports(svc, pod), []).append({
                 "addresses": [pod.status.pod_ip],
                 "conditions": {"ready": ready and not terminating, "serving": ready, "terminating": terminating},
                 "nodeName": pod.spec.node_name,
                 "targetRef": {"kind": "Pod", "namespace": pod.metadata.namespace, "name": pod.metadata.name,
                               "uid": pod.metadata.uid},
             })
-        ports = []
-        for port in svc.spec.ports or ():
-            number = next((n for p in pods if (n := _target_port(p, port)) is not None), None)
-            entry = {"name": port.name or "", "port": number, "protocol": port.protocol or "TCP"}
-            if port.app_protocol:
-                entry["appProtocol"] = port.app_protocol
-            ports.append({k: v for k, v in entry.items() if v is not None})
-        existing = [s for s in self.store.by_owner(svc.metadata.uid, "EndpointSlice")
-                    if (s.metadata.labels or {}).get(MANAGED_BY) == SLICE_CONTROLLER]
-        body = {
+        desired = [decode(self.cluster.registry, {
             "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
             "metadata": {"generateName": f"{svc.metadata.name}-", "namespace": svc.metadata.namespace,
                          "labels": {**_labels(svc), SERVICE_NAME: svc.metadata.name, MANAGED_BY: SLICE_CONTROLLER},
                          "ownerReferences": [owner_reference(svc).to_dict()]},
-            "addressType": "IPv4", "endpoints": endpoints or None, "ports": ports or None,
-        }
-        desired = decode(self.cluster.registry, body)
-        if not existing:
-            self.store.create(desired)
-            return
-        current = existing[0]
-        if current.endpoints != desired.endpoints or current.ports != desired.ports:
+            "addressType": "IPv4", "endpoints": endpoints or None, "ports": [dict(p) for p in ports] or None,
+        }) for ports, endpoints in (groups or {(): []}).items()]
+        existing = sorted((s for s in self.store.by_owner(svc.metadata.uid, "EndpointSlice")
+                           if (s.metadata.labels or {}).get(MANAGED_BY) == SLICE_CONTROLLER),
+                          key=lambda s: s.metadata.name)
+        unmatched = []
+        for want in desired:  # a slice with the same ports keeps its name; others are reused, then created
+            same = next((s for s in existing if s.ports == want.ports), None)
+            if same is None:
+                unmatched.append(want)
+                continue
+            existing.remove(same)
+            self._update_slice(same, want)
+        for want in unmatched:
+            if existing:
+                self._update_slice(existing.pop(0), want)
+            else:
+                self.store.create(want)
+        for stale in existing:
+            self._delete_slice(stale)
+
+    def _update_slice(self, current: Any, want: Any) -> None:
+        if current.endpoints != want.endpoints or current.ports != want.ports:
             new = evolve(current)
-            new.endpoints, new.ports = desired.endpoints, desired.ports
+            new.endpoints, new.ports = want.endpoints, want.ports
             self.store.update(new)
+
+    def _delete_slice(self, stale: Any) -> None:
+        self._delete("EndpointSlice", stale.metadata.namespace, stale.metadata.name)
 
     def _delete(self, kind: str, namespace: str, name: str) -> None:
         try:
@@ -164,6 +180,18 @@ def _serves(pod: Any, svc: Any) -> bool:
     if not pod.status.pod_ip or pod.status.phase in ("Succeeded", "Failed"):
         return False
     return pod.metadata.deletion_timestamp is None or bool(svc.spec.publish_not_ready_addresses)
+
+
+def _slice_ports(svc: Any, pod: Any) -> tuple:
+    """`getEndpointPorts`: the Service ports this pod can serve, as EndpointSlice ports (hashable)."""
+    out = []
+    for port in svc.spec.ports or ():
+        number = _target_port(pod, port)
+        if number is None:
+            continue
+        entry = (("name", port.name or ""), ("port", number), ("protocol", port.protocol or "TCP"))
+        out.append(entry + ((("appProtocol", port.app_protocol),) if port.app_protocol else ()))
+    return tuple(out)
 
 
 def _target_port(pod: Any, port: Any) -> Optional[int]:

@@ -1,5 +1,5 @@
 """`kubectl create -f` and the generators `kubectl create deployment|job|cronjob|namespace|configmap|
-secret generic|service clusterip|nodeport|serviceaccount`.
+secret generic|serviceaccount` (`service …` and `ingress` live in :mod:`create_network`).
 
 Ports of `pkg/cmd/create/create_*.go`: each generator builds the object exactly as kubectl does
 (so `--dry-run=client -o yaml` prints the same bytes: no server defaults, `creationTimestamp: null`,
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from kubenb.kubectl.args import Flag, UsageError
-from kubenb.kubectl.commands import apply, common
+from kubenb.kubectl.commands import apply, common, create_network
 from kubenb.kubectl.context import Context, KubectlError
 from kubenb.store.errors import StatusError
 
@@ -34,6 +34,11 @@ _EXTRA = (
     Flag("tcp", kind=list),
     Flag("clusterip", default=""),
     Flag("node-port", default="0"),
+    Flag("external-name", default=""),
+    Flag("class", default=""),
+    Flag("rule", kind=list),
+    Flag("default-backend", default=""),
+    Flag("annotation", kind=list),
     Flag("template", default=""),
     Flag("show-managed-fields", kind=bool, default=False),
     Flag("allow-missing-template-keys", kind=bool, default=True),
@@ -351,58 +356,6 @@ def _hash(obj: dict) -> str:
     return safe_encode(digest[:10])
 
 
-def _service(kind: str) -> Callable[..., tuple[dict, Optional[str]]]:
-    def build(ctx: Context, p: Any, args: list[str], command: str) -> tuple[dict, Optional[str]]:
-        node_port = _int_flag(p, "node-port", command) if kind == "NodePort" else 0
-        name = name_from_args(p, args, command)
-        if not p["tcp"] and p["clusterip"] != "None":
-            raise KubectlError("error: at least one tcp port specifier must be provided")
-        ports = []
-        for spec in p["tcp"]:
-            port, target = _parse_ports(spec)
-            entry: dict[str, Any] = {"name": spec.replace(":", "-"), "protocol": "TCP", "port": port,
-                                     "targetPort": target}
-            if node_port:
-                entry["nodePort"] = node_port
-            ports.append(entry)
-        spec_: dict[str, Any] = {"selector": {"app": name}, "type": kind}
-        if ports:
-            spec_["ports"] = ports
-        if p["clusterip"]:
-            spec_["clusterIP"] = p["clusterip"]
-        return {"apiVersion": "v1", "kind": "Service", "metadata": _meta(ctx, name, labels={"app": name}),
-                "spec": spec_}, None
-
-    return build
-
-
-def _parse_ports(spec: str) -> tuple[int, Any]:
-    """`parsePorts`: `port[:targetPort]`, the target a number or a port name."""
-    from kubenb.api import names
-
-    parts = spec.split(":")
-    text = parts[0]
-    if not text.isdigit():
-        raise KubectlError(f'error: strconv.ParseUint: parsing "{text}": invalid syntax')
-    port = int(text)
-    if port > 65535:
-        raise KubectlError(f'error: strconv.ParseUint: parsing "{text}": value out of range')
-    if len(parts) == 1:
-        return port, port
-    target = parts[1]
-    try:
-        number = int(target)
-    except ValueError:
-        errs = names.is_valid_port_name(target)
-        if errs:
-            raise KubectlError("error: " + ",".join(errs)) from None
-        return port, target
-    errs = names.is_valid_port_num(number)
-    if errs:
-        raise KubectlError("error: " + ",".join(errs))
-    return port, number
-
-
 Generator = tuple[str, tuple[str, ...], Callable[..., tuple[dict, Optional[str]]]]
 
 _DEPLOYMENT: Generator = ("create deployment", ("image", "port", "replicas"), _deployment)
@@ -419,12 +372,10 @@ GENERATORS: dict[str, Any] = {
     "namespace": _NAMESPACE, "ns": _NAMESPACE,
     "configmap": _CONFIGMAP, "cm": _CONFIGMAP,
     "serviceaccount": _SERVICEACCOUNT, "sa": _SERVICEACCOUNT,
+    "ingress": create_network.INGRESS, "ing": create_network.INGRESS,
     "secret": None, "service": None, "svc": None,
 }
 SECRET_TYPES: dict[str, Any] = {
     "generic": (("from-literal", "from-file", "from-env-file", "append-hash", "type"), _secret_generic),
 }
-SERVICE_TYPES: dict[str, Any] = {
-    "clusterip": (("tcp", "clusterip"), _service("ClusterIP")),
-    "nodeport": (("tcp", "node-port"), _service("NodePort")),
-}
+SERVICE_TYPES = create_network.SERVICE_TYPES
