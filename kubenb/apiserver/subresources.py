@@ -85,7 +85,7 @@ def _scale(cluster: Any, call: Call, method: str) -> Reply:
 
 
 def _body(call: Call) -> Any:
-    return bodies.parse(call.body, "json")
+    return bodies.parse(call.body, call.content_type)  # JSON, or protobuf from a typed client
 
 
 # ---------------------------------------------------------------------------- pods
