@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from kubenb.apiserver import discovery, rest, reviews, streams, subresources, tables
+from kubenb.apiserver import discovery, logs, rest, reviews, streams, subresources, tables
 from kubenb.apiserver.openapi import Documents
 from kubenb.apiserver.paths import ResourcePath, parse
 from kubenb.apiserver.responses import (
@@ -156,6 +156,8 @@ async def _resource(request: web.Request, state: State, path: ResourcePath) -> w
     method = request.method
     if path.subresource in streams.STREAMING:
         return await streams.handle(request, state.cluster, path)
+    if path.subresource == "log" and method == "GET":
+        return await logs.handle(request, state.cluster, path)
     body = await read_body(request) if method in ("POST", "PUT", "PATCH", "DELETE") else b""
     call = rest.Call(path, request.query, request.headers.get("Accept", ""),
                      request.headers.get("Content-Type", ""), body)
