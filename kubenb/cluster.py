@@ -129,6 +129,15 @@ class Cluster:
             self.settle()
         return result
 
+    def serve(self, **options: Any) -> Any:
+        """Serve this cluster over the Kubernetes REST API, so the real kubectl and client libraries
+        drive it; returns the running server (`.url`, `.kubeconfig`, `.stop()`). `options` are
+        :func:`kubenb.apiserver.serve`'s: `host`, `port`, `speed`, `kubeconfig`, `allow_remote`.
+        """
+        from kubenb.apiserver import serve  # the layer above, imported only when asked for (see .importlinter)
+
+        return serve(self, **options)
+
     def apply(self, manifest: str) -> str:
         """`kubectl apply -f -` of a YAML text; returns what kubectl prints (raises on failure)."""
         result = self.kubectl(["apply", "-f", "-"], input=manifest)

@@ -9,8 +9,11 @@ drive a simulated cluster.
 
 Modules, one job each: :mod:`~.server` (thread, loop, clock), :mod:`~.app` (routes, auth, watches),
 :mod:`~.discovery`, :mod:`~.openapi`, :mod:`~.rest` (the verbs), :mod:`~.bodies` (decoding),
-:mod:`~.patches`, :mod:`~.tables`, :mod:`~.watch`, :mod:`~.subresources`, :mod:`~.streams` (exec),
-:mod:`~.runtime` (the way to the kubelet), :mod:`~.reviews` (`auth can-i`), :mod:`~.cli`.
+:mod:`~.protobuf` (protobuf bodies, over :mod:`~.protowire` and the generated :mod:`~.protofields`),
+:mod:`~.patches`, :mod:`~.tables`, :mod:`~.encodings` (each stored object encoded once),
+:mod:`~.paging` (`limit`/`continue`), :mod:`~.watch`, :mod:`~.subresources`, :mod:`~.logs`
+(`pods/log`, followed), :mod:`~.streams` (exec), :mod:`~.runtime` (the way to the kubelet),
+:mod:`~.reviews` (`auth can-i`), :mod:`~.cli`. `Cluster.serve()` is this module's :func:`serve`.
 """
 
 from __future__ import annotations

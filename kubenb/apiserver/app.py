@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from aiohttp import web
 
-from kubenb.apiserver import discovery, rest, reviews, streams, subresources, tables
+from kubenb.apiserver import discovery, logs, paging, rest, reviews, streams, subresources, tables
+from kubenb.apiserver.encodings import Encodings
 from kubenb.apiserver.openapi import Documents
 from kubenb.apiserver.paths import ResourcePath, parse
 from kubenb.apiserver.responses import (
@@ -28,6 +29,7 @@ from kubenb.apiserver.responses import (
     internal_error,
     json_response,
     not_found_path,
+    raw_json_response,
     read_body,
     status_response,
     unauthorized,
@@ -51,7 +53,9 @@ class State:
     token: str
     broadcaster: Broadcaster
     documents: Documents
+    encodings: Encodings
     host: str = ""
+    snapshots: paging.Snapshots = field(default_factory=paging.Snapshots)
 
 
 STATE = web.AppKey("state", State)
@@ -156,9 +160,12 @@ async def _resource(request: web.Request, state: State, path: ResourcePath) -> w
     method = request.method
     if path.subresource in streams.STREAMING:
         return await streams.handle(request, state.cluster, path)
+    if path.subresource == "log" and method == "GET":
+        return await logs.handle(request, state.cluster, path)
     body = await read_body(request) if method in ("POST", "PUT", "PATCH", "DELETE") else b""
     call = rest.Call(path, request.query, request.headers.get("Accept", ""),
-                     request.headers.get("Content-Type", ""), body)
+                     request.headers.get("Content-Type", ""), body, state.encodings,
+                     state.snapshots)
     if method == "GET" and not path.name and request.query.get("watch") in ("true", "1"):
         _check_verb(path, "watch")
         return await _watch(request, state, call)
@@ -168,8 +175,10 @@ async def _resource(request: web.Request, state: State, path: ResourcePath) -> w
             state.cluster.settle()  # controllers react to a write at once, as in a real cluster
     if isinstance(reply.body, str):
         return web.Response(text=reply.body, status=reply.status, content_type=reply.content_type)
-    content_type = tables.TABLE_CONTENT_TYPE if reply.body.get("kind") == "Table" else reply.content_type
-    return json_response(reply.body, reply.status, content_type, reply.warnings)
+    if isinstance(reply.body, bytes):  # JSON already encoded: a list, or a Table
+        content_type = tables.TABLE_CONTENT_TYPE if reply.body.startswith(b'{"kind":"Table"') else reply.content_type
+        return raw_json_response(reply.body, reply.status, content_type, reply.warnings)
+    return json_response(reply.body, reply.status, reply.content_type, reply.warnings)
 
 
 def _check_verb(path: ResourcePath, verb: str) -> None:
@@ -232,13 +241,14 @@ async def _watch(request: web.Request, state: State, call: rest.Call) -> web.Str
                 if bookmarks:
                     await response.write(dumps({"type": "BOOKMARK", "object": _bookmark(call, cluster)}) + b"\n")
                 continue
-            if as_table:
-                data = tables.table(call.info.kind, [obj], cluster.clock.now, cluster.version.minor, include,
-                                    obj.metadata.resource_version or "", headers=first)
-            else:
-                data = obj.to_dict()
+            with cluster.lock:  # (the clock and the object's encoding; a deleted object is not cached)
+                if as_table:
+                    data = tables.table(call.info.kind, [obj], cluster.clock.now, cluster.version.minor, include,
+                                        obj.metadata.resource_version or "", Encodings(), headers=first)
+                else:
+                    data = dumps(obj.to_dict())
             first = False
-            await response.write(dumps({"type": type_, "object": data}) + b"\n")
+            await response.write(b'{"type":"%s","object":%s}\n' % (type_.encode(), data))
     except ConnectionResetError:
         pass  # the client left; nothing more to send
     finally:

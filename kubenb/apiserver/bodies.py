@@ -17,16 +17,17 @@ from pydantic import ValidationError
 from kubenb.api.base import KubeObject
 from kubenb.api.codec import DecodeError, describe_validation_error, drop_nulls, model_class
 from kubenb.api.registry import ResourceInfo
+from kubenb.apiserver import protobuf
 from kubenb.store.errors import StatusError, bad_request
 
 VALIDATIONS = ("Strict", "Warn", "Ignore")
 
 
 def parse(body: bytes, content_type: str) -> Any:
-    """JSON (also when the client sent no Content-Type, as the Python client and `scale` do) or YAML."""
-    if content_type.startswith("application/vnd.kubernetes.protobuf"):
-        raise StatusError("UnsupportedMediaType", 415, 'the body of the request was in an unknown format - accepted '
-                          "media types include: application/json, application/yaml")
+    """JSON (also when the client sent no Content-Type, as the Python client and `scale` do), YAML, or
+    protobuf (kubectl's typed commands)."""
+    if content_type.startswith(protobuf.MEDIA_TYPE):
+        return protobuf.decode(body)
     text = body.decode("utf-8", errors="replace")
     if "yaml" in content_type:
         try:

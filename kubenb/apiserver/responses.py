@@ -7,11 +7,11 @@ repr) ever reaches the client.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Optional
 
 from aiohttp import web
 
+from kubenb.apiserver.encodings import dumps
 from kubenb.store.errors import StatusError
 
 JSON = "application/json"
@@ -19,17 +19,18 @@ JSON = "application/json"
 MAX_BODY_BYTES = 3 * 1024 * 1024
 
 
-def dumps(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def json_response(data: Any, status: int = 200, content_type: str = JSON,
                   warnings: Optional[list[str]] = None) -> web.Response:
+    return raw_json_response(dumps(data), status, content_type, warnings)
+
+
+def raw_json_response(body: bytes, status: int = 200, content_type: str = JSON,
+                      warnings: Optional[list[str]] = None) -> web.Response:
     # the header itself, not aiohttp's `content_type`, which cannot carry discovery's `g=…;v=…` parameters
     headers = {"Content-Type": content_type}
     if warnings:
         headers["Warning"] = ", ".join(f'299 - "{_escape(w)}"' for w in warnings)
-    return web.Response(body=dumps(data), status=status, headers=headers)
+    return web.Response(body=body, status=status, headers=headers)
 
 
 def _escape(text: str) -> str:

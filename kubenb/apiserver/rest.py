@@ -14,7 +14,8 @@ from typing import Any, Optional
 from kubenb.api import labels as labelsel
 from kubenb.api.codec import model_class
 from kubenb.api.registry import ResourceInfo
-from kubenb.apiserver import bodies, patches, tables
+from kubenb.apiserver import bodies, paging, patches, tables
+from kubenb.apiserver.encodings import Encodings, dumps
 from kubenb.apiserver.paths import ResourcePath
 from kubenb.apiserver.responses import success
 from kubenb.kubectl.commands.get import field_filter
@@ -26,7 +27,7 @@ RETURNS_DELETED_OBJECT = {"Pod", "Service", "Namespace", "PersistentVolume", "Pe
 
 @dataclass
 class Reply:
-    body: Any
+    body: Any  # a dict, text, or bytes of JSON already encoded
     status: int = 200
     warnings: list[str] = field(default_factory=list)
     content_type: str = "application/json"
@@ -41,6 +42,8 @@ class Call:
     accept: str = ""
     content_type: str = ""
     body: bytes = b""
+    encodings: Optional[Encodings] = None  # the server's cache of stored objects' encodings
+    snapshots: Optional[paging.Snapshots] = None  # the server's last lists, for their next pages
 
     @property
     def info(self) -> ResourceInfo:
@@ -80,16 +83,30 @@ def matcher(selector: Any, predicate: Any) -> Any:
 
 
 def list_objects(cluster: Any, call: Call) -> Reply:
+    """The list, or one page of it (`limit`, `continue`), as one JSON body assembled from cached encodings."""
     selector, predicate = selection(call)
-    objs = cluster.store.list(call.info.kind, call.path.namespace, selector)
-    if predicate is not None:
-        objs = [o for o in objs if predicate(o)]
-    rv = str(cluster.store.resource_version)
+
+    def make() -> list[Any]:
+        objs = cluster.store.list(call.info.kind, call.path.namespace, selector)
+        return objs if predicate is None else [o for o in objs if predicate(o)]
+
+    what = (call.info.kind, call.path.namespace, call.query.get("labelSelector", ""), call.query.get("fieldSelector", ""))
+    in_namespace = call.path.namespace is not None
+    snapshots = call.snapshots if call.snapshots is not None else paging.Snapshots()
+    token_rv = paging.token_version(call.query)
+    kept = snapshots.continued(what, token_rv) if token_rv is not None else None
+    version, objs, positions = kept or snapshots.get(what, cluster.store.resource_version, in_namespace, make)
+    rv = str(version)
+    objs, list_meta = paging.page(objs, positions, call.query, version, in_namespace,
+                                  filtered=selector is not None or predicate is not None)
+    encodings = call.encodings if call.encodings is not None else Encodings()
     if tables.wants_table(call.accept):
         include = tables.include_object(call.query)
-        return Reply(tables.table(call.info.kind, objs, cluster.clock.now, cluster.version.minor, include, rv))
-    return Reply({"kind": f"{call.info.kind}List", "apiVersion": call.info.api_version,
-                  "metadata": {"resourceVersion": rv}, "items": [o.to_dict() for o in objs]})
+        return Reply(tables.table(call.info.kind, objs, cluster.clock.now, cluster.version.minor, include, rv,
+                                  encodings, list_meta=list_meta))
+    head = dumps({"kind": f"{call.info.kind}List", "apiVersion": call.info.api_version,
+                  "metadata": {"resourceVersion": rv, **list_meta}})
+    return Reply(head[:-1] + b',"items":[' + b",".join(encodings.json(o) for o in objs) + b"]}")
 
 
 def get_object(cluster: Any, call: Call) -> Any:
@@ -104,7 +121,7 @@ def render(cluster: Any, call: Call, obj: Any, status: int = 200, warnings: Opti
     """One object as JSON, or as a one-row Table when the client asked for one."""
     if tables.wants_table(call.accept):
         body = tables.table(call.info.kind, [obj], cluster.clock.now, cluster.version.minor,
-                            tables.include_object(call.query), obj.metadata.resource_version or "")
+                            tables.include_object(call.query), obj.metadata.resource_version or "", Encodings())
         return Reply(body, status, warnings or [])
     return Reply(obj.to_dict(), status, warnings or [])
 

@@ -35,27 +35,28 @@ class ExecResult:
     exit_code: int
 
 
-def _check_container(pod: Any, container: str) -> None:
-    """What the API server checks before it proxies to the kubelet (`streamLocation`)."""
+def _check_container(pod: Any, container: str, need_host: bool = True) -> None:
+    """What the API server checks before it proxies to the kubelet (`streamLocation`; `LogLocation`
+    answers an unscheduled pod's log with nothing instead)."""
     names = [c.name for c in pod.spec.containers] + [c.name for c in pod.spec.init_containers or ()] + \
         [c.name for c in pod.spec.ephemeral_containers or ()]
     if container not in names:
         raise bad_request(f"container {container} is not valid for pod {pod.metadata.name}")
-    if not pod.spec.node_name:
+    if need_host and not pod.spec.node_name:
         raise bad_request(f"pod {pod.metadata.name} does not have a host assigned")
 
 
-def container_log(cluster: Any, pod: Any, container: str, previous: bool = False) -> str:
-    """The log of one container, as `GET …/pods/NAME/log?container=C` answers it."""
-    _check_container(pod, container)
+def log_source(cluster: Any, pod: Any, container: str, previous: bool = False) -> Any:
+    """The runtime container whose log `GET …/pods/NAME/log?container=C` serves (its `.log.lines`,
+    its `.state`), or None where nothing was ever logged (not scheduled, or a kubelet without processes)."""
+    _check_container(pod, container, need_host=False)
     source_of = getattr(cluster.kubelet, "log_source", None)
-    if source_of is None:
-        return ""  # this kubelet runs no processes: no container has written anything
+    if source_of is None or not pod.spec.node_name:
+        return None  # no kubelet to ask (unscheduled), or one that runs no processes: nothing was written
     try:
-        source = source_of(pod, container, previous)
+        return source_of(pod, container, previous)
     except LogError as err:  # the container is waiting, gone, ...
         raise bad_request(str(err)) from None
-    return source.log.render() if source is not None else ""
 
 
 def exec_in(cluster: Any, pod: Any, container: str, argv: list[str], stdin: Optional[str], tty: bool) -> ExecResult:

@@ -25,6 +25,7 @@ from aiohttp import web
 
 from kubenb.apiserver import kubeconfig, tls
 from kubenb.apiserver.app import State, make_app
+from kubenb.apiserver.encodings import Encodings
 from kubenb.apiserver.openapi import Documents
 from kubenb.apiserver.watch import Broadcaster
 
@@ -53,6 +54,7 @@ class Server:
         self._thread: Optional[threading.Thread] = None
         self._stopped: Optional[asyncio.Event] = None
         self.broadcaster: Optional[Broadcaster] = None
+        self.encodings: Optional[Encodings] = None
 
     @property
     def url(self) -> str:
@@ -68,7 +70,9 @@ class Server:
         self.port = sock.getsockname()[1]
         with self.cluster.lock:
             self.broadcaster = Broadcaster(self.cluster.store)
-        state = State(self.cluster, self.token, self.broadcaster, Documents(self.cluster.registry), f"{self.host}:{self.port}")
+            self.encodings = Encodings(self.cluster.store)
+        state = State(self.cluster, self.token, self.broadcaster, Documents(self.cluster.registry), self.encodings,
+                      f"{self.host}:{self.port}")
         ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(state, sock, ready), name=f"kubenb-apiserver-{self.port}",
                                         daemon=True)
@@ -114,6 +118,10 @@ class Server:
             with self.cluster.lock:
                 self.broadcaster.close()
             self.broadcaster = None
+        if self.encodings is not None:
+            with self.cluster.lock:
+                self.encodings.close()
+            self.encodings = None
         if self._tempdir is not None:
             self._tempdir.cleanup()
             self._tempdir = None

@@ -1,6 +1,7 @@
-"""Subresources served over plain HTTP: `status`, `scale`, `binding`, `eviction` and `log`.
+"""Subresources served over plain HTTP: `status`, `scale`, `binding` and `eviction`.
 
-`exec`, `attach` and `portforward` are streams (:mod:`kubenb.apiserver.streams`).
+`log` may stream (:mod:`kubenb.apiserver.logs`); `exec`, `attach` and `portforward` are
+streams (:mod:`kubenb.apiserver.streams`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from kubenb.api.base import evolve
 from kubenb.api.labels import format_label_selector
 from kubenb.apiserver import bodies, patches, rest
 from kubenb.apiserver.rest import Call, Reply
-from kubenb.apiserver.runtime import container_log
 from kubenb.store.errors import StatusError, bad_request
 
 
@@ -30,8 +30,6 @@ def handle(cluster: Any, call: Call, method: str) -> Reply:
         return _binding(cluster, call)
     elif sub == "eviction" and method == "POST":
         return _eviction(cluster, call)
-    elif sub == "log" and method == "GET":
-        return _log(cluster, call)
     raise StatusError("MethodNotAllowed", 405,
                       f'{method} is not supported on resources of kind "{call.info.plural}/{sub}"')
 
@@ -85,7 +83,7 @@ def _scale(cluster: Any, call: Call, method: str) -> Reply:
 
 
 def _body(call: Call) -> Any:
-    return bodies.parse(call.body, "json")
+    return bodies.parse(call.body, call.content_type)  # JSON, or protobuf from a typed client
 
 
 # ---------------------------------------------------------------------------- pods
@@ -112,23 +110,3 @@ def _eviction(cluster: Any, call: Call) -> Reply:
         cluster.store.delete("Pod", call.path.namespace or "", call.path.name,
                              grace_period_seconds=options.get("gracePeriodSeconds"))
     return Reply({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}, 201)
-
-
-def _log(cluster: Any, call: Call) -> Reply:
-    pod = rest.get_object(cluster, call)
-    containers = [c.name for c in pod.spec.containers]
-    container = call.query.get("container", "")
-    if not container:
-        if len(containers) != 1:
-            raise bad_request(f"a container name must be specified for pod {pod.metadata.name}, choose one of: "
-                              f"[{' '.join(containers)}]")
-        container = containers[0]
-    elif container not in containers + [c.name for c in pod.spec.init_containers or ()]:
-        raise bad_request(f"container {container} is not valid for pod {pod.metadata.name}")
-    text = container_log(cluster, pod, container, previous=call.query.get("previous") == "true")
-    tail = call.query.get("tailLines")
-    if tail is not None:
-        lines = text.splitlines(keepends=True)
-        text = "".join(lines[-int(tail):]) if tail.isdigit() and int(tail) else ""
-    return Reply(text, content_type="text/plain")
-

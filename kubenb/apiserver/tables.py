@@ -9,9 +9,9 @@ blank and `--sort-by` panics.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, Optional
 
+from kubenb.apiserver.encodings import Encodings, dumps
 from kubenb.kubectl.printers.columns import table_for
 from kubenb.store.errors import bad_request
 
@@ -36,26 +36,19 @@ def include_object(query: Any) -> str:
     return value
 
 
-def table(kind: str, objects: Iterable[Any], now: float, minor: int, include: str, resource_version: str,
-          headers: bool = True) -> dict[str, Any]:
-    """The Table for `objects`; `headers=False` leaves out the column definitions (watch events after the first)."""
-    built = table_for(kind, objects, now, minor)
-    out: dict[str, Any] = {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": resource_version}}
-    out["columnDefinitions"] = [_column(c) for c in built.columns] if headers else None
-    out["rows"] = [_row(r.cells, r.object, include) for r in built.rows]
-    return out
+def table(kind: str, objects: list[Any], now: float, minor: int, include: str, resource_version: str,
+          encodings: Encodings, headers: bool = True, list_meta: Optional[dict[str, Any]] = None) -> bytes:
+    """The Table of `objects`, encoded; `headers=False` leaves out the column definitions (watch events
+    after the first). Rows are assembled from each object's cached encodings."""
+    columns = table_for(kind, (), now, minor).columns
+    rows = encodings.rows(objects, (kind, now, minor),
+                          lambda objs: [r.cells for r in table_for(kind, objs, now, minor).rows], include)
+    meta = {"resourceVersion": resource_version, **(list_meta or {})}
+    head = dumps({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
+                  "columnDefinitions": [_column(c) for c in columns] if headers else None})
+    return head[:-1] + b',"rows":[' + b",".join(rows) + b"]}"
 
 
 def _column(column: Any) -> dict[str, Any]:
     return {"name": column.name, "type": "string", "format": "name" if column.name == "Name" else "",
             "description": "", "priority": column.priority}
-
-
-def _row(cells: list[str], obj: Any, include: str) -> dict[str, Any]:
-    row: dict[str, Any] = {"cells": cells}
-    if include == "Object":
-        row["object"] = obj.to_dict()
-    elif include == "Metadata":
-        row["object"] = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                         "metadata": obj.metadata.to_dict()}
-    return row

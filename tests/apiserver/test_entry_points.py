@@ -27,6 +27,25 @@ def test_time_follows_the_wall_clock_at_speed():
 
 
 @needs_kubectl
+def test_cluster_serve_returns_the_running_server(tmp_path):
+    cluster = Cluster(pace=0)
+    cluster.kubectl("create deployment web --image=nginx:alpine --replicas=2")
+    kubeconfig = tmp_path / "kubeconfig"
+    server = cluster.serve(speed=0, kubeconfig=kubeconfig)
+    try:
+        assert (server.cluster, server.kubeconfig, server.speed) == (cluster, str(kubeconfig), 0)
+        env = {**os.environ, "HOME": str(tmp_path), "KUBECONFIG": server.kubeconfig}
+        out = subprocess.run([KUBECTL, f"--cache-dir={tmp_path}/cache", "get", "deploy", "-o", "name"], env=env,
+                             capture_output=True, text=True, timeout=30).stdout
+        assert out == "deployment.apps/web\n"
+    finally:
+        server.stop()
+    assert kubeconfig.exists()  # a kubeconfig written where the caller asked is the caller's to keep
+    with pytest.raises(TypeError):
+        cluster.serve(nonsense=1)
+
+
+@needs_kubectl
 def test_kubenb_serve_command(tmp_path):
     kubeconfig = tmp_path / "kubeconfig"
     proc = subprocess.Popen([sys.executable, "-m", "kubenb.apiserver.cli", "serve", "--kubeconfig", str(kubeconfig)],
