@@ -103,3 +103,17 @@ def test_no_coredns_no_names(dns_course) -> None:
     client = next(p for p in cluster.store.list("Pod", "default") if p.metadata.name.startswith("nginx-"))
     _, err, code = boxes.exec("default", client.metadata.name, ["curl", "-sS", "nginx-svc"])
     assert code == 6
+
+
+def test_statefulset_pods_resolve_through_a_clusterip_service_too(course_net) -> None:
+    """The course's redis-svc has a cluster IP, yet `redis-sts-0.redis-svc` is the pod: CoreDNS
+    answers endpoint queries for any Service whose endpoint addresses carry the pod's hostname."""
+    cluster, _ = course_net
+    cluster.apply(HEADLESS.replace("clusterIP: None", "type: ClusterIP"))
+    cluster.advance(90)
+    svc = cluster.get("svc", "web")
+    assert svc.spec.cluster_ip not in (None, "None")
+    ip = cluster.get("pod", "web-1").status.pod_ip
+    assert cluster.network.dns.resolve("web-1.web.default", SEARCH) == ("web-1.web.default.svc.cluster.local", [ip])
+    assert cluster.network.dns.resolve("web", SEARCH)[1] == [svc.spec.cluster_ip]
+    assert cluster.network.dns.resolve("web-9.web", SEARCH)[1] == []
