@@ -117,3 +117,16 @@ def test_statefulset_pods_resolve_through_a_clusterip_service_too(course_net) ->
     assert cluster.network.dns.resolve("web-1.web.default", SEARCH) == ("web-1.web.default.svc.cluster.local", [ip])
     assert cluster.network.dns.resolve("web", SEARCH)[1] == [svc.spec.cluster_ip]
     assert cluster.network.dns.resolve("web-9.web", SEARCH)[1] == []
+
+
+def test_headless_services_get_ip_families_like_the_api_server(course) -> None:
+    """``initIPFamilyFields``: a headless Service with a selector is SingleStack IPv4 (the course's
+    `describe svc redis-pv-sts-svc` shows `IP Families: IPv4`); without a selector it defaults to
+    RequireDualStack with both families."""
+    course.apply(HEADLESS.split("---")[0])
+    course.apply("apiVersion: v1\nkind: Service\nmetadata:\n  name: bare\nspec:\n  clusterIP: None\n"
+                 "  ports:\n  - port: 80\n")
+    web, bare = course.get("svc", "web").spec, course.get("svc", "bare").spec
+    assert (web.ip_family_policy, web.ip_families) == ("SingleStack", ["IPv4"])
+    assert (bare.ip_family_policy, bare.ip_families) == ("RequireDualStack", ["IPv4", "IPv6"])
+    assert "IP Families:       IPv4\nIP:                None\n" in course.kubectl("describe svc web").stdout
