@@ -6,8 +6,10 @@ Records in the cluster domain:
 * ``<svc>.<ns>.svc.cluster.local``: the cluster IP; for a headless Service, the IPs of its ready
   endpoints (all of them with ``publishNotReadyAddresses``), shuffled by ``loadbalance``;
   ExternalName Services are CNAMEs (outside names do not resolve here: there is no internet).
-* ``<host>.<svc>.<ns>.svc.cluster.local``: an endpoint of a headless Service, named by its
-  ``hostname`` (StatefulSet pods) or by its dashed IP (``10-10-1-42``).
+* ``<host>.<svc>.<ns>.svc.cluster.local``: an endpoint of the Service, named by its ``hostname``
+  (StatefulSet pods) or by its dashed IP (``10-10-1-42``). CoreDNS answers these endpoint queries
+  for any Service with endpoints, headless or not ("Endpoint query or headless service" in its
+  ``findServices``): a StatefulSet's pods resolve through a ClusterIP Service too.
 * ``<a-b-c-d>.<ns>.pod.cluster.local``: the IP ``a.b.c.d`` (``pods insecure`` does not check).
 
 Everything else in ``cluster.local`` is NXDOMAIN. The resolver (``options ndots:5``) tries the
@@ -84,7 +86,7 @@ class CoreDNS:
             return self.lookup(target) if target.endswith("." + self.domain) else None
         if spec.cluster_ip and spec.cluster_ip != "None":
             return [spec.cluster_ip]
-        ips = [ip for ip, _ in self._headless_endpoints(svc)]
+        ips = [ip for ip, _ in self._endpoint_addresses(svc)]
         if not ips:
             return None
         self.rng.stream("coredns/loadbalance").shuffle(ips)
@@ -92,15 +94,15 @@ class CoreDNS:
 
     def _endpoint(self, namespace: str, service: str, host: str) -> Optional[list[str]]:
         svc = self.store.try_get("Service", namespace, service)
-        if svc is None or (svc.spec.cluster_ip not in (None, "None")):
+        if svc is None or svc.spec.type == "ExternalName":
             return None
-        for ip, hostname in self._headless_endpoints(svc):
+        for ip, hostname in self._endpoint_addresses(svc):
             if host == (hostname or ip.replace(".", "-")):
                 return [ip]
         return None
 
-    def _headless_endpoints(self, svc: Any) -> list[tuple[str, Optional[str]]]:
-        """(ip, hostname) of the addresses CoreDNS serves for a headless Service."""
+    def _endpoint_addresses(self, svc: Any) -> list[tuple[str, Optional[str]]]:
+        """(ip, hostname) of the Service's endpoint addresses CoreDNS serves."""
         eps = self.store.try_get("Endpoints", svc.metadata.namespace or "", svc.metadata.name or "")
         out: dict[str, Optional[str]] = {}
         publish = bool(svc.spec.publish_not_ready_addresses)

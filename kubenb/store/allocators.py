@@ -88,6 +88,22 @@ class ServiceAllocators:
 
     # ---------------------------------------------------------------- services
 
+    @staticmethod
+    def _init_ip_families(spec: Any, old: Any | None) -> None:
+        """``initIPFamilyFields`` on this single-stack IPv4 cluster: SingleStack and IPv4, except that a
+        headless Service without a selector defaults to RequireDualStack and lists both families
+        (the one combination a single-stack cluster accepts)."""
+        headless_selectorless = spec.cluster_ip == "None" and not spec.selector
+        if spec.ip_family_policy is None:
+            if old is not None and old.spec.ip_family_policy is not None:
+                spec.ip_family_policy = old.spec.ip_family_policy
+            else:
+                spec.ip_family_policy = "RequireDualStack" if headless_selectorless else "SingleStack"
+        if not spec.ip_families:
+            spec.ip_families = ["IPv4"]
+        if headless_selectorless and len(spec.ip_families) < 2 and spec.ip_family_policy != "SingleStack":
+            spec.ip_families = [*spec.ip_families, "IPv6" if spec.ip_families[0] == "IPv4" else "IPv4"]
+
     def admit(self, svc: Any, old: Any | None) -> list[FieldError]:
         """Fill clusterIP(s) and nodePorts of a Service being created or updated."""
         spec = svc.spec
@@ -104,10 +120,7 @@ class ServiceAllocators:
             errs += problems
             spec.cluster_ip = ip
         spec.cluster_ips = [spec.cluster_ip] if spec.cluster_ip else None
-        if spec.ip_families is None and spec.cluster_ip != "None":
-            spec.ip_families = ["IPv4"]
-        if spec.ip_family_policy is None:
-            spec.ip_family_policy = "SingleStack"
+        self._init_ip_families(spec, old)
         old_ports = {(p.protocol, p.port): p.node_port for p in (old.spec.ports or ())} if old is not None else {}
         for i, port in enumerate(spec.ports or ()):
             if spec.type in ("NodePort", "LoadBalancer"):

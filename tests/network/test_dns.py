@@ -103,3 +103,30 @@ def test_no_coredns_no_names(dns_course) -> None:
     client = next(p for p in cluster.store.list("Pod", "default") if p.metadata.name.startswith("nginx-"))
     _, err, code = boxes.exec("default", client.metadata.name, ["curl", "-sS", "nginx-svc"])
     assert code == 6
+
+
+def test_statefulset_pods_resolve_through_a_clusterip_service_too(course_net) -> None:
+    """The course's redis-svc has a cluster IP, yet `redis-sts-0.redis-svc` is the pod: CoreDNS
+    answers endpoint queries for any Service whose endpoint addresses carry the pod's hostname."""
+    cluster, _ = course_net
+    cluster.apply(HEADLESS.replace("clusterIP: None", "type: ClusterIP"))
+    cluster.advance(90)
+    svc = cluster.get("svc", "web")
+    assert svc.spec.cluster_ip not in (None, "None")
+    ip = cluster.get("pod", "web-1").status.pod_ip
+    assert cluster.network.dns.resolve("web-1.web.default", SEARCH) == ("web-1.web.default.svc.cluster.local", [ip])
+    assert cluster.network.dns.resolve("web", SEARCH)[1] == [svc.spec.cluster_ip]
+    assert cluster.network.dns.resolve("web-9.web", SEARCH)[1] == []
+
+
+def test_headless_services_get_ip_families_like_the_api_server(course) -> None:
+    """``initIPFamilyFields``: a headless Service with a selector is SingleStack IPv4 (the course's
+    `describe svc redis-pv-sts-svc` shows `IP Families: IPv4`); without a selector it defaults to
+    RequireDualStack with both families."""
+    course.apply(HEADLESS.split("---")[0])
+    course.apply("apiVersion: v1\nkind: Service\nmetadata:\n  name: bare\nspec:\n  clusterIP: None\n"
+                 "  ports:\n  - port: 80\n")
+    web, bare = course.get("svc", "web").spec, course.get("svc", "bare").spec
+    assert (web.ip_family_policy, web.ip_families) == ("SingleStack", ["IPv4"])
+    assert (bare.ip_family_policy, bare.ip_families) == ("RequireDualStack", ["IPv4", "IPv6"])
+    assert "IP Families:       IPv4\nIP:                None\n" in course.kubectl("describe svc web").stdout

@@ -2,10 +2,12 @@
 
 `course_commands.txt` holds the `$ k …` lines of the course notes. A notebook's commands are read
 from its cells: `%k`/`%kubectl`/`%kget` lines, `%%k` cells, `%%kapply` cells (as `apply -f FILE`
-for each `# FILE.yaml` comment in them), and `%%kwatch` cells (the body's commands, then the
-watches, which print after the body). The course's commands must appear in that sequence in order;
-the notebook may run more (setup, clean-up between the course's separate runs). Names with
-random suffixes or template hashes, and IP addresses, are compared by shape.
+for each `# FILE.yaml` comment in them; likewise a `%%k VERB -f -` cell, e.g. the course's
+`k delete -f nginx.yaml` as `%%k delete -f -` over the file's text), and `%%kwatch` cells (the
+body's commands, then the watches, which print after the body). The course's commands must
+appear in that sequence in order; the notebook may run more (setup, clean-up between the course's
+separate runs). Names with random suffixes or template hashes, and IP addresses, are compared by
+shape.
 """
 
 from __future__ import annotations
@@ -19,15 +21,13 @@ import pytest
 HERE = Path(__file__).parent
 NOTEBOOKS = HERE.parents[1] / "notebooks"
 
-# Course section -> notebook. The storage sections wait for the PV/PVC/NFS machinery: add their
-# notebooks, then drop them from PENDING.
+# Course section -> notebook. A section whose notebook is not written yet goes in PENDING (with why).
 SECTIONS = {
     "01": "01-deployment.ipynb", "02": "02-daemonset.ipynb", "03": "03-service.ipynb", "04": "04-ingress.ipynb",
     "05": "05-wordpress.ipynb", "06": "06-persistentvolume.ipynb", "07": "07-nfs.ipynb",
     "08": "08-statefulset.ipynb", "09": "09-rollout.ipynb", "10": "10-health.ipynb",
 }
-PENDING = {"06": "needs the storage machinery (PV/PVC, hostPath)",
-           "07": "needs the storage machinery (NFS, provisioner)", "08": "needs the storage machinery (StatefulSet PVCs)"}
+PENDING: dict[str, str] = {}
 
 SAFE = "[bcdfghjklmnpqrstvwxz2456789]"
 SHAPES = (
@@ -70,11 +70,12 @@ def cell_commands(source: str) -> list[str]:
     if head.startswith("%%kwatch"):
         watches = [f"k {w.strip()}" for w in head[len("%%kwatch"):].split(";") if w.strip()]
         return cell_commands(body) + [w if re.search(r"\s-w\b|--watch", w) else w + " -w" for w in watches]
+    files = " ".join(f"-f {f}" for f in re.findall(r"^#\s*(\S+\.ya?ml)\b", body, flags=re.M))
     if head.startswith("%%kapply"):
-        files = re.findall(r"^#\s*(\S+\.ya?ml)\b", body, flags=re.M)
-        return ["k apply " + " ".join(f"-f {f}" for f in files)] if files else ["k apply -f -"]
+        return [f"k apply {files or '-f -'}"]
     if head.startswith(("%%k ", "%%kubectl ")):
-        return ["k " + head.split(None, 1)[1]]
+        command = "k " + head.split(None, 1)[1]
+        return [re.sub(r"(?<=\s)-f -(?=\s|$)", files, command, count=1) if files else command]
     commands = []
     for line in lines:
         m = re.match(r"^%(k|kubectl|kget)\s+(.*)$", line.strip())
@@ -111,6 +112,8 @@ def test_the_command_reader_sees_watches_after_the_body_and_files_of_kapply():
                                     "k get po -w"]
     assert cell_commands("%%kapply\n# nginx-cm.yaml\nkind: ConfigMap\n---\n# nginx-deploy-v1.yaml\n") == [
         "k apply -f nginx-cm.yaml -f nginx-deploy-v1.yaml"]
+    assert cell_commands("%%k delete -f -\n# nginx.yaml\nkind: Pod\n") == ["k delete -f nginx.yaml"]
+    assert cell_commands("%%k exec -it pod -- sh\ncat /tmp/x.yaml\nexit\n") == ["k exec -it pod -- sh"]
     assert shape("k delete po nginx-deploy-5db48f768c-84f4q") == shape("k delete po nginx-deploy-6956c6c485-89c97")
     assert shape("k exec POD -- curl -s 10.101.182.177") != shape("k exec POD -- curl -s nginx-svc")
     assert in_order(["a", "c"], ["a", "b", "c"]) == [] and in_order(["c", "a"], ["a", "b", "c"]) == ["a"]
