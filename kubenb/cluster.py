@@ -147,13 +147,10 @@ class Cluster:
 
     @property
     def viz(self) -> Any:
-        """Figures of this cluster: `c.viz.rollout("deploy/x")`, `c.viz.live("nodes")`.
+        """Figures of this cluster: `c.viz.rollout("deploy/x")`, `c.viz.live("nodes")`."""
+        from kubenb.viz import for_cluster  # the layer above, imported only when asked for (see .importlinter)
 
-        kubenb.viz sits above this module: it is imported by name when asked for, so the core still
-        imports no plotting library (and import-linter, rightly, does not count this)."""
-        from importlib import import_module
-
-        return import_module("kubenb.viz").for_cluster(self)
+        return for_cluster(self)
 
     def __repr__(self) -> str:
         return f"<Cluster {self.profile.name} {self.version.git_version} at {self.clock.rfc3339()}>"
