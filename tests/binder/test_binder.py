@@ -7,7 +7,7 @@ new virtual environment made from a copy of the checkout (the editable install w
 `kubenb.egg-info` into the tree), the tests then execute the start notebook there and ask
 repo2docker itself which steps it would run.
 
-Slow (JupyterLab and its stack come from the package index: one to three minutes, mostly pip), so
+Slow (JupyterLab and its stack come from the package index: minutes, mostly pip), so
 marked `binder`; skipped, saying why, when the index or the Python of runtime.txt is missing.
 """
 
