@@ -69,7 +69,10 @@ def decode(registry: Registry, data: dict[str, Any]) -> KubeObject:
         obj = cls.model_validate(drop_nulls(data))
     except ValidationError as err:
         raise DecodeError(info.kind, info.version, describe_validation_error(err)) from None
-    obj.api_version, obj.kind = info.api_version, info.kind
+    if isinstance(obj, GenericObject):  # its apiVersion and kind are extra fields, kept by their JSON names
+        obj.__pydantic_extra__.update(apiVersion=info.api_version, kind=info.kind)
+    else:
+        obj.api_version, obj.kind = info.api_version, info.kind
     return obj
 
 

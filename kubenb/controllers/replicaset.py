@@ -129,10 +129,9 @@ class ReplicaSetController(Controller):
         error: Optional[StatusError] = None
         if rs.metadata.deletion_timestamp is None and len(pods) != rs.spec.replicas:
             error = self._manage_replicas(rs, pods)
-            # upstream counts the pods created or deleted here at the next sync, which their
-            # events bring at this same instant
-            pods = [p for p in self.store.by_owner(rs.metadata.uid or "", "Pod")
-                    if _controlled_by(p, rs) and podutil.is_active(p)]
+        # the status counts the pods as this sync found them (`calculateStatus(rs, filteredPods)`):
+        # those created or deleted just now show at the next sync, which their watch events bring
+        # -- hence a `get rs -w` row with CURRENT one short after a pod is deleted and replaced
         rs = self._update_status(rs, pods)
         if error is not None:
             raise error
@@ -224,11 +223,6 @@ class ReplicaSetController(Controller):
         if status == rs.status:
             return rs
         return self.store.update(evolve(rs, deep=(), status=status), subresource="status")
-
-
-def _controlled_by(pod: Any, rs: Any) -> bool:
-    ref = pod.metadata.controller_ref()
-    return ref is not None and ref.uid == rs.metadata.uid
 
 
 def _log_bucket(seconds: float) -> int:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from kubenb.kubelet.lease import NodeLease
 from kubenb.kubelet.node import NodeAgent
 from kubenb.kubelet.worker import PodWorker
 from kubenb.runtime import Container, Dir, Network, Process, Sandbox
@@ -62,6 +63,7 @@ class Kubelet:
 
         self.dns_ip = str(ipaddress.ip_network(profile.service_cidr).network_address + 10)
         self.nodes: dict[str, NodeAgent] = {}
+        self.leases: dict[str, NodeLease] = {}  # each node's heartbeat in kube-node-lease
         self._by_ip: dict[str, list[PodWorker]] = {}
         self._shared: dict[tuple, Dir] = {}
         self._waiting: dict[tuple[str, str, str], set[PodWorker]] = {}
@@ -82,6 +84,8 @@ class Kubelet:
     def add_node(self, name: str, images: set[str], pod_cidr: str, first_ip: int = 2) -> NodeAgent:
         spec = next((n for n in self.cluster.profile.nodes if n.name == name), None)
         agent = self.nodes[name] = NodeAgent(self, name, images, pod_cidr, first_ip, spec)
+        self.leases[name] = NodeLease(agent)
+        self.leases[name].start()
         return agent
 
     # ---------------------------------------------------------------- the network layer's door

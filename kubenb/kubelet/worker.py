@@ -293,7 +293,8 @@ class PodWorker:
             self.ip = ip
             self.sandbox = self.node.make_sandbox(self, ip or "")
             self.kubelet.register_ip(self)
-            self.mark_dirty()
+            # no status write here: upstream's status is generated once, when a sync begins, so the
+            # pod IP shows from the sync the PLEG triggers when it sees the sandbox
             self.schedule_relist()  # the PLEG will see the sandbox start: one more sync, after this one
         policy = pod.spec.restart_policy or "Always"
         restart_on_failure = policy != "Never"
@@ -527,10 +528,11 @@ class PodWorker:
             self.sandbox_seen = changed = True
         if not changed:
             return
-        self.mark_dirty()
         self._check_terminal()
-        if not self.terminating:
-            self.request_sync()
+        if self.terminating or self.terminal:
+            self.mark_dirty()  # no sync runs any more: the status manager reports what the PLEG saw
+        else:
+            self.request_sync()  # the sync writes the status it generates (`generateAPIPodStatus`)
 
     def _observe(self) -> bool:
         """The PLEG's look at this pod's containers; probe workers hear of what changed."""

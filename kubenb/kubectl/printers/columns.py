@@ -362,6 +362,12 @@ def _rolebinding(rb: Any, now: float) -> list[str]:
     return [rb.metadata.name, f"{rb.role_ref.kind}/{rb.role_ref.name}", _age(rb, now), users, groups, sas]
 
 
+def _lease(lease: Any, now: float) -> list[str]:
+    """``printLease``: the holder, empty when unset."""
+    spec = getattr(lease, "spec", None) or {}
+    return [lease.metadata.name, spec.get("holderIdentity") or "", _age(lease, now)]
+
+
 def _default(obj: Any, now: float) -> list[str]:
     return [obj.metadata.name, _age(obj, now)]
 
@@ -412,6 +418,7 @@ PRINTERS: dict[str, tuple[list[Column], Printer]] = {
                     _rolebinding),
     "ClusterRoleBinding": ([C("Name"), C("Role"), C("Age"), C("Users", 1), C("Groups", 1), C("ServiceAccounts", 1)],
                            _rolebinding),
+    "Lease": ([C("Name"), C("Holder"), C("Age")], _lease),
     "ClusterRole": ([C("Name"), C("Created At")], _created_at),
     "Role": ([C("Name"), C("Created At")], _created_at),
 }
