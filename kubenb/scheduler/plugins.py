@@ -68,6 +68,25 @@ def node_affinity(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
     return None
 
 
+def pinned_nodes(pod: Any) -> Optional[set[str]]:
+    """NodeAffinity's PreFilter (`getPreFilterNodeNames`): the node names a pod's required affinity
+    allows when every term names them with `metadata.name In`, else None (any node may fit)."""
+    affinity = pod.spec.affinity and pod.spec.affinity.node_affinity
+    required = affinity and affinity.required_during_scheduling_ignored_during_execution
+    if not required:
+        return None
+    names: Optional[set[str]] = None
+    for term in required.node_selector_terms or ():
+        term_names: Optional[set[str]] = None
+        for f in term.match_fields or ():
+            if f.key == "metadata.name" and f.operator == "In":
+                term_names = set(f.values or ()) if term_names is None else term_names & set(f.values or ())
+        if term_names is None:
+            return None  # this term allows nodes of any name, and terms are ORed
+        names = term_names if names is None else names | term_names
+    return names
+
+
 def node_ports(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
     for c in pod.spec.containers:
         for p in c.ports or ():

@@ -22,6 +22,10 @@ from kubenb.store.errors import StatusError
 SCHEDULER_NAME = "default-scheduler"
 # kube-scheduler flushes pods that stayed unschedulable this long back into the active queue.
 UNSCHEDULABLE_RETRY_SECONDS = 300.0
+# `numFeasibleNodesToFind`: below this many nodes every node is filtered; above, the adaptive
+# percentageOfNodesToScore (50% - nodes/125, at least 5%) of them, and never fewer than this.
+MIN_FEASIBLE_NODES_TO_FIND = 100
+MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 
 
 @dataclass
@@ -47,10 +51,15 @@ class Scheduler:
         self.host_ports: dict[str, set[tuple[str, str, int]]] = {}
         self.owner_pods: dict[tuple[str, str], int] = {}  # (controller uid, node) -> bound pods, for spreading
         self.decisions: dict[tuple[str, str], Decision] = {}
+        self._request: tuple[Any, Optional[Request]] = (None, None)  # the pod being scheduled, its request
         self.filters: list[plugins.Filter] = [
             plugins.node_unschedulable, plugins.node_name, plugins.taint_toleration,
-            plugins.node_affinity, plugins.node_ports, plugins.make_fit(lambda p: pod_request(p.spec)),
+            plugins.node_affinity, plugins.node_ports, plugins.make_fit(self._request_of),
         ]
+        self._node_names: Optional[list[str]] = None  # sorted; rebuilt when a node comes or goes
+        self._allocatable: dict[str, tuple[Any, Request]] = {}  # node name -> (node version, its allocatable)
+        #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
+        self.next_start_node_index = 0
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(self._on_node, "Node")
 
@@ -86,7 +95,30 @@ class Scheduler:
                     (ports.add if sign > 0 else ports.discard)(entry)
 
     def _on_node(self, ev: WatchEvent) -> None:
+        if ev.type != "MODIFIED":
+            self._node_names = None
         self._retry_unschedulable()
+
+    def _request_of(self, pod: Any) -> Request:
+        """The pod's resource request, computed once per pod however many nodes are filtered."""
+        if self._request[0] is not pod:
+            self._request = (pod, pod_request(pod.spec))
+        return self._request[1]
+
+    def _nodes(self) -> list[str]:
+        if self._node_names is None:
+            self._node_names = [n.metadata.name for n in self.store.list("Node")]
+        return self._node_names
+
+    def _node_info(self, name: str) -> Optional[plugins.NodeInfo]:
+        node = self.store.try_get("Node", "", name)
+        if node is None:
+            return None
+        cached = self._allocatable.get(name)
+        if cached is None or cached[0] is not node:
+            cached = self._allocatable[name] = (node, node_allocatable(node))
+        return plugins.NodeInfo(node, cached[1], self.requested.get(name, Request(0, 0, 0)),
+                                self.host_ports.get(name, set()))
 
     def _retry_unschedulable(self) -> None:
         for key in sorted(self.unschedulable):
@@ -99,25 +131,22 @@ class Scheduler:
         pod = self.store.try_get("Pod", *key)
         if pod is None or pod.spec.node_name or pod.metadata.deletion_timestamp is not None:
             return None
-        nodes = self.store.list("Node")
         decision = Decision(pod=f"{key[0]}/{key[1]}", time=self.cluster.clock.now, node=None)
-        feasible = []
+        names = self._nodes()
+        feasible: list[plugins.NodeInfo] = []
+        pinned = plugins.pinned_nodes(pod)
+        if pinned:
+            # NodeAffinity's PreFilter: a pod pinned by `metadata.name` (a DaemonSet pod) can only
+            # fit the nodes it names; when none of them does, the full pass below says why
+            feasible = [info for name in sorted(pinned) if (info := self._node_info(name)) is not None
+                        and self._rejection(pod, info) is None]
         histogram: dict[str, int] = {}
         unresolvable: dict[str, bool] = {}
-        for node in nodes:
-            info = plugins.NodeInfo(node, node_allocatable(node), self.requested.get(node.metadata.name, Request(0, 0, 0)),
-                                    self.host_ports.get(node.metadata.name, set()))
-            rejection = next((r for f in self.filters if (r := f(pod, info, self.minor)) is not None), None)
-            if rejection is None:
-                feasible.append(info)
-                continue
-            decision.rejections[node.metadata.name] = rejection.reason
-            unresolvable[node.metadata.name] = rejection.unresolvable
-            for reason in rejection.reason.split(", "):
-                histogram[reason] = histogram.get(reason, 0) + 1
+        if not feasible:
+            feasible = self._find_feasible(pod, names, decision, histogram, unresolvable)
         self.decisions[key] = decision
         if not feasible:
-            decision.message = self._fit_error(len(nodes), histogram, unresolvable)
+            decision.message = self._fit_error(len(names), histogram, unresolvable)
             self._fail(pod, decision.message)
             self.unschedulable.add(key)
             self.cluster.loop.call_later(UNSCHEDULABLE_RETRY_SECONDS, lambda: self._flush_one(key))
@@ -126,6 +155,38 @@ class Scheduler:
         decision.node = best
         self._bind(pod, best)
         return None
+
+    def _rejection(self, pod: Any, info: plugins.NodeInfo) -> Optional[plugins.Rejection]:
+        return next((r for f in self.filters if (r := f(pod, info, self.minor)) is not None), None)
+
+    def _find_feasible(self, pod: Any, names: list[str], decision: Decision, histogram: dict[str, int],
+                       unresolvable: dict[str, bool]) -> list[plugins.NodeInfo]:
+        """`findNodesThatPassFilters`: filter nodes from `next_start_node_index` on, round the list,
+        until `num_feasible_nodes_to_find` fit (every node, below 100); the next pod starts where
+        this one stopped. Rejections are recorded in `decision` and counted in `histogram`."""
+        total = len(names)
+        wanted = num_feasible_nodes_to_find(total)
+        feasible: list[plugins.NodeInfo] = []
+        processed = 0
+        for i in range(total):
+            name = names[(self.next_start_node_index + i) % total]
+            info = self._node_info(name)
+            if info is None:
+                continue
+            processed += 1
+            rejection = self._rejection(pod, info)
+            if rejection is None:
+                feasible.append(info)
+                if len(feasible) >= wanted:
+                    break
+                continue
+            decision.rejections[name] = rejection.reason
+            unresolvable[name] = rejection.unresolvable
+            for reason in rejection.reason.split(", "):
+                histogram[reason] = histogram.get(reason, 0) + 1
+        if total:
+            self.next_start_node_index = (self.next_start_node_index + processed) % total
+        return feasible
 
     def _flush_one(self, key: tuple[str, str]) -> None:
         if key in self.unschedulable:
@@ -197,6 +258,14 @@ class Scheduler:
                              last_probe_time=None)]
             self.store.update(new, subresource="status")
         self.events.warning(pod, "FailedScheduling", message)
+
+
+def num_feasible_nodes_to_find(total: int) -> int:
+    """`numFeasibleNodesToFind` with the default (adaptive) percentageOfNodesToScore."""
+    if total < MIN_FEASIBLE_NODES_TO_FIND:
+        return total
+    percentage = max(50 - total // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+    return max(total * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
 
 
 def _counts(pod: Any) -> bool:
