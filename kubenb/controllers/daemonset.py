@@ -23,6 +23,7 @@ from kubenb.api.taints import untolerated
 from kubenb.controllers import history
 from kubenb.controllers.base import Controller, owner_reference
 from kubenb.controllers.deployment.util import compute_hash
+from kubenb.controllers.podviews import PodViews
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
@@ -48,6 +49,9 @@ class DaemonSetController(Controller):
         self.watch_owned("Pod", "DaemonSet")
         self.store.watch(self._on_node, "Node")
         self._eligibility: dict[tuple, bool] = {}
+        #: what each sync needs of the pods, derived once per stored pod version and indexed by owner
+        self._views = PodViews()
+        self.store.watch(lambda ev: self._views.observe(ev.type, ev.object), "Pod")
 
     def _eligible(self, ds: Any, node: Any) -> bool:
         """`_should_run`, remembered per (DaemonSet generation, node version): a sync visits every
@@ -70,10 +74,11 @@ class DaemonSetController(Controller):
             return None
         revision = self._revision(ds)
         hash_ = revision.metadata.labels[REVISION_HASH]
-        pods = [p for p in self.store.by_owner(ds.metadata.uid, "Pod") if p.metadata.deletion_timestamp is None]
+        views = [v for v in self._views.owned(ds.metadata.uid or "") if not v.deleting]
+        pods = [v.pod for v in views]
         by_node: dict[str, list[Any]] = {}
-        for pod in pods:
-            by_node.setdefault(_target_node(pod), []).append(pod)
+        for view in views:
+            by_node.setdefault(view.node, []).append(view.pod)
         nodes = self.store.list("Node")
         for node in nodes:
             node_name = node.metadata.name
@@ -175,7 +180,7 @@ class DaemonSetController(Controller):
                 revision = self.store.create(cr)
             except StatusError:
                 revision = self.store.get("ControllerRevision", ds.metadata.namespace, cr.metadata.name)
-        live = {(p.metadata.labels or {}).get(REVISION_HASH) for p in self.store.by_owner(ds.metadata.uid, "Pod")}
+        live = {(v.pod.metadata.labels or {}).get(REVISION_HASH) for v in self._views.owned(ds.metadata.uid or "")}
         history.cleanup_old_history(self.store, old, live, ds.spec.revision_history_limit)
         return revision
 
@@ -212,19 +217,17 @@ class DaemonSetController(Controller):
         self.events.normal(ds, "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}")
 
     def _update_status(self, ds: Any, nodes: list[Any], hash_: str) -> None:
-        from kubenb.api import podutil
-
-        pods = [p for p in self.store.by_owner(ds.metadata.uid, "Pod") if p.metadata.deletion_timestamp is None]
+        views = [v for v in self._views.owned(ds.metadata.uid or "") if not v.deleting]
         eligible = {n.metadata.name for n in nodes if self._eligible(ds, n)}
-        scheduled = [p for p in pods if _target_node(p) in eligible]
-        misscheduled = [p for p in pods if p.spec.node_name and p.spec.node_name not in eligible]
-        ready = [p for p in scheduled if podutil.is_ready(p)]
-        available = [p for p in ready if podutil.is_available(p, ds.spec.min_ready_seconds or 0, self.clock.now)]
-        updated = [p for p in scheduled if (p.metadata.labels or {}).get(REVISION_HASH) == hash_]
+        scheduled = [v for v in views if v.node in eligible]
+        misscheduled = [v for v in views if v.pod.spec.node_name and v.pod.spec.node_name not in eligible]
+        ready = [v for v in scheduled if v.ready]
+        available = [v for v in ready if v.available(ds.spec.min_ready_seconds or 0, self.clock.now)]
+        updated = [v for v in scheduled if (v.pod.metadata.labels or {}).get(REVISION_HASH) == hash_]
         new = evolve(ds, deep=("status",))
         st = new.status
         st.desired_number_scheduled = len(eligible)
-        st.current_number_scheduled = len({_target_node(p) for p in scheduled})
+        st.current_number_scheduled = len({v.node for v in scheduled})
         st.number_misscheduled = len(misscheduled)
         st.number_ready = len(ready)
         st.updated_number_scheduled = len(updated) or None
@@ -241,18 +244,6 @@ def _pin_to(affinity: dict, node: str) -> dict:
     node_affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": [
         {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}
     return {**affinity, "nodeAffinity": node_affinity}
-
-
-def _target_node(pod: Any) -> str:
-    if pod.spec.node_name:
-        return pod.spec.node_name
-    na = pod.spec.affinity.node_affinity if pod.spec.affinity else None
-    req = na.required_during_scheduling_ignored_during_execution if na else None
-    for term in (req.node_selector_terms if req else None) or ():
-        for f in term.match_fields or ():
-            if f.key == "metadata.name" and f.values:
-                return f.values[0]
-    return ""
 
 
 def _should_run(ds: Any, node: Any) -> bool:

@@ -20,6 +20,7 @@ from kubenb.api import labels as labelsel
 from kubenb.api import podutil
 from kubenb.api.base import evolve
 from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference
+from kubenb.controllers.podviews import PodViews
 from kubenb.sim.clock import parse_rfc3339
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
@@ -37,6 +38,7 @@ class ReplicaSetController(Controller):
         super().__init__(cluster)
         #: names of the pods without a controllerRef, by namespace: the only pods a claim can adopt
         self._orphans: dict[str, set[str]] = {}
+        self._views = PodViews()
         self.watch_own("ReplicaSet")
         self.store.watch(self._on_pod, "Pod")
 
@@ -55,6 +57,7 @@ class ReplicaSetController(Controller):
             orphans.add(pod.metadata.name or "")
         else:
             orphans.discard(pod.metadata.name or "")
+        self._views.observe(ev.type, pod)
         if ev.type == "DELETED" or (ev.type == "ADDED" and pod.metadata.deletion_timestamp is not None):
             self._enqueue_owner(namespace, ref)  # no controller cares about an orphan being deleted
             return
@@ -132,7 +135,7 @@ class ReplicaSetController(Controller):
         # the status counts the pods as this sync found them (`calculateStatus(rs, filteredPods)`):
         # those created or deleted just now show at the next sync, which their watch events bring
         # -- hence a `get rs -w` row with CURRENT one short after a pod is deleted and replaced
-        rs = self._update_status(rs, pods)
+        rs = self._update_status(rs, selector, pods)
         if error is not None:
             raise error
         replicas = rs.spec.replicas or 0
@@ -145,16 +148,33 @@ class ReplicaSetController(Controller):
         """`claimPods` over the active pods: ours that still match, plus matching orphans adopted.
 
         Upstream offers every pod of the namespace to the claim; only those `rs` owns and the
-        orphans can be affected, so those are the ones read."""
+        orphans can be affected, so those are the ones read. Ours that still match are all a
+        claim keeps untouched; the others (ours that no longer match, orphans) are offered to the
+        claim in name order, as upstream's sorted list offers them."""
         namespace = rs.metadata.namespace or ""
-        candidates = {p.metadata.uid: p for p in self.store.by_owner(rs.metadata.uid or "", "Pod")}
+        kept, others = [], []
+        for view in self._views.owned(rs.metadata.uid or ""):
+            if view.active:
+                (kept if self._verdicts(rs, selector, view)[0] else others).append(view.pod)
         for name in self._orphans.get(namespace, ()):
             pod = self.store.try_get("Pod", namespace, name)
-            if pod is not None:
-                candidates.setdefault(pod.metadata.uid, pod)
-        active = sorted((p for p in candidates.values() if podutil.is_active(p)), key=lambda p: p.metadata.name or "")
+            if pod is not None and self._views.of(pod).active:
+                others.append(pod)
+        if not others:
+            return kept
         manager = ControllerRefManager(self.store, rs, lambda pod: selector.matches(pod.metadata.labels or {}))
-        return manager.claim(active)
+        return kept + manager.claim(sorted(others, key=lambda p: p.metadata.name or ""))
+
+    def _verdicts(self, rs: Any, selector: Any, view: Any) -> tuple[bool, bool]:
+        """(matches the selector, carries the template's labels) for a pod's view, asked once per
+        pod version and ReplicaSet generation (the selector is immutable, the template is not)."""
+        pod = view.pod
+        stamp = (rs.metadata.uid, rs.metadata.generation)
+        if view.stamp != stamp:
+            labels = pod.metadata.labels or {}
+            template = rs.spec.template.metadata.labels or {}
+            view.stamp, view.verdicts = stamp, (selector.matches(labels), all(labels.get(k) == v for k, v in template.items()))
+        return view.verdicts
 
     def _manage_replicas(self, rs: Any, pods: list[Any]) -> Optional[StatusError]:
         """`manageReplicas`: create or delete up to `BURST_REPLICAS` pods; the first failed
@@ -203,20 +223,18 @@ class ReplicaSetController(Controller):
         now = self.clock.now
         return sorted(pods, key=lambda p: _deletion_rank(p, per_node, now))[:diff]
 
-    def _update_status(self, rs: Any, pods: list[Any]) -> Any:
+    def _update_status(self, rs: Any, selector: Any, pods: list[Any]) -> Any:
         """`calculateStatus` + `updateReplicaSetStatus`: the stored ReplicaSet after the write."""
         from kubenb.api.apps import ReplicaSetStatus
 
-        template_labels = labelsel.selector_from_set(rs.spec.template.metadata.labels or {})
         min_ready = rs.spec.min_ready_seconds or 0
         now = self.clock.now
-        ready = [p for p in pods if podutil.is_ready(p)]
-        available = [p for p in ready if podutil.is_available(p, min_ready, now)]
+        views = [self._views.of(p) for p in pods]
         status = ReplicaSetStatus(
             replicas=len(pods),
-            fully_labeled_replicas=sum(1 for p in pods if template_labels.matches(p.metadata.labels or {})) or None,
-            ready_replicas=len(ready) or None,
-            available_replicas=len(available) or None,
+            fully_labeled_replicas=sum(1 for v in views if self._verdicts(rs, selector, v)[1]) or None,
+            ready_replicas=sum(1 for v in views if v.ready) or None,
+            available_replicas=sum(1 for v in views if v.available(min_ready, now)) or None,
             observed_generation=rs.metadata.generation,
             conditions=rs.status.conditions,
         )

@@ -64,6 +64,8 @@ class Store:
         self.indexes = Indexes()
         self._objects: dict[str, dict[tuple[str, str], KubeObject]] = {}
         self._watchers: dict[Optional[str], list[WatchHandler]] = {}
+        #: each kind's keys in list order, kept until a key comes or goes (updates keep it)
+        self._sorted_keys: dict[str, list[tuple[str, str]]] = {}
         self.resource_version = 0
 
     # ---------------------------------------------------------------- reads
@@ -97,14 +99,16 @@ class Store:
         if not table:
             return []
         keys = self._candidate_keys(kind, namespace, selector)
-        if keys is None:
-            objs: Iterable[KubeObject] = table.values() if namespace is None else (
-                table[k] for k in self.indexes.namespace_keys(kind, namespace))
-        else:
-            objs = (table[k] for k in keys if k in table)
+        if keys is None and namespace is None:
+            ordered = self._sorted_keys.get(kind)
+            if ordered is None:
+                ordered = self._sorted_keys[kind] = sorted(table)
+        else:  # keys are (namespace, name): sorted as tuples they are in list order
+            ordered = sorted(self.indexes.namespace_keys(kind, namespace) if keys is None else keys)
+        objs: Iterable[KubeObject] = (table[k] for k in ordered if k in table)
         if selector is not None and not selector.empty():
             objs = (o for o in objs if selector.matches(o.metadata.labels or {}))
-        return sorted(objs, key=_sort_key)
+        return list(objs)
 
     def _candidate_keys(self, kind: str, namespace: Optional[str], selector: Any) -> Optional[set]:
         if selector is None:
@@ -131,7 +135,7 @@ class Store:
 
     def pods_on_node(self, node: str) -> list[KubeObject]:
         table = self._objects.get("Pod", {})
-        return sorted((table[k] for k in self.indexes.node_keys(node) if k in table), key=_sort_key)
+        return [table[k] for k in sorted(self.indexes.node_keys(node)) if k in table]
 
     def kinds(self) -> Iterator[str]:
         return iter(self._objects)
@@ -293,6 +297,7 @@ class Store:
         gone = final or obj
         table = self._objects[obj.KIND]
         table.pop((obj.metadata.namespace or "", obj.metadata.name or ""), None)
+        self._sorted_keys.pop(obj.KIND, None)
         self.indexes.remove(obj)
         if obj.KIND == "Service":
             self.allocators.release(f"{obj.metadata.namespace}/{obj.metadata.name}")
@@ -304,6 +309,8 @@ class Store:
     def _put(self, obj: KubeObject, old: Optional[KubeObject]) -> None:
         if old is not None:
             self.indexes.remove(old)
+        if old is None:
+            self._sorted_keys.pop(obj.KIND, None)
         self._objects.setdefault(obj.KIND, {})[(obj.metadata.namespace or "", obj.metadata.name or "")] = obj
         self.indexes.add(obj)
 
@@ -319,6 +326,3 @@ class Store:
             raise errors.forbidden_error(
                 None, "", f"unable to create new content in namespace {namespace} because it is being terminated")
 
-
-def _sort_key(obj: KubeObject) -> tuple[str, str]:
-    return (obj.metadata.namespace or "", obj.metadata.name or "")

@@ -17,6 +17,8 @@ import time
 
 import requests
 
+from benchmarks.figures import figure
+from benchmarks.registry import scenario
 from kubenb import Cluster
 from kubenb.api.codec import decode
 from kubenb.apiserver import serve
@@ -34,9 +36,13 @@ def populate(pods: int) -> Cluster:
     return cluster
 
 
-def run(pods: int, rounds: int = 30) -> None:
-    from benchmarks.__main__ import figure
+@scenario("apiserver", nodes=3, pods=10_000)
+def apiserver(nodes: int, pods: int) -> None:
+    """`GET …/pods` of P stored pods through the HTTP façade (Table and JSON): requests/s, p50/p99."""
+    run(pods)
 
+
+def run(pods: int, rounds: int = 30) -> None:
     t0 = time.perf_counter()
     cluster = populate(pods)
     figure(f"store {pods} pods", time.perf_counter() - t0, "s")

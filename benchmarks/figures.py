@@ -1,0 +1,70 @@
+"""Measuring and printing: one line per figure, with the same-run pydantic floor beside each time.
+
+The floor comes from a `Writes` recorder: a store watch that keeps the last version of every
+object written while it is open (references only, the store shares them). Re-validating those
+objects from their JSON form is the floor.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Optional
+
+from kubenb import Cluster
+
+
+def figure(name: str, value: float, unit: str, extra: str = "") -> None:
+    """Print one figure: name, value and unit in columns, then free text (ratios, context)."""
+    print(f"{name:<44} {value:>12.3f} {unit:<7} {extra}".rstrip(), flush=True)
+
+
+def timed(name: str, seconds: float, floor: Optional[float] = None, extra: str = "") -> None:
+    ratio = f"{seconds / floor:.1f}x floor ({floor:.3f} s)" if floor else "floor n/a"
+    figure(name, seconds, "s", f"{ratio}  {extra}".rstrip())
+
+
+def peak_rss(pods: int = 0) -> None:
+    """The process's peak resident set size (Linux reports KiB), and bytes per pod when given."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    per_pod = f"{rss / pods:,.0f} bytes/pod" if pods else ""
+    figure("peak RSS", rss / 2**20, "MiB", per_pod)
+
+
+class Writes:
+    """Every object (last version per kind/namespace/name) written to `cluster`'s store while open."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.objects: dict[tuple[str, str, str], Any] = {}
+        self.count = 0
+        self._stop = cluster.store.watch(self._on_write)
+
+    def _on_write(self, ev: Any) -> None:
+        meta = ev.object.metadata
+        self.objects[(ev.object.KIND, meta.namespace or "", meta.name or "")] = ev.object
+        self.count += 1
+
+    def close(self) -> Writes:
+        self._stop()
+        return self
+
+    def floor(self) -> float:
+        """Seconds to validate every recorded object again from its JSON form (the dumps untimed)."""
+        dumps = [(type(o), o.model_dump(mode="json", by_alias=True, exclude_none=True)) for o in self.objects.values()]
+        t0 = time.perf_counter()
+        for model, data in dumps:
+            model.model_validate(data)
+        return time.perf_counter() - t0
+
+
+@contextmanager
+def stopwatch() -> Iterator[list[float]]:
+    """`with stopwatch() as t:` leaves [wall seconds, CPU seconds] in `t` (CPU tells a busy machine apart)."""
+    out: list[float] = []
+    w0, c0 = time.perf_counter(), time.process_time()
+    try:
+        yield out
+    finally:
+        out.extend((time.perf_counter() - w0, time.process_time() - c0))

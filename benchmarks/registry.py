@@ -1,0 +1,29 @@
+"""The scenario table: `@scenario(...)` registers a function under the name the command line takes.
+
+A new scenario is a module in `benchmarks/scenarios/` with one decorated function, imported by
+`benchmarks/scenarios/__init__.py`; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    run: Callable[[int, int], None]  # (nodes, pods)
+    nodes: int  # the sizes the scale issue asks for, used when --nodes / --pods are not given
+    pods: int
+    summary: str
+
+
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(name: str, *, nodes: int, pods: int) -> Callable[[Callable[[int, int], None]], Callable[[int, int], None]]:
+    def register(fn: Callable[[int, int], None]) -> Callable[[int, int], None]:
+        SCENARIOS[name] = Scenario(name, fn, nodes, pods, (fn.__doc__ or "").strip().splitlines()[0])
+        return fn
+    return register

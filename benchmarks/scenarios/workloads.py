@@ -1,0 +1,65 @@
+"""`rollout` and `churn`: what a converged cluster costs when its workloads change."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from benchmarks.figures import Writes, figure, peak_rss, stopwatch, timed
+from benchmarks.registry import scenario
+from benchmarks.scenarios.cluster import all_available, deployment, new_cluster, run_until
+from benchmarks.scenarios.converge import converge_cluster
+
+
+@scenario("rollout", nodes=200, pods=10_000)
+def rollout(nodes: int, pods: int) -> None:
+    """Image change of one P-replica Deployment (maxSurge/maxUnavailable 25%) run to completion."""
+    cluster = new_cluster(nodes)
+    with stopwatch() as t:
+        cluster.apply(deployment("big", pods))
+        run_until(cluster, lambda: all_available(cluster))
+    figure(f"create {pods}-replica Deployment", t[0], "s", f"cpu {t[1]:.1f} s")
+    writes = Writes(cluster)
+    with stopwatch() as t:
+        cluster.kubectl("set image deployment/big c=nginx:1.27-alpine")
+        simulated = run_until(cluster, lambda: all_available(cluster))
+    writes.close()
+    timed(f"rollout of {pods} replicas", t[0], writes.floor(), f"cpu {t[1]:.1f} s, simulated {simulated:.0f} s")
+    peak_rss(cluster.store.count("Pod"))
+
+
+@scenario("churn", nodes=1000, pods=30_000)
+def churn(nodes: int, pods: int, operations: int = 1000) -> None:
+    """1,000 seeded random scale / delete pod / apply operations on a converged P-pod cluster."""
+    cluster = converge_cluster(nodes, pods, report=False)
+    rng = random.Random(0)
+    names = [d.metadata.name for d in cluster.store.list("Deployment", "default")]
+    writes = Writes(cluster)
+    per_op = []
+    for _ in range(operations):
+        name = rng.choice(names)
+        what = rng.choice(("scale", "delete", "apply"))
+        t0 = time.perf_counter()
+        if what == "scale":
+            cluster.kubectl(f"scale deployment/{name} --replicas={rng.randint(80, 120)}")
+        elif what == "delete":
+            pods_of = cluster.store.list("Pod", "default", _selector(name))
+            if pods_of:
+                cluster.kubectl(f"delete pod {rng.choice(pods_of).metadata.name} --wait=false")
+        else:
+            cluster.apply(deployment(name, 100, image=rng.choice(("nginx:alpine", "nginx:1.27-alpine"))))
+        cluster.advance(1.0)  # a second between operations, so each one starts to take effect
+        per_op.append(time.perf_counter() - t0)
+    writes.close()
+    per_op.sort()
+    mean = sum(per_op) / len(per_op)
+    floor = writes.floor() / operations
+    timed(f"churn: mean of {operations} operations", mean, floor)
+    timed("churn: p99 operation", per_op[int(len(per_op) * 0.99) - 1], floor)
+    peak_rss(cluster.store.count("Pod"))
+
+
+def _selector(app: str):
+    from kubenb.api import labels
+
+    return labels.selector_from_set({"app": app})
