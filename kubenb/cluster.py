@@ -33,6 +33,7 @@ from kubenb.controllers.volume import (
     PVProtectionController,
 )
 from kubenb.history import Recorder
+from kubenb.journal import Journal, load, save
 from kubenb.kubectl import run
 from kubenb.kubelet import Kubelet
 from kubenb.network import ClusterNetwork, run_host_shell
@@ -84,12 +85,15 @@ class Cluster:
         self.recorder = Recorder(self)  # history for kubenb.viz, from bootstrap on
         bootstrap(self)
         self.loop.run_until(self.profile.epoch("now"))
+        created = {"profile": profile if isinstance(profile, str) else None, "seed": seed, "pace": pace,
+                   "nodes": nodes, "name": name}
+        self.journal = Journal(self, created)  # what is asked of it from now on, for save()/load()
 
     # ---------------------------------------------------------------- time
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of simulated time pass, running everything that happens meanwhile."""
-        with self.lock:
+        with self.lock, self.journal.step("advance", seconds=seconds):
             self.loop.run_until(self.clock.now + max(seconds, 0))
 
     def sleep(self, duration: Union[str, float]) -> None:
@@ -101,7 +105,7 @@ class Cluster:
 
     def settle(self) -> None:
         """Run what is due now, without letting time pass."""
-        with self.lock:
+        with self.lock, self.journal.step("settle"):
             self.loop.settle()
 
     # ---------------------------------------------------------------- kubectl
@@ -114,7 +118,7 @@ class Cluster:
         the cluster settles at that instant. `displays`, if given, receives the tables printed
         (for a notebook's HTML view).
         """
-        with self.lock:
+        with self.lock, self.journal.step("kubectl", cmdline=cmdline, input=input):
             self.advance(self.pace)
             result = run(self, cmdline, input, displays)
             self.settle()
@@ -123,11 +127,23 @@ class Cluster:
     def sh(self, cmdline: str, host: Optional[str] = None) -> subprocess.CompletedProcess:
         """A shell command line on a node (default: the control plane, where the course runs kubectl)
         or on the "workstation", as its terminal would print it."""
-        with self.lock:
+        with self.lock, self.journal.step("sh", cmdline=cmdline, host=host):
             self.advance(self.pace)
             result = run_host_shell(self, cmdline, host)
             self.settle()
         return result
+
+    # ---------------------------------------------------------------- saving
+
+    def save(self, path: str) -> None:
+        """Write this cluster to `path` as its recipe (how it was made and every command since), which
+        :meth:`load` replays; raises :class:`kubenb.journal.RecipeError` if it was changed from outside."""
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: str) -> Cluster:
+        """The cluster saved at `path`, rebuilt by replaying its recipe (same objects, same names)."""
+        return load(path, cls)
 
     def serve(self, **options: Any) -> Any:
         """Serve this cluster over the Kubernetes REST API, so the real kubectl and client libraries

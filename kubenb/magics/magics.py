@@ -15,6 +15,7 @@ from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, 
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
+from kubenb.journal import RecipeError
 from kubenb.magics.display import KubectlOutput
 from kubenb.magics.session import SESSION
 from kubenb.magics.viz import after_command
@@ -84,15 +85,17 @@ class KubeMagics(Magics):
         after_command()
 
     @magic_arguments()
-    @argument("action", choices=["new", "reset", "use", "list", "info"], help="what to do")
-    @argument("name", nargs="?", default=None, help="cluster name (new, use)")
+    @argument("action", choices=["new", "reset", "use", "list", "info", "save", "load"], help="what to do")
+    @argument("name", nargs="?", default=None, help="cluster name (new, use), or FILE (save, load)")
     @argument("--profile", default="kubeadm", help="cluster profile: kubeadm (v1.32) or course (v1.23)")
     @argument("--seed", type=int, default=0, help="random seed (same seed, same names and timings)")
     @argument("--pace", type=float, default=None, help="simulated seconds each command lets pass first")
     @argument("--nodes", type=int, default=None, help="number of nodes (control plane included)")
     @line_magic
     def kcluster(self, line: str) -> None:
-        """Manage the notebook's simulated clusters: `%kcluster new --profile course`, `reset`, `use NAME`, `list`."""
+        """Manage the notebook's simulated clusters: `%kcluster new --profile course`, `reset`, `use NAME`, `list`,
+        `save FILE` (the current cluster's recipe: how it was made and every command since) and
+        `load FILE` (rebuild a saved cluster by replaying its recipe, and use it)."""
         args = parse_argstring(self.kcluster, line)
         if args.action == "new":
             kwargs = {} if args.pace is None else {"pace": args.pace}
@@ -109,6 +112,20 @@ class KubeMagics(Magics):
                 sys.stderr.write(f"error: no cluster named {args.name!r}\n")
                 return
             print(f"using cluster {c.name!r}")
+        elif args.action in ("save", "load"):
+            if not args.name:
+                sys.stderr.write(f"error: %kcluster {args.action} needs a FILE\n")
+                return
+            try:
+                if args.action == "save":
+                    SESSION.current.save(args.name)
+                    print(f"cluster {SESSION.current.name!r} saved to {args.name}")
+                else:
+                    c = SESSION.load(args.name)
+                    print(f"cluster {c.name!r} loaded from {args.name}: {c.profile.name} profile, "
+                          f"Kubernetes {c.version.git_version}, at {c.clock.rfc3339()}")
+            except RecipeError as e:
+                sys.stderr.write(f"error: {e}\n")
         elif args.action in ("list", "info"):
             for name, c in SESSION.clusters.items():
                 mark = "*" if name == SESSION.current_name else " "

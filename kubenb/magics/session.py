@@ -29,6 +29,13 @@ class Session:
         c = self.current
         return self.new(self.current_name, c.profile.name, c.seed, c.pace)
 
+    def load(self, path: str) -> Cluster:
+        """Rebuild the cluster saved at `path` (under its saved name) and make it current."""
+        cluster = Cluster.load(path)
+        self.clusters[cluster.name] = cluster
+        self.current_name = cluster.name
+        return cluster
+
     def use(self, name: str) -> Cluster:
         if name not in self.clusters:
             raise KeyError(name)

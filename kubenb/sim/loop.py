@@ -28,6 +28,7 @@ class EventLoop:
         self.clock = clock
         self._heap: list[tuple[float, int, int, Callable[[], None]]] = []
         self._seq = 0
+        self.running = 0  # > 0 while a callback runs: what happens now is the simulation's doing
 
     def call_at(self, when: float, callback: Callable[[], None], priority: int = PRIORITY_CONTROL) -> None:
         self._seq += 1
@@ -53,7 +54,11 @@ class EventLoop:
             if steps_here > self.MAX_STEPS_PER_INSTANT:
                 raise RunawayError(f"more than {self.MAX_STEPS_PER_INSTANT} steps at t={when}")
             self.clock.advance_to(when)
-            callback()
+            self.running += 1
+            try:
+                callback()
+            finally:
+                self.running -= 1
         self.clock.advance_to(max(until, self.clock.now))
 
     def settle(self) -> None:
