@@ -28,6 +28,8 @@ from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.volume import (
     ExternalProvisioners,
+    LocalPath,
+    NfsSubdir,
     PersistentVolumeController,
     PVCProtectionController,
     PVProtectionController,
@@ -76,7 +78,7 @@ class Cluster:
             DeploymentController(self), DaemonSetController(self), StatefulSetController(self), JobController(self),
             TTLAfterFinishedController(self), CronJobController(self), EndpointsController(self), EventTTL(self),
             PersistentVolumeController(self), PVCProtectionController(self), PVProtectionController(self),
-            ExternalProvisioners(self),
+            ExternalProvisioners(self, (NfsSubdir(), LocalPath())),
         ]
         self.scheduler = Scheduler(self)
         self.network = ClusterNetwork(self)  # before the kubelet: pod sandboxes reach the network through it
