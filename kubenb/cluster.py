@@ -33,6 +33,7 @@ from kubenb.controllers.volume import (
     PersistentVolumeController,
     PVCProtectionController,
     PVProtectionController,
+    VolumeResizer,
 )
 from kubenb.history import Recorder
 from kubenb.kubectl import run
@@ -78,7 +79,7 @@ class Cluster:
             DeploymentController(self), DaemonSetController(self), StatefulSetController(self), JobController(self),
             TTLAfterFinishedController(self), CronJobController(self), EndpointsController(self), EventTTL(self),
             PersistentVolumeController(self), PVCProtectionController(self), PVProtectionController(self),
-            ExternalProvisioners(self, (NfsSubdir(), LocalPath())),
+            ExternalProvisioners(self, (NfsSubdir(), LocalPath())), VolumeResizer(self),
         ]
         self.scheduler = Scheduler(self)
         self.network = ClusterNetwork(self)  # before the kubelet: pod sandboxes reach the network through it
