@@ -3,7 +3,8 @@
 Nodes (with the labels, annotations, conditions and nodeInfo a real kubelet reports), the system
 namespaces, the `kubernetes` and `kube-dns` Services, the static control-plane pods (mirror
 pods, already running), and the CoreDNS Deployment, which the controllers then run like any
-other workload.
+other workload. A profile that asks for a default StorageClass also gets rancher's
+local-path-provisioner in ``local-path-storage`` and kind's ``standard`` class.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def bootstrap(cluster: Cluster) -> None:
                       "docker.io/flannel/flannel:v0.26.1" if cluster.version.minor >= 30
                       else "rancher/mirrored-flannelcni-flannel:v0.17.0",
                       host_network=True, critical="system-node-critical", tolerate_all=True))
+    if p.default_storage_class:
+        for obj in _local_path_storage(cp_taint=cp.taints[0][0] if cp.taints else ""):
+            create(obj)
     workers = [n for n in p.nodes if n is not cp]
     cluster.loop.call_later(JOIN_AFTER_SECONDS, lambda: [_join(cluster, n) for n in workers])
 
@@ -256,3 +260,59 @@ def _coredns(cluster: Cluster) -> dict[str, Any]:
             },
         },
     }
+
+
+LOCAL_PATH_NS = "local-path-storage"
+LOCAL_PATH_SA = "local-path-provisioner-service-account"
+LOCAL_PATH_CONFIG = '{\n  "nodePathMap": [\n    {\n      "node": "DEFAULT_PATH_FOR_NON_LISTED_NODES",\n' \
+                    '      "paths": ["/opt/local-path-provisioner"]\n    }\n  ]\n}\n'
+
+
+def _local_path_storage(cp_taint: str) -> list[dict[str, Any]]:
+    """rancher's ``local-path-storage.yaml`` as kind installs it, with kind's default class ``standard``."""
+    labels = {"app": "local-path-provisioner"}
+    rules = [
+        {"apiGroups": [""], "resources": ["nodes", "persistentvolumeclaims", "configmaps", "pods", "pods/log"],
+         "verbs": ["get", "list", "watch"]},
+        {"apiGroups": [""], "resources": ["persistentvolumes"],
+         "verbs": ["get", "list", "watch", "create", "patch", "update", "delete"]},
+        {"apiGroups": [""], "resources": ["events"], "verbs": ["create", "patch"]},
+        {"apiGroups": ["storage.k8s.io"], "resources": ["storageclasses"], "verbs": ["get", "list", "watch"]},
+    ]
+    subject = [{"kind": "ServiceAccount", "name": LOCAL_PATH_SA, "namespace": LOCAL_PATH_NS}]
+    rbac = "rbac.authorization.k8s.io/v1"
+    tolerations = [{"key": cp_taint, "operator": "Exists", "effect": "NoSchedule"}] if cp_taint else []
+    return [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": LOCAL_PATH_NS}},
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": LOCAL_PATH_SA, "namespace": LOCAL_PATH_NS}},
+        {"apiVersion": rbac, "kind": "Role", "metadata": {"name": "local-path-provisioner-role", "namespace": LOCAL_PATH_NS},
+         "rules": [{"apiGroups": [""], "resources": ["pods"],
+                    "verbs": ["get", "list", "watch", "create", "patch", "update", "delete"]}]},
+        {"apiVersion": rbac, "kind": "ClusterRole", "metadata": {"name": "local-path-provisioner-role"}, "rules": rules},
+        {"apiVersion": rbac, "kind": "RoleBinding", "metadata": {"name": "local-path-provisioner-bind", "namespace": LOCAL_PATH_NS},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "local-path-provisioner-role"},
+         "subjects": subject},
+        {"apiVersion": rbac, "kind": "ClusterRoleBinding", "metadata": {"name": "local-path-provisioner-bind"},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "local-path-provisioner-role"},
+         "subjects": subject},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "local-path-config", "namespace": LOCAL_PATH_NS},
+         "data": {"config.json": LOCAL_PATH_CONFIG}},
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "local-path-provisioner", "namespace": LOCAL_PATH_NS},
+         "spec": {"replicas": 1, "selector": {"matchLabels": labels},
+                  "template": {"metadata": {"labels": labels}, "spec": {
+                      "serviceAccountName": LOCAL_PATH_SA,
+                      "nodeSelector": {"kubernetes.io/os": "linux"},
+                      "tolerations": tolerations,
+                      "containers": [{
+                          "name": "local-path-provisioner", "image": "docker.io/rancher/local-path-provisioner:v0.0.31",
+                          "imagePullPolicy": "IfNotPresent",
+                          "command": ["local-path-provisioner", "--debug", "start", "--config", "/etc/config/config.json"],
+                          "volumeMounts": [{"name": "config-volume", "mountPath": "/etc/config/"}],
+                          "env": [{"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+                                  {"name": "CONFIG_MOUNT_PATH", "value": "/etc/config/"}]}],
+                      "volumes": [{"name": "config-volume", "configMap": {"name": "local-path-config"}}]}}}},
+        {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+         "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+         "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer"},
+    ]

@@ -28,9 +28,12 @@ from kubenb.controllers.replicaset import ReplicaSetController
 from kubenb.controllers.statefulset import StatefulSetController
 from kubenb.controllers.volume import (
     ExternalProvisioners,
+    LocalPath,
+    NfsSubdir,
     PersistentVolumeController,
     PVCProtectionController,
     PVProtectionController,
+    VolumeResizer,
 )
 from kubenb.history import Recorder
 from kubenb.journal import Journal, load, save
@@ -77,7 +80,7 @@ class Cluster:
             DeploymentController(self), DaemonSetController(self), StatefulSetController(self), JobController(self),
             TTLAfterFinishedController(self), CronJobController(self), EndpointsController(self), EventTTL(self),
             PersistentVolumeController(self), PVCProtectionController(self), PVProtectionController(self),
-            ExternalProvisioners(self),
+            ExternalProvisioners(self, (NfsSubdir(), LocalPath())), VolumeResizer(self),
         ]
         self.scheduler = Scheduler(self)
         self.network = ClusterNetwork(self)  # before the kubelet: pod sandboxes reach the network through it

@@ -317,7 +317,19 @@ def validate_service(svc: Any, old: Optional[Any]) -> Errors:
     return errs
 
 
+def validate_persistent_volume_claim(claim: Any, old: Optional[Any]) -> Errors:
+    """``ValidatePersistentVolumeClaimUpdate``: a bound claim may grow, never shrink."""
+    if old is None or old.status.phase != "Bound":
+        return []
+    from kubenb.api.volumeutil import requested_bytes
+
+    if requested_bytes(claim) < requested_bytes(old):
+        return [forbidden("spec.resources.requests.storage", "field can not be less than previous value")]
+    return []
+
+
 VALIDATORS: dict[str, Callable[[Any, Optional[Any]], Errors]] = {
+    "PersistentVolumeClaim": validate_persistent_volume_claim,
     "Pod": validate_pod,
     "Deployment": validate_deployment,
     "ReplicaSet": validate_workload_selector,

@@ -1,7 +1,8 @@
 """Cluster profiles: the data that makes one simulated cluster look like a particular real one.
 
 A profile names the Kubernetes version, the nodes (roles, taints, addresses, pod CIDRs, images
-already on disk), the runtime, the service CIDR and the clock. The composition root
+already on disk), the runtime, the service CIDR, the clock, and whether a default StorageClass
+is installed. The composition root
 (:mod:`kubenb.cluster`) builds a cluster from it; nothing else reads profiles.
 """
 
@@ -64,6 +65,8 @@ class Profile:
     cni_namespace: str = "kube-flannel"
     api_port: int = 6443
     extra_namespaces: tuple[str, ...] = ()
+    # a local-path provisioner and its default StorageClass `standard`, as kind installs them
+    default_storage_class: bool = False
 
     @property
     def runtime_prefix(self) -> str:
@@ -120,6 +123,7 @@ KUBEADM = Profile(
     cluster_cidr="10.244.0.0/16",
     created="2025-11-20T09:00:00Z",
     now="2025-11-22T10:00:00Z",
+    default_storage_class=True,
 )
 
 # The course's cluster (seed notes, "Shared environment"): kubeadm v1.23.3 on two Ubuntu VMs,

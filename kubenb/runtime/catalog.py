@@ -372,6 +372,10 @@ NFS_LOG = (
     "I{klog}       1 controller.go:835] Starting provisioner controller k8s-sigs.io/nfs-subdir-external-provisioner_{hostname}!\n"
     "I{klog}       1 controller.go:884] Started provisioner controller k8s-sigs.io/nfs-subdir-external-provisioner_{hostname}!"
 )
+LOCAL_PATH_LOG = (
+    'I{klog}       1 controller.go:824] "Starting provisioner controller" component="rancher.io/local-path_{hostname}"\n'
+    'I{klog}       1 controller.go:873] "Started provisioner controller" component="rancher.io/local-path_{hostname}"'
+)
 
 SYSTEM = [
     *_images("nginx/nginx-ingress", "2.2-alpine 2.2.0-alpine", 98_600_000, _nic_tree, entrypoint=("/nginx-ingress",),
@@ -383,6 +387,9 @@ SYSTEM = [
       for img in _images(repo, "v4.0.2", 17_700_000, _single_binary("/nfs-subdir-external-provisioner", "server"),
                          entrypoint=("/nfs-subdir-external-provisioner",), userland="none",
                          meta={"generic.log": NFS_LOG, "memory": str(9 << 20)})],
+    *_images("rancher/local-path-provisioner", "v0.0.31", 22_100_000, _single_binary("/usr/bin/local-path-provisioner", "server"),
+             entrypoint=("local-path-provisioner",), env=(("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),),
+             userland="none", created="2025-01-14T08:21:40", meta={"generic.log": LOCAL_PATH_LOG, "memory": str(11 << 20)}),
 ]  # fmt: skip
 
 # registry.k8s.io images at any version a profile may ask for: (path, tag pattern, binary, meta).

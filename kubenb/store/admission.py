@@ -89,6 +89,8 @@ class Admission:
             new.status = old.status
         defaults.apply_defaults(new, self.allocators.minor)
         self._validate(info, new, old)
+        if info.kind == "PersistentVolumeClaim":
+            self._admit_resize(info, new, old)
         if info.kind in GENERATION_KINDS and getattr(new, "spec", None) != getattr(old, "spec", None):
             meta.generation = (old.metadata.generation or 0) + 1
 
@@ -120,6 +122,19 @@ class Admission:
             finalizer = volumeutil.PV_PROTECTION
         if finalizer not in (meta.finalizers or ()):
             meta.finalizers = [*(meta.finalizers or ()), finalizer]
+
+    def _admit_resize(self, info: ResourceInfo, new: Any, old: Any) -> None:
+        """PersistentVolumeClaimResize: a bound claim grows only if its class allows expansion."""
+        from kubenb.api import volumeutil
+
+        if old.status.phase != "Bound" or volumeutil.requested_bytes(new) <= volumeutil.requested_bytes(old):
+            return
+        name, old_name = volumeutil.claim_class(new), volumeutil.claim_class(old)
+        sc = self.store.try_get("StorageClass", "", name) if name and name == old_name else None
+        if sc is None or not sc.allow_volume_expansion:
+            raise errors.forbidden_error(info, new.metadata.name or "",
+                                         f'{info.plural} "{new.metadata.name}" is forbidden: only dynamically provisioned pvc can be resized and '
+                                         "the storageclass that provisions the pvc must support resize")
 
     # ---------------------------------------------------------------- pods
 

@@ -211,7 +211,7 @@ class PersistentVolumeController(Controller):
             except StatusError:
                 return
         status = claim.status
-        if status.phase != "Bound" or status.capacity != pv.spec.capacity or status.access_modes != pv.spec.access_modes:
+        if status.phase != "Bound":  # a bound claim's capacity is the resizer's (it lags the volume's while expanding)
             new = evolve(claim, deep=("status",))
             new.status.phase = "Bound"
             new.status.capacity = dict(pv.spec.capacity or {})

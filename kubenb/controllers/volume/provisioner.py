@@ -1,64 +1,82 @@
-"""External provisioners that run as pods: the NFS subdir external provisioner
-(``kubernetes-sigs/nfs-subdir-external-provisioner`` on ``sig-storage-lib-external-provisioner``).
+"""External provisioners that run as pods, on ``sig-storage-lib-external-provisioner``.
 
-A provisioner acts only while a pod of its image is Running and Ready, under the name its
-``PROVISIONER_NAME`` env gives; it serves claims the PV controller annotated with that name.
-For each it makes the directory ``<namespace>-<claim>-<volume>`` (or the class's ``pathPattern``)
-on the export ``NFS_SERVER:NFS_PATH`` with mode 0777, and creates a volume ``pvc-<claim uid>``
-pre-bound to the claim, with the class's reclaim policy and mount options. When such a volume
-is released with policy ``Delete`` it removes, keeps (``onDelete: retain``) or archives
-(``archived-<dir>``; ``archiveOnDelete: "false"`` removes) the directory and deletes the volume.
+A provisioner acts only while a pod of its image is Running and Ready, under the name the pod
+gives it; it serves claims the PV controller annotated with that name, creating a volume
+``pvc-<claim uid>`` pre-bound to the claim with the class's reclaim policy and mount options,
+and, when such a volume is released with policy ``Delete``, cleans its storage up and deletes
+it. What the storage is — a directory on an NFS export, a directory on the selected node — is
+the job of a :class:`Driver` (:mod:`.nfs_subdir`, :mod:`.local_path`); this module is the
+library's controller loop they share.
 
-Provisioners are found through an index of pods by image, kept from pod events.
+Provisioner pods are found through an index of pods by image, kept from pod events.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
-from typing import Any, Optional
+from typing import Any, Optional, Protocol
 
 from kubenb.api import volumeutil as vu
 from kubenb.api.podutil import is_ready
 from kubenb.client.events import EventRecorder
 from kubenb.controllers.base import Controller
-from kubenb.runtime.fs import FsError
 
-NFS_SUBDIR_IMAGE = "nfs-subdir-external-provisioner"
 DEFAULT_RECLAIM = "Delete"
 
 
-def _env(pod: Any) -> dict[str, str]:
+class ProvisioningError(Exception):
+    """Provisioning failed; the message is the provisioner's own (after ``failed to provision … :``)."""
+
+
+class Driver(Protocol):
+    """The storage side of one provisioner image."""
+
+    def serves(self, pod: Any) -> bool:
+        """Whether `pod` runs this provisioner's image."""
+
+    def name(self, pod: Any) -> str:
+        """The provisioner name the pod registers under."""
+
+    def provision(self, cluster: Any, pod: Any, claim: Any, sc: Any, pv_name: str) -> dict[str, Any]:
+        """Make the storage; the volume's source fields (``nfs``, ``hostPath``, ``nodeAffinity``…)
+        as keyword arguments of ``PersistentVolumeSpec``. Raises :class:`ProvisioningError`."""
+
+    def delete(self, cluster: Any, pod: Any, pv: Any, sc: Optional[Any]) -> bool:
+        """Remove (or keep, or archive) the storage of a released volume; False if it is not ours."""
+
+
+def container_env(pod: Any) -> dict[str, str]:
     c = pod.spec.containers[0]
     return {e.name: e.value or "" for e in c.env or () if e.value is not None}
-
-
-def _is_provisioner_pod(pod: Any) -> bool:
-    return any(NFS_SUBDIR_IMAGE in (c.image or "") for c in pod.spec.containers)
 
 
 class ExternalProvisioners(Controller):
     component = "external-provisioner"
 
-    def __init__(self, cluster: Any) -> None:
+    def __init__(self, cluster: Any, drivers: tuple[Driver, ...]) -> None:
         super().__init__(cluster)
-        self.pods: dict[tuple[str, str], Any] = {}  # running provisioner pods
+        self.drivers = drivers
+        self.pods: dict[tuple[str, str], tuple[Any, Driver]] = {}  # running provisioner pods
         self.recorders: dict[str, EventRecorder] = {}
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(lambda ev: self.queue.add(("claim", ev.object.metadata.namespace or "",
                                                     ev.object.metadata.name or "")), "PersistentVolumeClaim")
         self.store.watch(lambda ev: self.queue.add(("volume", "", ev.object.metadata.name or "")), "PersistentVolume")
 
+    def _driver(self, pod: Any) -> Optional[Driver]:
+        return next((d for d in self.drivers if d.serves(pod)), None)
+
     def _on_pod(self, ev: Any) -> None:
         pod = ev.object
-        if not _is_provisioner_pod(pod):
+        driver = self._driver(pod)
+        if driver is None:
             return
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
         running = ev.type != "DELETED" and pod.status.phase == "Running" and is_ready(pod) \
             and not pod.metadata.deletion_timestamp
         if running and key not in self.pods:
-            self.pods[key] = pod
+            self.pods[key] = (pod, driver)
             # a provisioner coming up serves what waited for it
             for claim in self.store.list("PersistentVolumeClaim"):
                 if claim.status.phase == "Pending":
@@ -67,16 +85,16 @@ class ExternalProvisioners(Controller):
                 if pv.status.phase == "Released":
                     self.queue.add(("volume", "", pv.metadata.name or ""))
         elif running:
-            self.pods[key] = pod
+            self.pods[key] = (pod, driver)
         else:
             self.pods.pop(key, None)
 
-    def _provisioner(self, name: str) -> Optional[Any]:
+    def _provisioner(self, name: str) -> Optional[tuple[Any, Driver]]:
         """The running pod serving provisioner `name` (the first by name: the lease holder)."""
         for key in sorted(self.pods):
-            pod = self.pods[key]
-            if _env(pod).get("PROVISIONER_NAME") == name:
-                return pod
+            pod, driver = self.pods[key]
+            if driver.name(pod) == name:
+                return pod, driver
         return None
 
     def _recorder(self, name: str, pod: Any) -> EventRecorder:
@@ -106,61 +124,30 @@ class ExternalProvisioners(Controller):
         name = ann.get(vu.ANN_STORAGE_PROVISIONER) or ann.get(vu.ANN_BETA_STORAGE_PROVISIONER)
         if not name:
             return
-        pod = self._provisioner(name)
+        found = self._provisioner(name)
         sc = self.store.try_get("StorageClass", "", vu.claim_class(claim))
-        if pod is None or sc is None or sc.provisioner != name:
+        if found is None or sc is None or sc.provisioner != name:
             return
+        if sc.volume_binding_mode == "WaitForFirstConsumer" and not ann.get(vu.ANN_SELECTED_NODE):
+            return  # the library waits for the scheduler
+        pod, driver = found
         pv_name = f"pvc-{claim.metadata.uid}"
         if self.store.try_get("PersistentVolume", "", pv_name) is not None:
             return
         events = self._recorder(name, pod)
         events.normal(claim, "Provisioning",
                       f'External provisioner is provisioning volume for claim "{claim.metadata.namespace}/{claim.metadata.name}"')
-        env = _env(pod)
-        server, root = env.get("NFS_SERVER", ""), env.get("NFS_PATH", "")
-        folder = self._folder(claim, pv_name, (sc.parameters or {}).get("pathPattern"))
-        path = f"{root.rstrip('/')}/{folder}"
-        machine = self.cluster.nfs.machine(server)
         try:
-            if machine is None:
-                raise FsError("ENOENT", path)
-            machine.fs.makedirs(path, 0o777)
-            machine.fs.chmod(path, 0o777)
-        except FsError as e:
-            events.warning(claim, "ProvisioningFailed", f'failed to provision volume with StorageClass "{sc.metadata.name}": '
-                           f"unable to create directory to provision new pv: mkdir {path}: {e.strerror()}")
+            source = driver.provision(self.cluster, pod, claim, sc, pv_name)
+        except ProvisioningError as e:
+            events.warning(claim, "ProvisioningFailed", f'failed to provision volume with StorageClass "{sc.metadata.name}": {e}')
             return
-        self.store.create(self._volume(claim, sc, pv_name, name, server, path))
+        self.store.create(self._volume(claim, sc, pv_name, name, source))
         events.normal(claim, "ProvisioningSucceeded", f"Successfully provisioned volume {pv_name}")
 
     @staticmethod
-    def _folder(claim: Any, pv_name: str, pattern: Optional[str]) -> str:
-        ns, name = claim.metadata.namespace or "", claim.metadata.name or ""
-        if not pattern:
-            return f"{ns}-{name}-{pv_name}"
-        meta = claim.metadata
-
-        def field(m: re.Match) -> str:
-            parts = m.group(1).split(".")
-            if parts == ["PVC", "namespace"]:
-                return ns
-            if parts == ["PVC", "name"]:
-                return name
-            if len(parts) >= 3 and parts[:2] == ["PVC", "labels"]:
-                return (meta.labels or {}).get(".".join(parts[2:]), "")
-            if len(parts) >= 3 and parts[:2] == ["PVC", "annotations"]:
-                return (meta.annotations or {}).get(".".join(parts[2:]), "")
-            return ""
-
-        return re.sub(r"\$\{\.([^}]*)\}", field, pattern).strip("/")
-
-    def _volume(self, claim: Any, sc: Any, pv_name: str, provisioner: str, server: str, path: str) -> Any:
-        from kubenb.api.core import (
-            NFSVolumeSource,
-            ObjectReference,
-            PersistentVolume,
-            PersistentVolumeSpec,
-        )
+    def _volume(claim: Any, sc: Any, pv_name: str, provisioner: str, source: dict[str, Any]) -> Any:
+        from kubenb.api.core import ObjectReference, PersistentVolume, PersistentVolumeSpec
         from kubenb.api.meta import ObjectMeta
 
         return PersistentVolume(
@@ -171,10 +158,10 @@ class ExternalProvisioners(Controller):
                 persistent_volume_reclaim_policy=sc.reclaim_policy or DEFAULT_RECLAIM,
                 storage_class_name=sc.metadata.name, mount_options=sc.mount_options,
                 volume_mode=claim.spec.volume_mode or "Filesystem",
-                nfs=NFSVolumeSource(server=server, path=path),
                 claim_ref=ObjectReference(kind="PersistentVolumeClaim", namespace=claim.metadata.namespace,
                                           name=claim.metadata.name, uid=claim.metadata.uid, api_version="v1",
-                                          resource_version=claim.metadata.resource_version)))
+                                          resource_version=claim.metadata.resource_version),
+                **source))
 
     # ---------------------------------------------------------------- deleting
 
@@ -183,20 +170,10 @@ class ExternalProvisioners(Controller):
         if not name or pv.status.phase != "Released" or \
                 (pv.spec.persistent_volume_reclaim_policy or "Retain") != "Delete" or pv.metadata.deletion_timestamp:
             return
-        pod = self._provisioner(name)
-        if pod is None or pv.spec.nfs is None:
+        found = self._provisioner(name)
+        if found is None:
             return
-        machine = self.cluster.nfs.machine(pv.spec.nfs.server)
+        pod, driver = found
         sc = self.store.try_get("StorageClass", "", vu.volume_class(pv))
-        params = (sc.parameters or {}) if sc is not None else {}
-        path = pv.spec.nfs.path
-        if machine is not None and machine.fs.exists(path):
-            on_delete = params.get("onDelete")
-            archive = params.get("archiveOnDelete")
-            if on_delete == "delete" or (on_delete != "retain" and archive is not None
-                                         and archive.lower() in ("false", "0", "f")):
-                machine.fs.rmtree(path)
-            elif on_delete != "retain":
-                root = _env(pod).get("NFS_PATH", "").rstrip("/")  # archived beside the others, on the export's root
-                machine.fs.rename(path, f"{root}/archived-{path.rstrip('/').rpartition('/')[2]}")
-        self.store.delete("PersistentVolume", "", pv.metadata.name or "")
+        if driver.delete(self.cluster, pod, pv, sc):
+            self.store.delete("PersistentVolume", "", pv.metadata.name or "")
