@@ -295,8 +295,11 @@ PERL = [
 # ---------------------------------------------------------------------------- mariadb, wordpress
 
 
-def _mariadb_tree() -> Tree:
+def _mariadb_tree(version: str) -> Tree:
     t = _base("ubuntu-jammy")
+    t.program("/usr/bin/mariadb", "mariadb")
+    if int(version.split(".")[0]) < 11:  # 11.0 dropped the mysql* names
+        t.link("/usr/bin/mysql", "mariadb")
     rootfs.add_user(t, "mysql:x:999:999::/home/mysql:/bin/sh", "mysql:x:999:")
     t.dir("/var/lib/mysql", 0o755, 999, 999)
     t.dir("/run/mysqld", 0o755, 999, 999)
@@ -310,7 +313,7 @@ def _mariadb_tree() -> Tree:
 def _mariadb(tags: str, version: str, size: int) -> list[Image]:
     pkg = f"1:{version}+maria~ubu2204"
     env = [("PATH", ALPINE_PATH), ("GOSU_VERSION", "1.17"), ("LANG", "C.UTF-8"), ("MARIADB_VERSION", pkg)]
-    return _images("mariadb", tags, size, _mariadb_tree, entrypoint=("docker-entrypoint.sh",), cmd=("mariadbd",),
+    return _images("mariadb", tags, size, lambda: _mariadb_tree(version), entrypoint=("docker-entrypoint.sh",), cmd=("mariadbd",),
                    env=tuple(env), exposed_ports=("3306/tcp",), meta={"mariadb.version": version, "mariadb.package": pkg},
                    userland="gnu", libc="glibc")  # fmt: skip
 
