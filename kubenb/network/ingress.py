@@ -33,9 +33,11 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api.base import evolve
 from kubenb.api.networking import IngressLoadBalancerIngress
+from kubenb.client.events import EventRecorder
 from kubenb.network.proxy import EndpointInfo
 from kubenb.runtime.http import HttpRequest, HttpResponse
-from kubenb.runtime.programs.nginx import special_page
+from kubenb.runtime.programs.ingress import served_version
+from kubenb.runtime.programs.nginx import SPECIAL, special_page
 from kubenb.runtime.sandbox import ConnectError, Sandbox
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
@@ -70,6 +72,7 @@ class Controller:
     flavor: str  # NIC | INGRESS_NGINX
     namespace: str
     pod: str
+    uid: str
     node: str
     ingress_class: str
     args: tuple[str, ...]
@@ -99,6 +102,9 @@ class IngressRouter:
         self.cluster = net.cluster
         self._round_robin: dict[str, int] = {}
         self._status_pending = False
+        self._recorders: dict[str, EventRecorder] = {}  # controller pod uid -> its recorder
+        self._seen: dict[str, set[str]] = {}  # controller pod uid -> uids of the Ingresses it has synced
+        self._changed: dict[str, bool] = {}  # Ingress uid -> whether only its status changed since the last sync
         for kind in ("Ingress", "IngressClass", "Pod", "Service"):
             self.store.watch(self._on_change, kind)
 
@@ -240,15 +246,34 @@ class IngressRouter:
     # ---------------------------------------------------------------- status
 
     def _on_change(self, ev: WatchEvent) -> None:
-        if ev.object.KIND == "Ingress" and ev.old_object is not None and ev.old_object.spec == ev.object.spec \
-                and ev.old_object.metadata.labels == ev.object.metadata.labels:
-            return  # our own status write
+        if ev.object.KIND == "Ingress" and ev.type == "DELETED":
+            for seen in self._seen.values():
+                seen.discard(ev.object.metadata.uid or "")
+        elif ev.object.KIND == "Ingress":
+            old = ev.old_object
+            status_only = old is not None and old.spec == ev.object.spec and \
+                old.metadata.labels == ev.object.metadata.labels and \
+                old.metadata.annotations == ev.object.metadata.annotations
+            uid = ev.object.metadata.uid or ""
+            self._changed[uid] = self._changed.get(uid, True) and status_only
+            if status_only:
+                self._schedule()  # our own status write: only ingress-nginx re-syncs on it
+                return
         if ev.object.KIND == "Pod" and not _is_controller(ev.object) and not (
                 ev.old_object is not None and _is_controller(ev.old_object)):
             return
+        self._schedule()
+
+    def _schedule(self) -> None:
         if not self._status_pending:
             self._status_pending = True
-            self.cluster.loop.call_later(STATUS_DELAY, self.sync_status)
+            self.cluster.loop.call_later(STATUS_DELAY, self.sync)
+
+    def sync(self) -> None:
+        """What the running controllers do after a change: announce it, then report status."""
+        self._status_pending = False
+        self.record_events()
+        self.sync_status()
 
     def controllers(self) -> list[Controller]:
         out = []
@@ -261,9 +286,9 @@ class IngressRouter:
                     continue
                 args = tuple(c.command or ()) + tuple(c.args or ())
                 probe = Controller(flavor, pod.metadata.namespace or "", pod.metadata.name or "",
-                                   pod.spec.node_name or "", "", args)
+                                   pod.metadata.uid or "", pod.spec.node_name or "", "", args)
                 cls = probe.arg("ingress-class") or ("nginx" if flavor == NIC else self._class_for(probe))
-                out.append(Controller(flavor, probe.namespace, probe.pod, probe.node, cls, args))
+                out.append(Controller(flavor, probe.namespace, probe.pod, probe.uid, probe.node, cls, args))
         return out
 
     def _class_for(self, c: Controller) -> str:
@@ -273,8 +298,41 @@ class IngressRouter:
                 return ic.metadata.name or "nginx"
         return "nginx"
 
+    def record_events(self) -> None:
+        """The Events a controller records on the Ingresses of its class as it syncs them.
+
+        NGINX Inc.'s records ``AddedOrUpdated`` once its nginx has the configuration -- for every
+        Ingress it finds when it starts and for each later change of one; a status write is not
+        a change to it. ingress-nginx records ``Sync`` / ``Scheduled for sync`` from its informer
+        for every add and every update, its own status writes included. Both record as component
+        ``nginx-ingress-controller`` without a host; each replica records its own Events.
+        """
+        changed, self._changed = self._changed, {}
+        running = self.controllers()
+        live = {c.uid for c in running}
+        for uid in [u for u in self._seen if u not in live]:
+            del self._seen[uid]
+            del self._recorders[uid]
+        for c in running:
+            seen = self._seen.setdefault(c.uid, set())
+            recorder = self._recorders.setdefault(c.uid, EventRecorder(self.store, "nginx-ingress-controller"))
+            ingresses = self.ingresses_for(c.ingress_class)
+            clean = _nic_clean(ingresses) if c.flavor == NIC else None
+            for ing in ingresses:
+                uid = ing.metadata.uid or ""
+                if clean is not None and uid not in clean:
+                    continue  # NIC rejects it (a Warning this model does not word)
+                first = uid not in seen
+                if not first and (uid not in changed or (changed[uid] and c.flavor == NIC)):
+                    continue
+                seen.add(uid)
+                if c.flavor == NIC:
+                    key = f"{ing.metadata.namespace}/{ing.metadata.name}"
+                    recorder.normal(ing, "AddedOrUpdated", f"Configuration for {key} was added or updated")
+                else:
+                    recorder.normal(ing, "Sync", "Scheduled for sync")
+
     def sync_status(self) -> None:
-        self._status_pending = False
         desired: dict[tuple[str, str], list[str]] = {}
         managed: set[tuple[str, str]] = set()
         for c in self.controllers():
@@ -329,6 +387,18 @@ class IngressRouter:
         return addrs
 
 
+def _nic_clean(ingresses: list[Any]) -> set[str]:
+    """The Ingresses NGINX Inc.'s controller takes whole: every rule has a host, none taken earlier."""
+    owner: dict[str, str] = {}
+    clean = set()
+    for ing in ingresses:
+        uid = ing.metadata.uid or ""
+        hosts = [(r.host or "").lower() for r in ing.spec.rules or ()]
+        if all(hosts) and all(owner.setdefault(h, uid) == uid for h in hosts):
+            clean.add(uid)
+    return clean
+
+
 def _service_addresses(svc: Any) -> list[str]:
     ips = [i.ip for i in (svc.status.load_balancer.ingress or ()) if i.ip]
     return ips or list(svc.spec.external_ips or ())
@@ -351,14 +421,15 @@ def _ready(pod: Any) -> bool:
 
 def _nginx_version(sandbox: Sandbox) -> str:
     for c in sandbox.containers:
-        version = c.image.meta.get("nginx.version")
-        if version:
-            return version
+        if c.image.meta.get("nginx.version"):
+            return served_version(c.image.meta)
     return "1.21.6"
 
 
 def _page(status: int, version: str) -> HttpResponse:
-    return HttpResponse(status, [("Content-Type", "text/html")], special_page(status, version))
+    # nginx's own status line for its pages ("503 Service Temporarily Unavailable")
+    reason = SPECIAL.get(status, "").partition(" ")[2]
+    return HttpResponse(status, [("Content-Type", "text/html")], special_page(status, version), reason)
 
 
 def _path_score(path: str, path_type: str, request: str, flavor: str) -> Optional[tuple[int, int]]:

@@ -295,8 +295,11 @@ PERL = [
 # ---------------------------------------------------------------------------- mariadb, wordpress
 
 
-def _mariadb_tree() -> Tree:
+def _mariadb_tree(version: str) -> Tree:
     t = _base("ubuntu-jammy")
+    t.program("/usr/bin/mariadb", "mariadb")
+    if int(version.split(".")[0]) < 11:  # 11.0 dropped the mysql* names
+        t.link("/usr/bin/mysql", "mariadb")
     rootfs.add_user(t, "mysql:x:999:999::/home/mysql:/bin/sh", "mysql:x:999:")
     t.dir("/var/lib/mysql", 0o755, 999, 999)
     t.dir("/run/mysqld", 0o755, 999, 999)
@@ -310,7 +313,7 @@ def _mariadb_tree() -> Tree:
 def _mariadb(tags: str, version: str, size: int) -> list[Image]:
     pkg = f"1:{version}+maria~ubu2204"
     env = [("PATH", ALPINE_PATH), ("GOSU_VERSION", "1.17"), ("LANG", "C.UTF-8"), ("MARIADB_VERSION", pkg)]
-    return _images("mariadb", tags, size, _mariadb_tree, entrypoint=("docker-entrypoint.sh",), cmd=("mariadbd",),
+    return _images("mariadb", tags, size, lambda: _mariadb_tree(version), entrypoint=("docker-entrypoint.sh",), cmd=("mariadbd",),
                    env=tuple(env), exposed_ports=("3306/tcp",), meta={"mariadb.version": version, "mariadb.package": pkg},
                    userland="gnu", libc="glibc")  # fmt: skip
 
@@ -353,6 +356,13 @@ DATA = [
 def _nic_tree() -> Tree:
     t = _nginx_tree("alpine-3.15", "1.21.6")
     t.program("/nginx-ingress", "nginx-ingress")
+    return t
+
+
+def _ingress_nginx_tree() -> Tree:
+    t = _nginx_tree("alpine-3.15", "1.21.6")
+    t.program("/nginx-ingress-controller", "nginx-ingress")
+    t.program("/usr/bin/dumb-init", "dumb-init")
     return t
 
 
@@ -420,6 +430,15 @@ def _on_demand(ref: ImageRef) -> Image | None:
             entry = (binary,) if ref.path != "etcd" else ()
             return _images(ref.name, tag, 30_000_000, _single_binary(binary, "server"), entrypoint=entry,
                            cmd=() if entry else (binary,), meta=meta, userland="none")[0]  # fmt: skip
+    if ref.domain in ("registry.k8s.io", "k8s.gcr.io") and ref.path == "ingress-nginx/controller" \
+            and re.fullmatch(r"v1\.\d+\.\d+", tag):
+        # ingress-nginx: its nginx (1.21.6 through v1.9) hides its version, health on 10254
+        return _images(ref.name, tag, 114_000_000, _ingress_nginx_tree, digest=ref.digest or None,
+                       entrypoint=("/usr/bin/dumb-init", "--"), cmd=("/nginx-ingress-controller",),
+                       env=(("PATH", ALPINE_PATH),), user="101", exposed_ports=("80/tcp", "443/tcp", "8443/tcp"),
+                       meta={"nginx.version": "1.21.6", "nginx.server_tokens": "off", "ingress.health": "10254 /healthz ok",
+                             "nginx.gcc": GCC["alpine-3.15"], "os": "alpine-3.15", "curl.version": CURL["alpine-3.15"]},
+                       userland="busybox")[0]  # fmt: skip
     if ref.domain == "docker.io" and ref.path in _FLANNEL and re.fullmatch(r"v\d+\.\d+\.\d+", tag):
         return _images(ref.name, tag, 60_000_000, _single_binary("/opt/bin/flanneld", "server"),
                        entrypoint=("/opt/bin/flanneld",), userland="none")[0]  # fmt: skip

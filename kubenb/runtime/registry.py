@@ -15,7 +15,8 @@ from kubenb.runtime.programs import fileutils, nettools, sysutils  # noqa: F401 
 from kubenb.runtime.programs.applet import TOOLS, Gen, ToolProgram
 from kubenb.runtime.programs.ingress import IngressController
 from kubenb.runtime.programs.mariadb import MariaDB, MariaDBEntrypoint
-from kubenb.runtime.programs.misc import Hello, Server, Stress
+from kubenb.runtime.programs.mariadbclient import MariaDBClient
+from kubenb.runtime.programs.misc import DumbInit, Hello, Server, Stress
 from kubenb.runtime.programs.nginx import Nginx, NginxEntrypoint
 from kubenb.runtime.programs.perl import Perl
 from kubenb.runtime.programs.redis import RedisCli, RedisEntrypoint, RedisServer
@@ -52,9 +53,11 @@ PROGRAMS: dict[str, Callable[[], Program]] = {
     "redis-entrypoint": RedisEntrypoint,
     "mariadbd": MariaDB,
     "mariadb-entrypoint": MariaDBEntrypoint,
+    "mariadb": MariaDBClient,
     "wordpress-entrypoint": WordPressEntrypoint,
     "apache2-foreground": Apache,
     "nginx-ingress": IngressController,
+    "dumb-init": DumbInit,
     "stress": Stress,
     "perl": Perl,
     "hello": Hello,

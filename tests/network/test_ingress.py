@@ -280,3 +280,103 @@ def test_nginx_inc_ignores_host_less_rules_and_gives_a_host_to_its_first_ingress
     ], controller=NIC)
     assert router.match("nginx", "app.test", "/")[1].service == "first"
     assert router.match("nginx", "other.test", "/") == ("none", None)
+
+
+def test_the_nic_controller_records_its_configuration_on_its_ingresses_only(ing_course) -> None:
+    cluster, _ = ing_course
+    cluster.apply(NGINX_ING.replace("name: nginx-ing\n", "name: other-ing\n").replace("nginx-inc", "someone-else"))
+    assert "Events:        <none>" in cluster.kubectl("describe ingress nginx-ing").stdout
+    cluster.apply(NGINX_ING_CTL)
+    cluster.advance(60)
+    ips = ",".join(f"{ip}:80" for ip in sorted(backends(cluster).values(), key=lambda i: tuple(map(int, i.split(".")))))
+    described = cluster.kubectl("describe ingress nginx-ing").stdout
+    # recorded a second after the controller pod turned Ready, early in the minute
+    assert described.endswith("""\
+Annotations:   <none>
+Events:
+  Type    Reason          Age   From                      Message
+  ----    ------          ----  ----                      -------
+  Normal  AddedOrUpdated  60s   nginx-ingress-controller  Configuration for default/nginx-ing was added or updated
+""")
+    assert f"/   nginx-svc:80 ({ips})" in described
+    assert cluster.kubectl("describe ingress other-ing").stdout.endswith("Events:        <none>\n")
+    # a change of the Ingress is configured again; the controller's status writes are not
+    cluster.kubectl("annotate ingress nginx-ing nginx.org/lb-method=round_robin")
+    cluster.advance(5)
+    events = [e for e in cluster.store.list("Event", "default") if e.involved_object.name == "nginx-ing"]
+    assert [(e.reason, e.count, e.source.component) for e in events] == [
+        ("AddedOrUpdated", 2, "nginx-ingress-controller")]
+
+
+INGRESS_NGINX_APP = """\
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: nginx
+spec:
+  controller: k8s.io/ingress-nginx
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: web.test
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: missing
+            port:
+              number: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ingress-nginx-controller
+  namespace: nginx-ingress
+spec:
+  selector:
+    matchLabels:
+      app: ingress-nginx
+  template:
+    metadata:
+      labels:
+        app: ingress-nginx
+    spec:
+      containers:
+      - name: controller
+        image: registry.k8s.io/ingress-nginx/controller:v1.8.1
+        args: ["/nginx-ingress-controller", "--ingress-class=nginx"]
+"""
+
+
+def test_the_ingress_nginx_image_answers_503_for_a_missing_service(course_net) -> None:
+    cluster, boxes = course_net
+    cluster.apply(NGINX_INGRESS_NS)
+    cluster.apply(INGRESS_NGINX_APP)
+    cluster.advance(90)
+    (ctl,) = cluster.store.list("Pod", "nginx-ingress")
+    name = ctl.metadata.name
+    out, err, code = boxes.exec("nginx-ingress", name, ["curl", "-si", "--resolve", "web.test:80:127.0.0.1",
+                                                        "http://web.test/shop"])
+    assert code == 0, err
+    head, body = out.split("\r\n\r\n", 1)
+    assert head.splitlines()[:2] == ["HTTP/1.1 503 Service Temporarily Unavailable", "Server: nginx"]
+    assert body == ("<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
+                    "<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n"
+                    "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+    # an unknown host gets the default server's 404, its version hidden too
+    out, _, _ = boxes.exec("nginx-ingress", name, ["curl", "-s", "--resolve", "other.test:80:127.0.0.1",
+                                                   "http://other.test/"])
+    assert "<hr><center>nginx</center>" in out and "404 Not Found" in out
+    out, _, code = boxes.exec("nginx-ingress", name, ["curl", "-s", "http://127.0.0.1:10254/healthz"])
+    assert (out, code) == ("ok", 0)
+    # ingress-nginx records "Scheduled for sync" on add and again on its own status write
+    events = [e for e in cluster.store.list("Event", "default") if e.involved_object.name == "web"]
+    assert [(e.type, e.reason, e.message, e.count, e.source.component) for e in events] == [
+        ("Normal", "Sync", "Scheduled for sync", 2, "nginx-ingress-controller")]

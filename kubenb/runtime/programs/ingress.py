@@ -1,6 +1,9 @@
-"""The NGINX Ingress Controller (``nginx/nginx-ingress``): a Go process driving an nginx.
+"""The NGINX Ingress Controllers: a Go process driving an nginx.
 
-PID 1 is ``/nginx-ingress`` (health on ``:::8081``); it starts nginx, which listens on 80, 443
+NGINX Inc.'s (``nginx/nginx-ingress``): PID 1 is ``/nginx-ingress`` (readiness on ``:::8081``);
+ingress-nginx's (``registry.k8s.io/ingress-nginx/controller``): ``/nginx-ingress-controller``
+(``/healthz`` on 10254), whose nginx runs with ``server_tokens off`` (``Server: nginx``). The
+image's ``ingress.health`` meta says which. The Go process starts nginx, which listens on 80, 443
 and 8080 and routes by Ingress rules. The rules are the network layer's business: nginx asks
 :meth:`~kubenb.runtime.container.Network.ingress` with the controller's ``-ingress-class`` and
 answers what the chosen backend answered, with nginx's own headers in front (``Server:
@@ -19,6 +22,11 @@ from kubenb.runtime.programs.applet import Gen
 from kubenb.runtime.programs.nginx import error_log_time, relay, special_page
 
 
+def served_version(meta: dict[str, str]) -> str:
+    """The nginx version its pages and ``Server`` header show: "" (bare ``nginx``) with server_tokens off."""
+    return "" if meta.get("nginx.server_tokens") == "off" else meta.get("nginx.version", "1.21.6")
+
+
 def klog_time(t: float) -> str:
     """klog's header time: ``I0624 13:59:45.123456`` without the severity letter."""
     d = datetime.fromtimestamp(int(t), UTC)
@@ -33,11 +41,18 @@ class IngressController(Program):
         for a in proc.argv[1:]:
             if a.lstrip("-").startswith("ingress-class="):
                 ingress_class = a.split("=", 1)[1]
-        template = proc.container.image.meta.get("generic.log", "")
+        meta = proc.container.image.meta
+        template = meta.get("generic.log", "")
         for line in template.splitlines():
             proc.err(line.format(klog=klog_time(proc.now()), hostname=proc.container.sandbox.hostname) + "\n")
-        proc.err(f"I{klog_time(proc.now())}       1 main.go:353] Nginx Ingress Controller has class: {ingress_class}\n")
-        proc.listen(8081, v4=False, v6=True)
+        health = meta.get("ingress.health", "8081 /nginx-ready Ready").split()
+        self.health = (health[1], health[2].encode())
+        if health[0] == "8081":  # NGINX Inc.'s
+            proc.err(f"I{klog_time(proc.now())}       1 main.go:353] Nginx Ingress Controller has class: "
+                     f"{ingress_class}\n")
+            proc.listen(8081, v4=False, v6=True)
+        else:
+            proc.listen(int(health[0]), v4=True, v6=True)
         nginx = IngressNginx(ingress_class)
         proc.container.spawn(
             ["nginx", "-g", "daemon off;"], nginx, proc, title="nginx: master process nginx -g daemon off;"
@@ -52,9 +67,11 @@ class IngressController(Program):
         proc.wake(sig)
 
     def handle_http(self, request: HttpRequest) -> HttpResponse:
-        """The readiness endpoint on 8081."""
-        if request.path == "/nginx-ready":
-            return HttpResponse(200, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "5")], b"Ready")
+        """The health endpoint (``/nginx-ready`` on 8081, or ``/healthz`` on 10254)."""
+        path, body = getattr(self, "health", ("/nginx-ready", b"Ready"))
+        if request.path == path:
+            return HttpResponse(200, [("Content-Type", "text/plain; charset=utf-8"),
+                                      ("Content-Length", str(len(body)))], body)
         return HttpResponse(404, [("Content-Type", "text/plain; charset=utf-8")], b"404 page not found\n")
 
 
@@ -85,7 +102,7 @@ class IngressNginx(Program):
     def handle_http(self, request: HttpRequest) -> HttpResponse:
         proc = self.proc
         assert proc is not None
-        version = proc.container.image.meta.get("nginx.version", "1.21.6")
+        version = served_version(proc.container.image.meta)
         sandbox = proc.container.sandbox
         got = sandbox.network.ingress(self.ingress_class, request, sandbox)
         if got is None:

@@ -171,19 +171,37 @@ class MariaDB(Program):
     def on_signal(self, proc: Process, sig: int) -> None:
         proc.wake(sig)
 
+    def _state(self) -> dict:
+        assert self.proc is not None
+        try:
+            return json.loads(self.proc.fs.read_text(USERS))
+        except (FsError, ValueError):
+            return {"users": {}, "grants": {}}
+
+    @staticmethod
+    def _account(users: dict, user: str, client_ip: str) -> str | None:
+        key = next((k for k in (f"{user}@{client_ip}", f"{user}@%", f"{user}@localhost") if k in users), None)
+        if key is not None and key.endswith("@localhost") and client_ip not in ("127.0.0.1", "localhost", "::1"):
+            return None
+        return key
+
+    def databases(self, user: str, client_ip: str) -> list[str]:
+        """``SHOW DATABASES`` for a logged-in user: information_schema and what its grants reach."""
+        assert self.proc is not None
+        state = self._state()
+        key = self._account(state["users"], user, client_ip)
+        allowed = state["grants"].get(key, []) if key else []
+        names = [n for n in self.proc.fs.listdir(DATADIR) if self.proc.fs.is_dir(f"{DATADIR}/{n}")]
+        return sorted(["information_schema", *(n for n in names if "*" in allowed or n in allowed)])
+
     def check_login(
         self, user: str, password: str, database: str = "", client_ip: str = "127.0.0.1"
     ) -> tuple[int, str, str] | None:
         """None if the login works; else (errno, SQLSTATE, message) as the server reports it."""
         assert self.proc is not None
-        try:
-            state = json.loads(self.proc.fs.read_text(USERS))
-        except (FsError, ValueError):
-            state = {"users": {}, "grants": {}}
+        state = self._state()
         users, grants = state["users"], state["grants"]
-        key = next((k for k in (f"{user}@{client_ip}", f"{user}@%", f"{user}@localhost") if k in users), None)
-        if key is not None and key.endswith("@localhost") and client_ip not in ("127.0.0.1", "localhost", "::1"):
-            key = None
+        key = self._account(users, user, client_ip)
         if key is None or users[key] != password:
             used = "YES" if password else "NO"
             return 1045, "28000", f"Access denied for user '{user}'@'{client_ip}' (using password: {used})"

@@ -163,3 +163,16 @@ class Server(Program):
         return HttpResponse(
             200, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))], body.encode()
         )
+
+
+class DumbInit(Program):
+    """``/usr/bin/dumb-init -- cmd...``: an init for containers; here it simply becomes ``cmd``."""
+
+    def main(self, proc: Process) -> Gen:
+        argv = proc.argv[1:]
+        if argv and argv[0] == "--":
+            argv = argv[1:]
+        if not argv:
+            proc.err("Usage: dumb-init [option] command [[arg] ...]\n")
+            return 1
+        return (yield from proc.exec(argv))

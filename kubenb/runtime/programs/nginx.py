@@ -39,13 +39,18 @@ NGINX_REASONS = {302: "Moved Temporarily", 408: "Request Time-out", 413: "Reques
                  414: "Request-URI Too Large", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}  # fmt: skip
 
 
+def server_token(version: str) -> str:
+    """What nginx calls itself: ``nginx/1.21.6``, or bare ``nginx`` with ``server_tokens off`` (version "")."""
+    return f"nginx/{version}" if version else "nginx"
+
+
 def special_page(status: int, version: str) -> bytes:
-    """nginx's built-in error or redirect page (``server_tokens on``: the tail names the version)."""
+    """nginx's built-in error or redirect page; its tail is :func:`server_token`."""
     title = SPECIAL.get(status)
     if title is None:
         return b""
     page = f"<html>{CRLF}<head><title>{title}</title></head>{CRLF}<body>{CRLF}<center><h1>{title}</h1></center>{CRLF}"
-    tail = f"<hr><center>nginx/{version}</center>{CRLF}</body>{CRLF}</html>{CRLF}"
+    tail = f"<hr><center>{server_token(version)}</center>{CRLF}</body>{CRLF}</html>{CRLF}"
     return (page + tail).encode()
 
 
@@ -55,7 +60,7 @@ def relay(got: HttpResponse, version: str, now: float) -> HttpResponse:
     passed = [(k, v) for k, v in got.headers if k.lower() not in ("server", "date", "connection", "content-length")]
     ctype = [(k, v) for k, v in passed if k.lower() == "content-type"]
     rest = [(k, v) for k, v in passed if k.lower() != "content-type"]
-    headers = [("Server", f"nginx/{version}"), ("Date", http_date(now)), *ctype,
+    headers = [("Server", server_token(version)), ("Date", http_date(now)), *ctype,
                ("Content-Length", str(len(got.body))), ("Connection", "keep-alive"), *rest]  # fmt: skip
     return HttpResponse(got.status, headers, got.body, got.reason)
 
