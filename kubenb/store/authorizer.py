@@ -207,16 +207,19 @@ class Authorizer:
             return self._cluster_role_rules(role), ""
         return [], f'unsupported role reference kind: "{ref.kind}"'
 
-    def _cluster_role_rules(self, role: Any) -> list[Any]:
-        """Its rules, plus, for an aggregated role, those of the ClusterRoles its selectors pick
-        (what the aggregation controller would have copied in; duplicates change no answer)."""
+    def _cluster_role_rules(self, role: Any, seen: Optional[set[str]] = None) -> list[Any]:
+        """Its rules, plus, for an aggregated role, those of the ClusterRoles its selectors pick,
+        followed through roles that are aggregated themselves (`admin` takes `edit`, which takes
+        `view`), as the aggregation controller's copies would hold them."""
+        seen = seen if seen is not None else set()
+        seen.add(role.metadata.name)
         rules = list(role.rules or [])
         rule_selectors = role.aggregation_rule.cluster_role_selectors if role.aggregation_rule else None
         for label_selector in rule_selectors or ():
             selector = selector_from_label_selector(label_selector)
             for other in self.store.list("ClusterRole", selector=selector):
-                if other.metadata.name != role.metadata.name:
-                    rules += [r for r in other.rules or [] if r not in rules]
+                if other.metadata.name not in seen:
+                    rules += [r for r in self._cluster_role_rules(other, seen) if r not in rules]
         return rules
 
 

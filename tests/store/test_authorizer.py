@@ -104,3 +104,35 @@ def test_a_missing_role_is_the_denial_reason(rbac_cluster):
 def test_masters_may_do_anything(rbac_cluster):
     admin = User.authenticated("kubernetes-admin", ["system:masters"])
     assert Authorizer(rbac_cluster.store).authorize(admin, Attributes("escalate", resource="anything")).allowed
+
+
+@pytest.mark.parametrize(("role", "attrs", "allowed"), [
+    ("view", Attributes("get", namespace="dev", resource="pods", subresource="log"), True),
+    ("view", Attributes("get", namespace="dev", resource="secrets"), False),
+    ("view", Attributes("create", namespace="dev", group="apps", resource="deployments"), False),
+    ("edit", Attributes("create", namespace="dev", group="apps", resource="deployments"), True),
+    ("edit", Attributes("list", namespace="dev", resource="pods"), True),  # through view
+    ("edit", Attributes("create", namespace="dev", group="rbac.authorization.k8s.io", resource="roles"), False),
+    ("admin", Attributes("create", namespace="dev", group="rbac.authorization.k8s.io", resource="roles"), True),
+    ("admin", Attributes("get", namespace="dev", resource="configmaps"), True),  # through edit, then view
+    ("admin", Attributes("delete", resource="nodes"), False),
+])
+def test_bootstrap_roles_aggregate_as_upstream(cluster, role, attrs, allowed):
+    ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}
+    docs = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}},
+            {"apiVersion": RBAC, "kind": "RoleBinding", "metadata": {"name": "r", "namespace": "dev"}, "roleRef": ref,
+             "subjects": [{"kind": "User", "name": "dana"}]},
+            {"apiVersion": RBAC, "kind": "ClusterRoleBinding", "metadata": {"name": "r"}, "roleRef": ref,
+             "subjects": [{"kind": "User", "name": "erin"}]}]
+    assert cluster.kubectl("apply -f -", input=yaml.safe_dump_all(docs)).returncode == 0
+    user = "dana" if attrs.namespace else "erin"
+    assert Authorizer(cluster.store).authorize(User.authenticated(user), attrs).allowed is allowed
+
+
+def test_every_authenticated_user_may_discover(cluster):
+    auth = Authorizer(cluster.store)
+    anyone = User.authenticated("nobody")
+    assert auth.authorize(anyone, Attributes("get", path="/api/v1")).allowed
+    assert auth.authorize(anyone, Attributes("create", group="authorization.k8s.io",
+                                             resource="selfsubjectaccessreviews")).allowed
+    assert not auth.authorize(anyone, Attributes("get", path="/metrics")).allowed

@@ -35,7 +35,9 @@ def nfs(course: Cluster) -> Cluster:
     ("auth can-i get widgets", "yes\n", "Warning: the server doesn't have a resource type 'widgets'\n\n", 0),
     ("auth can-i impersonate users", "yes\n", "", 0),
     ("auth can-i frob pods", "yes\n", "Warning: verb 'frob' is not a known verb\n\n", 0),
-    ("auth can-i get /healthz --as=alice", "no\n", "", 1),
+    ("auth can-i get /healthz --as=alice", "yes\n", "", 0),  # system:public-info-viewer
+    ("auth can-i get /metrics --as=alice", "no\n", "", 1),
+    ("auth can-i list pods --as=alice", "no\n", "", 1),
     ("auth can-i get pods --as=alice --as-group=system:masters", "yes\n", "", 0),
     ("auth can-i get", "", "error: you must specify two arguments: verb resource or verb resource/resourceName.\n"
      "See 'kubectl auth can-i -h' for help and examples.\n", 1),
