@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from kubenb.api import rbac_policy
 from kubenb.api.codec import decode
 from kubenb.profiles import NodeSpec
 
@@ -32,6 +33,9 @@ def bootstrap(cluster: Cluster) -> None:
     create = lambda d, **kw: cluster.store.create(decode(cluster.registry, d), **kw)  # noqa: E731
     for ns in (*SYSTEM_NAMESPACES, p.cni_namespace, *p.extra_namespaces):
         create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+    # the API server's post-start hook writes its bootstrap RBAC policy
+    for doc in (*rbac_policy.cluster_roles(cluster.version.minor), *rbac_policy.cluster_role_bindings()):
+        create(doc)
     cp = p.control_plane
     _join(cluster, cp)
     create(_service("kubernetes", "default", _nth_ip(p.service_cidr, 1),

@@ -220,6 +220,13 @@ def name_is_dns_subdomain(name: str, prefix: bool) -> list[str]:
     return is_dns1123_subdomain(_mask_trailing_dash(name) if prefix else name)
 
 
+def name_is_path_segment(name: str, prefix: bool) -> list[str]:
+    """``path.ValidatePathSegmentName``: RBAC objects may be named `system:basic-user`."""
+    if not prefix and name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in ("/", "%") if c in name]
+
+
 def name_is_dns_label(name: str, prefix: bool) -> list[str]:
     """``NameIsDNSLabel`` (namespaces); ``prefix`` as in :func:`name_is_dns_subdomain`."""
     return is_dns1123_label(_mask_trailing_dash(name) if prefix else name)

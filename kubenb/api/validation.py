@@ -21,6 +21,8 @@ Errors = list[FieldError]
 
 # Kinds whose names are DNS-1123 labels rather than subdomains (upstream `ValidateNameFunc`s).
 DNS_LABEL_KINDS = {"Namespace", "Service"}
+# Kinds whose names need only be a URL path segment (rbac's `ValidateRBACName`)
+PATH_SEGMENT_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
 
 
 def validate_object_meta(obj: KubeObject, namespaced: bool) -> Errors:
@@ -29,7 +31,8 @@ def validate_object_meta(obj: KubeObject, namespaced: bool) -> Errors:
     if not meta.name and not meta.generate_name:
         errs.append(required("metadata.name", "name or generateName is required"))
     elif meta.name:
-        check = names.name_is_dns_label if obj.KIND in DNS_LABEL_KINDS else names.name_is_dns_subdomain
+        check = (names.name_is_dns_label if obj.KIND in DNS_LABEL_KINDS else
+                 names.name_is_path_segment if obj.KIND in PATH_SEGMENT_KINDS else names.name_is_dns_subdomain)
         for msg in check(meta.name, False):
             errs.append(invalid("metadata.name", meta.name, msg))
     errs += validate_labels(meta.labels or {}, "metadata.labels")

@@ -165,7 +165,7 @@ async def _resource(request: web.Request, state: State, path: ResourcePath) -> w
     body = await read_body(request) if method in ("POST", "PUT", "PATCH", "DELETE") else b""
     call = rest.Call(path, request.query, request.headers.get("Accept", ""),
                      request.headers.get("Content-Type", ""), body, state.encodings,
-                     state.snapshots)
+                     state.snapshots, request.headers)
     if method == "GET" and not path.name and request.query.get("watch") in ("true", "1"):
         _check_verb(path, "watch")
         return await _watch(request, state, call)
@@ -196,7 +196,7 @@ def _serve(cluster: Any, call: rest.Call, method: str) -> rest.Reply:
         if verb == "list":
             return rest.list_objects(cluster, call)
         if verb == "create":
-            return reviews.answer(call) if path.info.kind in reviews.REVIEW_KINDS else rest.create(cluster, call)
+            return reviews.answer(cluster, call) if path.info.kind in reviews.REVIEW_KINDS else rest.create(cluster, call)
         return rest.delete_collection(cluster, call)
     verb = VERBS.get(method, "")
     _check_verb(path, verb if method != "POST" else "")

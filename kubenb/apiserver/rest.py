@@ -44,6 +44,7 @@ class Call:
     body: bytes = b""
     encodings: Optional[Encodings] = None  # the server's cache of stored objects' encodings
     snapshots: Optional[paging.Snapshots] = None  # the server's last lists, for their next pages
+    headers: Any = None  # the request's headers (access reviews read kubectl's `--as` impersonation)
 
     @property
     def info(self) -> ResourceInfo:

@@ -19,6 +19,7 @@ from kubenb.kubectl.args import GLOBAL_FLAGS, Flag, UsageError
 from kubenb.kubectl.commands import (
     annotate,
     apply,
+    auth,
     create,
     delete,
     describe,
@@ -83,6 +84,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("taint", nodes.run_taint, nodes.TAINT_FLAGS, "Update the taints on one or more nodes"),
     Command("api-resources", info.run_api_resources, info.API_RESOURCES_FLAGS, "Print the supported API resources on the server"),
     Command("version", info.run_version, info.VERSION_FLAGS, "Print the client and server version information"),
+    Command("auth", auth.run, auth.FLAGS, "Inspect authorization"),
     Command("cluster-info", info.run_cluster_info, info.CLUSTER_INFO_FLAGS, "Display cluster information"),
 )}
 

@@ -54,6 +54,7 @@ GLOBAL_FLAGS = (
     Flag("cache-dir"),
     Flag("warnings-as-errors", kind=bool, default=False),
     Flag("as"),
+    Flag("as-group", kind=list),
 )
 
 
