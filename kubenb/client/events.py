@@ -21,6 +21,24 @@ class EventRecorder:
         self.component = component
         self.host = host
         self._seen: dict[tuple, tuple[str, str]] = {}
+        #: per object, the nanoseconds after the last name moved on past a taken one (see `_name`)
+        self._moved_on: dict[tuple[str, str], int] = {}
+
+    def _name(self, namespace: str, name: str) -> str:
+        """client-go names an event `<object>.<hex of UnixNano>`, unique because a real clock has
+        moved on by the next event. Simulated time stands still while a burst of events is
+        recorded, so the store's revision supplies the nanoseconds; when that name is already
+        taken (a thousand writes later, or a busy bootstrap), the nanoseconds move on past it and
+        past this recorder's last such move for the object, as a real clock would have."""
+        nanos = int(self.store.clock.now * 1_000_000) * 1000 + self.store.resource_version % 1000
+        if self.store.try_get("Event", namespace, f"{name}.{nanos:x}") is None:
+            return f"{name}.{nanos:x}"
+        key = (namespace, name)
+        nanos = max(nanos + 1, self._moved_on.get(key, 0))
+        while self.store.try_get("Event", namespace, f"{name}.{nanos:x}") is not None:
+            nanos += 1
+        self._moved_on[key] = nanos + 1
+        return f"{name}.{nanos:x}"
 
     def normal(self, obj: KubeObject, reason: str, message: str, field_path: Optional[str] = None) -> None:
         self.record(obj, "Normal", reason, message, field_path)
@@ -45,10 +63,8 @@ class EventRecorder:
                 ev.last_timestamp = now
                 self.store.update(ev)
                 return
-        # client-go names events `<object>.<unix nanoseconds>`; the store's revision keeps them unique
-        nanos = int(self.store.clock.now * 1_000_000) * 1000 + self.store.resource_version % 1000
         event = Event(
-            metadata=ObjectMeta(name=f"{meta.name}.{nanos:x}", namespace=namespace),
+            metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
             involved_object=ObjectReference(
                 kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
                 api_version=type(obj).API_VERSION, resource_version=meta.resource_version, field_path=field_path),

@@ -43,7 +43,11 @@ class RateLimiter:
         """The delay before the next retry of `key`, counting this one."""
         failures = self._failures.get(key, 0)
         self._failures[key] = failures + 1
-        return min(self.base_delay * 2**failures, self.max_delay)
+        # upstream computes in float64 and returns max_delay once that passes MaxInt64 ns; a Python
+        # float of a huge int overflows instead, so the exponent stops where the cap long applies
+        if failures > 62:
+            return self.max_delay
+        return min(self.base_delay * (1 << failures), self.max_delay)
 
     def num_requeues(self, key: Hashable) -> int:
         return self._failures.get(key, 0)

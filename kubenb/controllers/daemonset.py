@@ -23,7 +23,7 @@ from kubenb.api.taints import untolerated
 from kubenb.controllers import history
 from kubenb.controllers.base import Controller, owner_reference
 from kubenb.controllers.deployment.util import compute_hash
-from kubenb.controllers.podviews import PodViews
+from kubenb.controllers.podviews import PodView, PodViews, target_node
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
@@ -39,6 +39,33 @@ REVISION_HASH = "controller-revision-hash"
 TEMPLATE_GENERATION = "pod-template-generation"
 
 
+#: a node's share of a DaemonSet's status: eligible, scheduled (0/1), misscheduled, ready,
+#: available, updated pods, and pods of another revision (which start a rolling update)
+Share = tuple[int, int, int, int, int, int, int]
+NO_SHARE: Share = (0, 0, 0, 0, 0, 0, 0)
+
+
+class _Progress:
+    """What the controller keeps of one DaemonSet between syncs, so that a sync looks only at the
+    nodes an event concerned: the nodes to re-check, and every node's share of the status and
+    their sums. Valid for one `stamp` (uid, generation, revision hash); a sync under another
+    stamp — a new template, a first sync — visits every node."""
+
+    __slots__ = ("stamp", "dirty", "shares", "totals")
+
+    def __init__(self) -> None:
+        self.stamp: Any = None
+        self.dirty: dict[str, None] = {}  # insertion-ordered set of node names
+        self.shares: dict[str, Share] = {}
+        self.totals: list[int] = list(NO_SHARE)
+
+    def set_share(self, node: str, share: Share) -> None:
+        old = self.shares.pop(node, NO_SHARE)
+        if share != NO_SHARE:
+            self.shares[node] = share
+        self.totals = [t - o + n for t, o, n in zip(self.totals, old, share, strict=True)]
+
+
 class DaemonSetController(Controller):
     component = "daemonset-controller"
 
@@ -51,7 +78,11 @@ class DaemonSetController(Controller):
         self._eligibility: dict[tuple, bool] = {}
         #: what each sync needs of the pods, derived once per stored pod version and indexed by owner
         self._views = PodViews()
-        self.store.watch(lambda ev: self._views.observe(ev.type, ev.object), "Pod")
+        #: the same views by owner uid and target node, and where each pod was last filed
+        self._on_nodes: dict[str, dict[str, dict[tuple[str, str], PodView]]] = {}
+        self._filed: dict[tuple[str, str], tuple[str, str]] = {}
+        self._progress: dict[tuple[str, str], _Progress] = {}
+        self.store.watch(self._on_pod, "Pod")
 
     def _eligible(self, ds: Any, node: Any) -> bool:
         """`_should_run`, remembered per (DaemonSet generation, node version): a sync visits every
@@ -65,25 +96,75 @@ class DaemonSetController(Controller):
         return verdict
 
     def _on_node(self, ev: WatchEvent) -> None:
+        node = ev.object.metadata.name or ""
         for ds in self.store.list("DaemonSet"):
+            self._touch((ds.metadata.namespace or "", ds.metadata.name or ""), node)
             self.enqueue(ds)
 
+    def _on_pod(self, ev: WatchEvent) -> None:
+        """Keep the views and their node index, and mark the nodes a DaemonSet pod left or
+        reached for its owner's next sync (`watch_owned` enqueues the owner)."""
+        pod = ev.object
+        self._views.observe(ev.type, pod)
+        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        filed = self._filed.pop(key, None)
+        if filed is not None:
+            uid, node = filed
+            on_node = self._on_nodes[uid][node]
+            del on_node[key]
+            if not on_node:
+                del self._on_nodes[uid][node]
+                if not self._on_nodes[uid]:
+                    del self._on_nodes[uid]
+        for old_or_new in (ev.old_object, pod):
+            ref = old_or_new.metadata.controller_ref() if old_or_new is not None else None
+            if ref is not None and ref.kind == "DaemonSet":
+                self._touch((key[0], ref.name), target_node(old_or_new))
+        ref = pod.metadata.controller_ref()
+        if ev.type != "DELETED" and ref is not None and ref.kind == "DaemonSet":
+            view = self._views.of(pod)
+            self._on_nodes.setdefault(ref.uid, {}).setdefault(view.node, {})[key] = view
+            self._filed[key] = (ref.uid, view.node)
+
+    def _touch(self, ds_key: tuple[str, str], node: str) -> None:
+        progress = self._progress.get(ds_key)
+        if progress is not None:
+            progress.dirty[node] = None
+
+    def _running(self, uid: str, node: str) -> list[Any]:
+        """The DaemonSet's pods (not being deleted) on `node`, least recently written first."""
+        return [v.pod for v in self._on_nodes.get(uid, {}).get(node, {}).values() if not v.deleting]
+
     def sync(self, namespace: str, name: str) -> Optional[float]:
+        """`syncDaemonSet`: upstream visits every node each sync; here a sync re-checks only the
+        nodes that pod and node events marked since the last one (all of them under a new
+        template), and the status is the sum of the nodes' remembered shares. Either way the
+        outcome is the full pass's: a node nothing happened to would be found as it was left."""
         ds = self.store.try_get("DaemonSet", namespace, name)
         if ds is None or ds.metadata.deletion_timestamp is not None:
+            self._progress.pop((namespace, name), None)
             return None
         revision = self._revision(ds)
         hash_ = revision.metadata.labels[REVISION_HASH]
-        views = [v for v in self._views.owned(ds.metadata.uid or "") if not v.deleting]
-        pods = [v.pod for v in views]
-        by_node: dict[str, list[Any]] = {}
-        for view in views:
-            by_node.setdefault(view.node, []).append(view.pod)
-        nodes = self.store.list("Node")
-        for node in nodes:
-            node_name = node.metadata.name
+        uid = ds.metadata.uid or ""
+        progress = self._progress.setdefault((namespace, name), _Progress())
+        stamp = (uid, ds.metadata.generation, hash_)
+        if progress.stamp != stamp:
+            progress.stamp, progress.shares, progress.totals = stamp, {}, list(NO_SHARE)
+            progress.dirty = dict.fromkeys([n.metadata.name or "" for n in self.store.list("Node")])
+            progress.dirty.update(dict.fromkeys(self._on_nodes.get(uid, {})))
+        visit, progress.dirty = sorted(progress.dirty), {}  # the store's (etcd's) node order
+        for node_name in visit:
+            progress.set_share(node_name, self._share(ds, node_name, hash_))
+        by_node = None
+        if progress.totals[6] and ds.spec.update_strategy.type == "RollingUpdate":  # some pod is outdated
+            by_node = {node: self._running(uid, node) for node in self._on_nodes.get(uid, {})}
+        for node_name in visit:
+            node = self.store.try_get("Node", "", node_name)
+            if node is None:
+                continue  # pods left on a deleted node are the pod GC's
             eligible = self._eligible(ds, node)
-            running = by_node.get(node_name, [])
+            running = self._running(uid, node_name)
             if eligible and not running:
                 self._create_pod(ds, node_name, hash_)
             elif not eligible and not _should_continue_running(ds, node):
@@ -92,11 +173,28 @@ class DaemonSetController(Controller):
             elif len(running) > 1 and not self._surging(ds, running, hash_):
                 for pod in sorted(running, key=lambda p: p.metadata.creation_timestamp or "")[1:]:
                     self._delete_pod(ds, pod)
-        outdated = any((p.metadata.labels or {}).get(REVISION_HASH) != hash_ for p in pods)
-        if outdated and ds.spec.update_strategy.type == "RollingUpdate":
-            self._rolling_update(ds, [n for n in nodes if self._eligible(ds, n)], by_node, hash_)
-        self._update_status(ds, nodes, hash_)
+        if by_node is not None:
+            self._rolling_update(ds, [n for n in self.store.list("Node") if self._eligible(ds, n)], by_node, hash_)
+        # what this sync did marked its nodes again (for the next sync to re-check); their
+        # shares are taken now, so that the status written below is already up to date
+        for node_name in list(progress.dirty):
+            progress.set_share(node_name, self._share(ds, node_name, hash_))
+        self._update_status(ds, progress, hash_)
         return None
+
+    def _share(self, ds: Any, node_name: str, hash_: str) -> Share:
+        """One node's part of `updateDaemonSetStatus`'s counts."""
+        node = self.store.try_get("Node", "", node_name)
+        eligible = node is not None and self._eligible(ds, node)
+        views = [v for v in self._on_nodes.get(ds.metadata.uid or "", {}).get(node_name, {}).values()
+                 if not v.deleting]
+        outdated = sum((v.pod.metadata.labels or {}).get(REVISION_HASH) != hash_ for v in views)
+        if not eligible:
+            return (0, 0, sum(bool(v.pod.spec.node_name) for v in views), 0, 0, 0, outdated)
+        min_ready, now = ds.spec.min_ready_seconds or 0, self.clock.now
+        return (1, int(bool(views)), 0, sum(v.ready for v in views),
+                sum(v.available(min_ready, now) for v in views),
+                sum((v.pod.metadata.labels or {}).get(REVISION_HASH) == hash_ for v in views), outdated)
 
     # ---------------------------------------------------------------- rolling update (update.go)
 
@@ -180,8 +278,9 @@ class DaemonSetController(Controller):
                 revision = self.store.create(cr)
             except StatusError:
                 revision = self.store.get("ControllerRevision", ds.metadata.namespace, cr.metadata.name)
-        live = {(v.pod.metadata.labels or {}).get(REVISION_HASH) for v in self._views.owned(ds.metadata.uid or "")}
-        history.cleanup_old_history(self.store, old, live, ds.spec.revision_history_limit)
+        if old:  # only a changed template leaves old revisions; then the live hashes matter
+            live = {(v.pod.metadata.labels or {}).get(REVISION_HASH) for v in self._views.owned(ds.metadata.uid or "")}
+            history.cleanup_old_history(self.store, old, live, ds.spec.revision_history_limit)
         return revision
 
     # ---------------------------------------------------------------- pods
@@ -216,23 +315,22 @@ class DaemonSetController(Controller):
         self.store.delete("Pod", pod.metadata.namespace, pod.metadata.name)
         self.events.normal(ds, "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}")
 
-    def _update_status(self, ds: Any, nodes: list[Any], hash_: str) -> None:
-        views = [v for v in self._views.owned(ds.metadata.uid or "") if not v.deleting]
-        eligible = {n.metadata.name for n in nodes if self._eligible(ds, n)}
-        scheduled = [v for v in views if v.node in eligible]
-        misscheduled = [v for v in views if v.pod.spec.node_name and v.pod.spec.node_name not in eligible]
-        ready = [v for v in scheduled if v.ready]
-        available = [v for v in ready if v.available(ds.spec.min_ready_seconds or 0, self.clock.now)]
-        updated = [v for v in scheduled if (v.pod.metadata.labels or {}).get(REVISION_HASH) == hash_]
+    def _update_status(self, ds: Any, progress: _Progress, hash_: str) -> None:
+        eligible, scheduled, misscheduled, ready, available, updated, _ = progress.totals
+        if ds.spec.min_ready_seconds:  # availability ripens with time, not only with events
+            for node_name, share in progress.shares.items():
+                if share[0] and share[3]:
+                    progress.set_share(node_name, self._share(ds, node_name, hash_))
+            available = progress.totals[4]
         new = evolve(ds, deep=("status",))
         st = new.status
-        st.desired_number_scheduled = len(eligible)
-        st.current_number_scheduled = len({v.node for v in scheduled})
-        st.number_misscheduled = len(misscheduled)
-        st.number_ready = len(ready)
-        st.updated_number_scheduled = len(updated) or None
-        st.number_available = len(available) or None
-        st.number_unavailable = (len(eligible) - len(available)) or None
+        st.desired_number_scheduled = eligible
+        st.current_number_scheduled = scheduled
+        st.number_misscheduled = misscheduled
+        st.number_ready = ready
+        st.updated_number_scheduled = updated or None
+        st.number_available = available or None
+        st.number_unavailable = (eligible - available) or None
         st.observed_generation = ds.metadata.generation
         if new.status != ds.status:
             self.store.update(new, subresource="status")
