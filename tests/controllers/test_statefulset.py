@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import EventLog, finish_pod, pods
+from storage.storage_manifests import REDIS_PV_STS  # the course's §8 StatefulSet, one copy
 
 from kubenb.controllers import history
 from kubenb.sim.clock import parse_rfc3339
@@ -33,46 +34,6 @@ spec:
         ports:
         - containerPort: 6379
 """
-
-REDIS_PV_STS = """\
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: redis-pv-sts
-
-spec:
-  serviceName: redis-pv-sts-svc
-
-  volumeClaimTemplates:
-  - metadata:
-      name: redis-100m-pvc
-    spec:
-      storageClassName: nfs-client
-      accessModes:
-      - ReadWriteMany
-      resources:
-        requests:
-          storage: 100Mi
-
-  replicas: 2
-  selector:
-    matchLabels:
-      app: redis-pv-sts
-  template:
-    metadata:
-      labels:
-        app: redis-pv-sts
-    spec:
-      containers:
-      - name: redis
-        image: redis:5-alpine
-        ports:
-        - containerPort: 6379
-        volumeMounts:
-        - name: redis-100m-pvc
-          mountPath: /data
-"""
-
 
 def web(replicas=3, image="nginx:1.25", extra="", strategy=""):
     return f"""\
