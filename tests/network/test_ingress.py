@@ -112,51 +112,9 @@ def test_a_missing_service_is_a_bad_gateway_and_the_status_stays_empty(ing_cours
 def test_ingress_nginx_reports_its_nodes_and_answers_503(course_net) -> None:
     cluster, _ = course_net
     cluster.apply(NGINX_INGRESS_NS)
-    cluster.apply("""\
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata:
-  name: nginx
-spec:
-  controller: k8s.io/ingress-nginx
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-spec:
-  ingressClassName: nginx
-  rules:
-  - host: web.test
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: missing
-            port:
-              number: 80
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ingress-nginx-controller
-  namespace: nginx-ingress
-spec:
-  selector:
-    matchLabels:
-      app: ingress-nginx
-  template:
-    metadata:
-      labels:
-        app: ingress-nginx
-    spec:
-      containers:
-      - name: controller
-        image: registry.example.com/ingress-nginx/controller:v1.8.1  # a private mirror: any image runs
-        args: ["/nginx-ingress-controller", "--ingress-class=nginx"]
-""")
+    # any image of the controller's name runs as it: a private mirror of the same build
+    cluster.apply(INGRESS_NGINX_APP.replace("image: registry.k8s.io/", "image: registry.example.com/"))
+
     cluster.advance(90)
     row = cluster.kubectl("get ingress").stdout.splitlines()[1].split()
     assert row[:4] == ["web", "nginx", "web.test", WORKER]
