@@ -28,7 +28,7 @@ class EventLoop:
         self.clock = clock
         self._heap: list[tuple[float, int, int, Callable[[], None]]] = []
         self._seq = 0
-        self.running = 0  # > 0 while a callback runs: what happens now is the simulation's doing
+        self.running = 0  # > 0 while the loop runs callbacks: what happens now is the simulation's doing
 
     def call_at(self, when: float, callback: Callable[[], None], priority: int = PRIORITY_CONTROL) -> None:
         self._seq += 1
@@ -46,19 +46,19 @@ class EventLoop:
     def run_until(self, until: float) -> None:
         """Run everything due up to `until` in time order, then leave the clock at `until`."""
         steps_here, instant = 0, self.clock.now
-        while self._heap and self._heap[0][0] <= until:
-            when, _, _, callback = heapq.heappop(self._heap)
-            if when != instant:
-                steps_here, instant = 0, when
-            steps_here += 1
-            if steps_here > self.MAX_STEPS_PER_INSTANT:
-                raise RunawayError(f"more than {self.MAX_STEPS_PER_INSTANT} steps at t={when}")
-            self.clock.advance_to(when)
-            self.running += 1
-            try:
+        self.running += 1  # once per run, not per callback: nothing but callbacks runs in between
+        try:
+            while self._heap and self._heap[0][0] <= until:
+                when, _, _, callback = heapq.heappop(self._heap)
+                if when != instant:
+                    steps_here, instant = 0, when
+                steps_here += 1
+                if steps_here > self.MAX_STEPS_PER_INSTANT:
+                    raise RunawayError(f"more than {self.MAX_STEPS_PER_INSTANT} steps at t={when}")
+                self.clock.advance_to(when)
                 callback()
-            finally:
-                self.running -= 1
+        finally:
+            self.running -= 1
         self.clock.advance_to(max(until, self.clock.now))
 
     def settle(self) -> None:
