@@ -41,6 +41,9 @@ TUNNEL_PREFIX = "SPDY/3.1+"
 TUNNEL_PROTOCOL = TUNNEL_PREFIX + PROTOCOL
 IDLE_SECONDS = 4 * 3600.0  # the kubelet's --streaming-connection-idle-timeout default
 
+#: the sessions being served now (each leaves when its client does): what a leak would grow
+OPEN_SESSIONS: set[spdy.Session] = set()
+
 
 async def handle(request: web.Request, cluster: Any, path: ResourcePath) -> web.StreamResponse:
     with cluster.lock:
@@ -57,6 +60,7 @@ async def handle(request: web.Request, cluster: Any, path: ResourcePath) -> web.
         raise bad_request("Upgrade request required")
     session = spdy.Session()
     forwarder = Forwarder(cluster, pod, session)
+    OPEN_SESSIONS.add(session)
     try:
         while not (session.gone and not session.streams):
             try:
@@ -78,7 +82,7 @@ async def handle(request: web.Request, cluster: Any, path: ResourcePath) -> web.
     except ConnectionResetError:
         pass  # the client left
     finally:
-        forwarder.pairs.clear()
+        OPEN_SESSIONS.discard(session)
         await transport.close()
     return transport.response
 
