@@ -7,7 +7,9 @@ runtime's) speaks SPDY/3.1 (:mod:`~.spdy`). kubectl reaches it one of two ways:
   `101 Switching Protocols`, then SPDY frames on the bare connection (every kubectl);
 * `GET` with a WebSocket upgrade offering subprotocol `SPDY/3.1+portforward.k8s.io` (kubectl
   ≥1.31, the `PortForwardWebsockets` feature): the same SPDY bytes, in binary messages (the API
-  server's `TunnelingHandler`). kubectl falls back to the first way when this upgrade fails.
+  server's `TunnelingHandler`, on by default from v1.31). kubectl falls back to the first way
+  when this upgrade fails, as it does against an older server: there the kubelet's own WebSocket
+  port forwarding (`v4.channel.k8s.io`) refuses the tunnel's subprotocol with a bare 403.
 
 Each forwarded connection is a pair of streams the client opens with the same `requestID`
 header: `streamType: error` and `streamType: data`, both naming the `port` (the kubelet's
@@ -39,6 +41,7 @@ from kubenb.store.errors import StatusError, bad_request, not_found
 PROTOCOL = "portforward.k8s.io"
 TUNNEL_PREFIX = "SPDY/3.1+"
 TUNNEL_PROTOCOL = TUNNEL_PREFIX + PROTOCOL
+TUNNEL_SINCE_MINOR = 31  # `PortForwardWebsockets`: beta, on by default, from v1.31
 IDLE_SECONDS = 4 * 3600.0  # the kubelet's --streaming-connection-idle-timeout default
 
 #: the sessions being served now (each leaves when its client does): what a leak would grow
@@ -53,6 +56,8 @@ async def handle(request: web.Request, cluster: Any, path: ResourcePath) -> web.
         if not pod.spec.node_name:  # `PortForwardLocation`: the API server needs a node to proxy to
             raise bad_request(f"pod {path.name} does not have a host assigned")
     if request.headers.get("Upgrade", "").lower() == "websocket":
+        if cluster.version.minor < TUNNEL_SINCE_MINOR:
+            return web.Response(status=403)  # x/net/websocket's answer to a subprotocol it does not serve
         transport: _Transport = await _WebSocketTunnel.open(request)
     elif request.headers.get("Upgrade", "").lower() == "spdy/3.1":
         transport = await _SpdyUpgrade.open(request)
