@@ -158,7 +158,7 @@ def _openapi(state: State, parts: list[str]) -> web.Response:
 
 async def _resource(request: web.Request, state: State, path: ResourcePath) -> web.StreamResponse:
     method = request.method
-    if path.subresource == "portforward" and method in ("GET", "POST"):
+    if path.subresource == "portforward":
         return await portforward.handle(request, state.cluster, path)
     if path.subresource in streams.STREAMING:
         return await streams.handle(request, state.cluster, path)

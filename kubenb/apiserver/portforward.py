@@ -49,6 +49,8 @@ OPEN_SESSIONS: set[spdy.Session] = set()
 
 
 async def handle(request: web.Request, cluster: Any, path: ResourcePath) -> web.StreamResponse:
+    if request.method not in ("GET", "POST"):  # a connect subresource: `create` and `get` only
+        raise StatusError("MethodNotAllowed", 405, "the server does not allow this method on the requested resource")
     with cluster.lock:
         pod = cluster.store.try_get("Pod", path.namespace or "", path.name)
         if pod is None:

@@ -147,9 +147,11 @@ def test_refusals_and_upgrades_in_the_api_servers_words(cluster, kubectl, server
     assert (result.returncode, result.stderr) == (1, 'Error from server (NotFound): pods "nope" not found\n')
     context = ssl.create_default_context(cafile=ca_file)
     pod = cluster.store.list("Pod", "default", None)[0].metadata.name
-    for name, code, message in [("nope", 404, 'pods "nope" not found'), (pod, 400, "Upgrade request required")]:
+    for name, method, code, message in [
+            ("nope", "POST", 404, 'pods "nope" not found'), (pod, "POST", 400, "Upgrade request required"),
+            (pod, "PUT", 405, "the server does not allow this method on the requested resource")]:
         request = urllib.request.Request(f"{server.url}/api/v1/namespaces/default/pods/{name}/portforward",
-                                         method="POST", headers={"Authorization": f"Bearer {server.token}"})
+                                         method=method, headers={"Authorization": f"Bearer {server.token}"})
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, context=context)
         assert (refused.value.code, json.loads(refused.value.read())["message"]) == (code, message)
