@@ -149,8 +149,8 @@ class Forwarder:
     def _start(self, request_id: str, pair: _Pair) -> None:
         try:
             endpoint = dial(self.cluster, self.pod, pair.port)
-        except ConnectError:
-            self._print_error(pair, self._refused(pair.port))
+        except ConnectError as err:
+            self._print_error(pair, self._refused(pair.port, gone=err.kind == "unreachable"))
             self._finish(request_id)
             return
         self._connections += 1
@@ -201,13 +201,18 @@ class Forwarder:
         if pair.error:
             self.session.send(pair.error, message.encode())
 
-    def _refused(self, port: int) -> str:
-        """`error forwarding port …` in the words of the node's container runtime."""
+    def _refused(self, port: int, gone: bool = False) -> str:
+        """`error forwarding port …` in the words of the node's container runtime: nothing listens on
+        the port, or (`gone`) the pod's sandbox no longer exists."""
         pod, sandbox = self.pod, _sandbox_id(self.pod)
         prefix = f"error forwarding port {port} to pod {sandbox}, uid : "
-        if self.cluster.profile.runtime_prefix == "docker":  # dockershim: nsenter … socat - TCP4:localhost:PORT
+        docker = self.cluster.profile.runtime_prefix == "docker"
+        if gone:
+            return f"{prefix}Error: No such container: {sandbox}" if docker else \
+                f'{prefix}failed to find sandbox "{sandbox}" in store: not found'
+        if docker:  # dockershim: nsenter -t PID -n socat - TCP4:localhost:PORT
             when = datetime.fromtimestamp(self.cluster.clock.now, UTC).strftime("%Y/%m/%d %H:%M:%S")
-            pid = 10000 + int(sandbox[:4], 16) % 50000
+            pid = self.cluster.rng.stream("socat").randint(1000, 32767)  # a new socat each time
             return (f"{prefix}exit status 1: {when} socat[{pid}] E connect(5, AF=2 127.0.0.1:{port}, 16): "
                     "Connection refused\n")
         netns = "host" if pod.spec.host_network else f"/var/run/netns/{netns_name(pod.metadata.uid or '')}"

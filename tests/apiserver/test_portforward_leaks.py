@@ -8,6 +8,7 @@ paired by `requestID`; writes a request, half-closes, and reads until the server
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import ssl
 import time
@@ -111,6 +112,22 @@ def test_a_forward_over_the_bare_upgrade(server, ca_file, pod):
     assert client.received[data].startswith(b"HTTP/1.1 200 OK\r\nServer: nginx/1.27")
     assert b"<title>Welcome to nginx!</title>" in client.received[data]
     assert client.received.get(error, b"") == b""
+
+
+def test_a_pod_gone_since_the_session_began(cluster, server, ca_file, kubectl):
+    kubectl("run solo --image=nginx:1.27")
+    cluster.advance(30)
+    sock, rest = spdy_connection(server, ca_file, "solo")
+    client = Client()
+    client.take(rest)
+    kubectl("delete pod solo --wait=false")
+    cluster.advance(60)
+    frames, error, data = client.forward(80, 0, GET)
+    exchange(sock, client, frames, (error, data))
+    sock.close()
+    assert client.received.get(data, b"") == b""
+    assert re.fullmatch(rb'error forwarding port 80 to pod ([0-9a-f]{64}), uid : failed to find sandbox "\1" in store: '
+                        rb"not found", client.received[error]), client.received[error]
 
 
 def test_a_hundred_forwards_on_one_connection_leave_no_streams(server, ca_file, pod):
