@@ -66,32 +66,37 @@ async def handle(request: web.Request, cluster: Any, path: ResourcePath) -> web.
     else:
         raise bad_request("Upgrade request required")
     session = spdy.Session()
-    forwarder = Forwarder(cluster, pod, session)
     OPEN_SESSIONS.add(session)
     try:
-        while not (session.gone and not session.streams):
-            try:
-                chunk = await asyncio.wait_for(transport.read(), IDLE_SECONDS)
-            except TimeoutError:
-                break
-            if not chunk:
-                break
-            try:
-                events = session.receive(chunk)
-            except spdy.ProtocolError:
-                await transport.write(session.outgoing())
-                break
-            with cluster.lock:
-                forwarder.handle(events)
-            out = session.outgoing()
-            if out:
-                await transport.write(out)
+        await _serve(transport, session, Forwarder(cluster, pod, session))
     except ConnectionResetError:
         pass  # the client left
     finally:
         OPEN_SESSIONS.discard(session)
         await transport.close()
     return transport.response
+
+
+async def _serve(transport: _Transport, session: spdy.Session, forwarder: Forwarder) -> None:
+    """Frames in, events to the forwarder (inside the simulation), frames out; until the client
+    goes, says GOAWAY with nothing left open, breaks the protocol, or idles past the kubelet's limit."""
+    while not (session.gone and not session.streams):
+        try:
+            chunk = await asyncio.wait_for(transport.read(), IDLE_SECONDS)
+        except TimeoutError:
+            break
+        if not chunk:
+            break
+        try:
+            events = session.receive(chunk)
+        except spdy.ProtocolError:
+            await transport.write(session.outgoing())
+            break
+        with forwarder.cluster.lock:
+            forwarder.handle(events)
+        out = session.outgoing()
+        if out:
+            await transport.write(out)
 
 
 # ---------------------------------------------------------------------------- the streams
