@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from kubenb.apiserver import discovery, logs, paging, rest, reviews, streams, subresources, tables
+from kubenb.apiserver import discovery, logs, paging, portforward, rest, reviews, streams, subresources, tables
 from kubenb.apiserver.encodings import Encodings
 from kubenb.apiserver.openapi import Documents
 from kubenb.apiserver.paths import ResourcePath, parse
@@ -158,6 +158,8 @@ def _openapi(state: State, parts: list[str]) -> web.Response:
 
 async def _resource(request: web.Request, state: State, path: ResourcePath) -> web.StreamResponse:
     method = request.method
+    if path.subresource == "portforward":
+        return await portforward.handle(request, state.cluster, path)
     if path.subresource in streams.STREAMING:
         return await streams.handle(request, state.cluster, path)
     if path.subresource == "log" and method == "GET":

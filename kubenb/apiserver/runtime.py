@@ -1,6 +1,6 @@
-"""Where the façade reaches the nodes: container logs and exec, through the cluster's kubelet.
+"""Where the façade reaches the nodes: container logs, exec and port forwards, through the cluster's kubelet.
 
-The API server proxies `pods/log` and `pods/exec` to the kubelet of the pod's node; here that is
+The API server proxies `pods/log`, `pods/exec` and `pods/portforward` to the kubelet of the pod's node; here that is
 `cluster.kubelet`. A kubelet that runs container processes offers `log_source(pod, container,
 previous)` and `exec(pod, container, argv, stdin, tty)`; one that only models pod status (no
 processes, so nothing was ever logged) has neither, and the façade says so in the API server's
@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 import kubenb.kubelet as kubelet_package
 from kubenb.runtime import ExecFailure
+from kubenb.runtime.sandbox import ConnectError, Endpoint
 from kubenb.store.errors import StatusError, bad_request
 
 
@@ -82,3 +83,14 @@ def exec_in(cluster: Any, pod: Any, container: str, argv: list[str], stdin: Opti
         return ExecResult(proc.output.text if proc.output is not None else "", "", proc.exit_code or 0)
     return ExecResult(proc.stdout_buffer.text if proc.stdout_buffer is not None else "",
                       proc.stderr_buffer.text if proc.stderr_buffer is not None else "", proc.exit_code or 0)
+
+
+def dial(cluster: Any, pod: Any, port: int) -> Endpoint:
+    """A connection to `port` on the pod's loopback, as the container runtime's port forwarder opens
+    it inside the pod's network namespace. Raises ConnectError (`refused`; `unreachable` when the
+    kubelet has no sandbox for the pod, or runs no processes)."""
+    sandbox_of = getattr(cluster.kubelet, "sandbox_of", None)
+    sandbox = sandbox_of(pod.metadata.namespace or "", pod.metadata.name or "") if sandbox_of is not None else None
+    if sandbox is None:
+        raise ConnectError("unreachable", "127.0.0.1")
+    return sandbox.connect("127.0.0.1", port)

@@ -6,7 +6,8 @@ Each binary message starts with its channel: 0 stdin, 1 stdout, 2 stderr, 3 erro
 processes run to completion in simulated time — and its output is sent, then the Status, then the
 close frame. kubectl ≥1.30 tries this before SPDY, which is not served.
 
-`attach` and `portforward` are not served yet: they answer with a Status saying so.
+`attach` is not served yet: it answers with a Status saying so. `portforward` speaks SPDY
+(:mod:`kubenb.apiserver.portforward`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from kubenb.apiserver.paths import ResourcePath
 from kubenb.apiserver.runtime import exec_in
 from kubenb.store.errors import StatusError, bad_request, not_found
 
-STREAMING = ("exec", "attach", "portforward")
+STREAMING = ("exec", "attach")
 PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 

@@ -1,7 +1,7 @@
 """Subresources served over plain HTTP: `status`, `scale`, `binding` and `eviction`.
 
-`log` may stream (:mod:`kubenb.apiserver.logs`); `exec`, `attach` and `portforward` are
-streams (:mod:`kubenb.apiserver.streams`).
+`log` may stream (:mod:`kubenb.apiserver.logs`); `exec` and `attach` are streams
+(:mod:`kubenb.apiserver.streams`), `portforward` a SPDY session (:mod:`kubenb.apiserver.portforward`).
 """
 
 from __future__ import annotations

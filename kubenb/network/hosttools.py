@@ -334,6 +334,12 @@ def _addr_block(li: dict[str, Any], addresses: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+def netns_name(uid: str) -> str:
+    """The network namespace the CNI plugin made for pod `uid` (`/var/run/netns/cni-…`; `ip link` shows it)."""
+    ns_hex = hashlib.sha256(f"netns:{uid}".encode()).hexdigest()
+    return f"cni-{ns_hex[:8]}-{ns_hex[8:12]}-{ns_hex[12:16]}-{ns_hex[16:20]}-{ns_hex[20:32]}"
+
+
 def interfaces(host: Host) -> list[dict[str, Any]]:
     """The host's links, in ifindex order."""
     net = host.net
@@ -379,8 +385,7 @@ def interfaces(host: Host) -> list[dict[str, Any]]:
         for p in sorted(pods, key=lambda p: p.metadata.creation_timestamp or ""):
             uid = p.metadata.uid or ""
             veth_mac = mac(f"veth:{uid}")
-            ns_hex = hashlib.sha256(f"netns:{uid}".encode()).hexdigest()
-            netns = f"cni-{ns_hex[:8]}-{ns_hex[8:12]}-{ns_hex[12:16]}-{ns_hex[16:20]}-{ns_hex[20:32]}"
+            netns = netns_name(uid)
             links.append(dict(
                 index=index, name=f"veth{hashlib.sha256(uid.encode()).hexdigest()[:8]}@if2",
                 flags="BROADCAST,MULTICAST,UP,LOWER_UP", mtu=1450, qdisc="noqueue", master="cni0", state="UP",
