@@ -44,6 +44,10 @@ class User:
             out.append(AUTHENTICATED)
         return cls(name, tuple(dict.fromkeys(out)))
 
+    def info(self) -> dict[str, Any]:
+        """`authentication/v1.UserInfo` as a SelfSubjectReview returns it (`kubectl auth whoami`)."""
+        return {"username": self.name, "groups": list(self.groups)} if self.groups else {"username": self.name}
+
 
 @dataclass(frozen=True)
 class Attributes:
