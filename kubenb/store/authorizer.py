@@ -198,17 +198,13 @@ class Authorizer:
             yield describe, rule, ""
 
     def _role_rules(self, ref: Any, namespace: str) -> tuple[list[Any], str]:
-        if ref.kind == "Role":
-            role = self.store.try_get("Role", namespace, ref.name)
-            if role is None:
-                return [], f'role.rbac.authorization.k8s.io "{ref.name}" not found'
-            return list(role.rules or []), ""
-        if ref.kind == "ClusterRole":
-            role = self.store.try_get("ClusterRole", "", ref.name)
-            if role is None:
-                return [], f'clusterrole.rbac.authorization.k8s.io "{ref.name}" not found'
-            return list(role.rules or []), ""
-        return [], f'unsupported role reference kind: "{ref.kind}"'
+        """The stored rules of the Role (in the binding's namespace) or ClusterRole a binding names."""
+        if ref.kind not in ("Role", "ClusterRole"):
+            return [], f'unsupported role reference kind: "{ref.kind}"'
+        role = self.store.try_get(ref.kind, namespace if ref.kind == "Role" else "", ref.name)
+        if role is None:
+            return [], f'{ref.kind.lower()}.rbac.authorization.k8s.io "{ref.name}" not found'
+        return list(role.rules or []), ""
 
 
 def parse_user(name: Optional[str], groups: Sequence[str] = ()) -> User:
