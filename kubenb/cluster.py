@@ -16,6 +16,7 @@ from kubenb.api import models  # noqa: F401  (registers every typed kind)
 from kubenb.api.registry import Registry
 from kubenb.api.resources import resources_for
 from kubenb.bootstrap import bootstrap
+from kubenb.controllers.clusterroleaggregation import ClusterRoleAggregationController
 from kubenb.controllers.cronjob import CronJobController
 from kubenb.controllers.daemonset import DaemonSetController
 from kubenb.controllers.deployment import DeploymentController
@@ -81,6 +82,7 @@ class Cluster:
             TTLAfterFinishedController(self), CronJobController(self), EndpointsController(self), EventTTL(self),
             PersistentVolumeController(self), PVCProtectionController(self), PVProtectionController(self),
             ExternalProvisioners(self, (NfsSubdir(), LocalPath())), VolumeResizer(self),
+            ClusterRoleAggregationController(self),
         ]
         self.scheduler = Scheduler(self)
         self.network = ClusterNetwork(self)  # before the kubelet: pod sandboxes reach the network through it

@@ -3,8 +3,13 @@
 The user-facing roles (`cluster-admin`, and the aggregated `admin`, `edit`, `view` with the
 `system:aggregate-to-*` roles that feed them) and the roles every authenticated user is bound to
 (`system:basic-user`, `system:discovery`, `system:public-info-viewer`), with their bindings, so
-`kubectl auth can-i` answers as on a fresh kubeadm cluster. The aggregated roles are stored as the
-API server writes them (`rules: null`); the authorizer follows their selectors.
+`kubectl auth can-i` answers as on a fresh kubeadm cluster. The aggregated roles are written as the
+API server writes them (`rules: null`); the ClusterRole aggregation controller then fills them.
+
+The rules are those of upstream's ``bootstrappolicy/testdata/cluster-roles.yaml`` at commit
+025f2834a128798cef30018a5e6a6ae82b5ad885 (SelfSubjectReview GA, so v1.28 or later). No v1.23 copy
+was at hand, so v1.23 gets the same admin/edit/view rules; only `system:basic-user`'s
+`selfsubjectreviews` rule is known to come with v1.28.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def answer(cluster: Any, call: Call) -> Reply:
     user = _requester(call)
     authorizer = Authorizer(cluster.store)
     if info.kind == "SelfSubjectReview":
-        out["status"] = {"userInfo": {"username": user.name, "groups": list(user.groups)}}
+        out["status"] = {"userInfo": user.info()}
         out.pop("spec")
     elif info.kind == "TokenReview":
         out["status"] = {"authenticated": False, "user": {}}

@@ -3,7 +3,8 @@
 `kubectl auth can-i` and the API server's access reviews both ask this module, so the two give
 the same answers. It reads the stored Roles, ClusterRoles and their bindings the way upstream's
 listers do: every ClusterRoleBinding, then the RoleBindings of the request's namespace (the
-store's namespace index), so the cost follows the number of bindings, never of pods.
+store's namespace index), so the cost follows the number of bindings, never of pods. An
+aggregated ClusterRole grants the rules the aggregation controller stored in it, nothing more.
 
 A user is a name plus groups; `system:authenticated` is added as the authenticator would, and a
 service account's name (`system:serviceaccount:NS:NAME`) brings `system:serviceaccounts` and
@@ -16,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
-
-from kubenb.api.labels import selector_from_label_selector
 
 if TYPE_CHECKING:
     from kubenb.store.store import Store
@@ -44,6 +43,10 @@ class User:
         if name != "system:anonymous" and "system:unauthenticated" not in out:
             out.append(AUTHENTICATED)
         return cls(name, tuple(dict.fromkeys(out)))
+
+    def info(self) -> dict[str, Any]:
+        """`authentication/v1.UserInfo` as a SelfSubjectReview returns it (`kubectl auth whoami`)."""
+        return {"username": self.name, "groups": list(self.groups)} if self.groups else {"username": self.name}
 
 
 @dataclass(frozen=True)
@@ -195,32 +198,13 @@ class Authorizer:
             yield describe, rule, ""
 
     def _role_rules(self, ref: Any, namespace: str) -> tuple[list[Any], str]:
-        if ref.kind == "Role":
-            role = self.store.try_get("Role", namespace, ref.name)
-            if role is None:
-                return [], f'role.rbac.authorization.k8s.io "{ref.name}" not found'
-            return list(role.rules or []), ""
-        if ref.kind == "ClusterRole":
-            role = self.store.try_get("ClusterRole", "", ref.name)
-            if role is None:
-                return [], f'clusterrole.rbac.authorization.k8s.io "{ref.name}" not found'
-            return self._cluster_role_rules(role), ""
-        return [], f'unsupported role reference kind: "{ref.kind}"'
-
-    def _cluster_role_rules(self, role: Any, seen: Optional[set[str]] = None) -> list[Any]:
-        """Its rules, plus, for an aggregated role, those of the ClusterRoles its selectors pick,
-        followed through roles that are aggregated themselves (`admin` takes `edit`, which takes
-        `view`), as the aggregation controller's copies would hold them."""
-        seen = seen if seen is not None else set()
-        seen.add(role.metadata.name)
-        rules = list(role.rules or [])
-        rule_selectors = role.aggregation_rule.cluster_role_selectors if role.aggregation_rule else None
-        for label_selector in rule_selectors or ():
-            selector = selector_from_label_selector(label_selector)
-            for other in self.store.list("ClusterRole", selector=selector):
-                if other.metadata.name not in seen:
-                    rules += [r for r in self._cluster_role_rules(other, seen) if r not in rules]
-        return rules
+        """The stored rules of the Role (in the binding's namespace) or ClusterRole a binding names."""
+        if ref.kind not in ("Role", "ClusterRole"):
+            return [], f'unsupported role reference kind: "{ref.kind}"'
+        role = self.store.try_get(ref.kind, namespace if ref.kind == "Role" else "", ref.name)
+        if role is None:
+            return [], f'{ref.kind.lower()}.rbac.authorization.k8s.io "{ref.name}" not found'
+        return list(role.rules or []), ""
 
 
 def parse_user(name: Optional[str], groups: Sequence[str] = ()) -> User:

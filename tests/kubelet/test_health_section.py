@@ -11,78 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from course_manifests import NGINX_POD_PROBE, NGINX_POD_RESOURCES, NGINX_POD_RESOURCES_TOO_BIG, NGINX_PROBE_CM
 
 from kubenb import Cluster
-
-RESOURCES = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx-pod-resources
-
-spec:
-  containers:
-  - name: nginx
-    image: nginx:alpine
-    resources:
-      requests:
-        cpu: {request}
-        memory: 100Mi
-      limits:
-        cpu: {limit}
-        memory: 200Mi
-"""
-
-PROBE_CM = """\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: nginx-conf
-
-data:
-  default.conf: |
-    server {
-      listen 80;
-      location = /ready {
-        return 200 'I am ready';
-      }
-    }
-"""
-
-PROBE_POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: nginx-pod-probe
-
-spec:
-  volumes:
-  - name: nginx-conf-vol
-    configMap:
-      name: nginx-conf
-  containers:
-  - name: nginx
-    image: nginx:alpine
-    ports:
-    - containerPort: 80
-    volumeMounts:
-    - name: nginx-conf-vol
-      mountPath: /etc/nginx/conf.d
-
-    startupProbe:
-      periodSeconds: 1
-      exec:
-        command: ['cat', '{pid_file}']
-    livenessProbe:
-      periodSeconds: 10
-      tcpSocket:
-        port: 80
-    readinessProbe:
-      periodSeconds: 5
-      httpGet:
-        port: 80
-        path: /ready
-"""
 
 IMAGE_ID = "docker-pullable://nginx@sha256:2d194184b067db3598771b4cf326cfe6ad5051937ba1132b8b7d4b0184e0d0a6"
 
@@ -293,7 +224,7 @@ def at_age(c: Cluster, created: float, age: float) -> None:
 
 
 def test_requests_that_fit_run_on_the_worker(course):
-    assert kubectl(course, "apply -f -", RESOURCES.format(request="10m", limit="20m")) == \
+    assert kubectl(course, "apply -f -", NGINX_POD_RESOURCES) == \
         "pod/nginx-pod-resources created\n"
     created = course.clock.now
     at_age(course, created, 26)
@@ -312,7 +243,7 @@ def test_requests_that_fit_run_on_the_worker(course):
 
 
 def test_requests_no_node_can_meet_leave_the_pod_pending(course):
-    kubectl(course, "apply -f -", RESOURCES.format(request="10", limit="20"))
+    kubectl(course, "apply -f -", NGINX_POD_RESOURCES_TOO_BIG)
     created = course.clock.now
     at_age(course, created, 17)
     assert kubectl(course, "get po -owide") == (
@@ -326,7 +257,7 @@ def test_requests_no_node_can_meet_leave_the_pod_pending(course):
 
 
 def test_the_pending_pods_failed_scheduling_message(course):
-    kubectl(course, "apply -f -", RESOURCES.format(request="10", limit="20"))
+    kubectl(course, "apply -f -", NGINX_POD_RESOURCES_TOO_BIG)
     course.sleep(30)
     (event,) = course.store.list("Event", "default")
     assert event.message == ("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had taint "
@@ -337,7 +268,7 @@ def test_the_pending_pods_failed_scheduling_message(course):
 
 
 def test_the_probe_pod_becomes_ready_after_its_readiness_probe(course):
-    out = kubectl(course, "apply -f -", PROBE_CM + "---\n" + PROBE_POD.format(pid_file="/var/run/nginx.pid"))
+    out = kubectl(course, "apply -f -", NGINX_PROBE_CM + "---\n" + NGINX_POD_PROBE.format(pid_file="/var/run/nginx.pid", liveness_port=80))
     assert out == "configmap/nginx-conf created\npod/nginx-pod-probe created\n"
     created = course.clock.now
     seen = []  # (time, started, ready) as the API shows them, every 100 ms
@@ -392,7 +323,7 @@ def test_the_probe_pod_becomes_ready_after_its_readiness_probe(course):
 
 
 def test_a_failing_startup_probe_restarts_the_container_into_crash_loop_back_off(course):
-    kubectl(course, "apply -f -", PROBE_CM + "---\n" + PROBE_POD.format(pid_file="/var/run/nginx.pidx"))
+    kubectl(course, "apply -f -", NGINX_PROBE_CM + "---\n" + NGINX_POD_PROBE.format(pid_file="/var/run/nginx.pidx", liveness_port=80))
     created = course.clock.now
     rows = []
     for age in range(2, 29, 2):  # every command lets the pace (2 s) pass first

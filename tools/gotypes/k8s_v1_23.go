@@ -1,7 +1,12 @@
 // The Go types a PodTemplateSpec reaches at Kubernetes v1.23 (k8s.io/api v0.23.x,
-// k8s.io/apimachinery v0.23.x), excerpted from their types.go: the struct declarations with
-// their fields in source order, Go types and json tags; comments dropped. A volume source kind
-// that kubenb does not model is left out (its pointer still dumps as nil).
+// k8s.io/apimachinery v0.23.x): the struct declarations with their fields in source order, Go
+// types and json tags; comments dropped. A volume source kind that kubenb does not model is left
+// out (its pointer still dumps as nil).
+// Every JSON key and its order was checked against upstream's API compatibility fixture
+// staging/src/k8s.io/api/testdata/v1.23.0/core.v1.PodTemplate.json
+// (kubernetes/kubernetes commit 3ef6ef3cfbd27321db8aac529077c7ef016f82c2), which encoding/json wrote
+// in Go field order with every field set (tests/api/test_gotypes.py keeps that order); the Go
+// type names, which JSON does not show, follow types.go.
 // Input of tools/gen_gotypes.py. Several packages share this file: each `package` line
 // switches the package that the declarations below it belong to.
 

@@ -1,23 +1,37 @@
-"""`kubectl auth can-i`: ask the authorizer what the user (or whom `--as` impersonates) may do.
+"""`kubectl auth can-i`, `whoami` and `reconcile` (the latter in :mod:`.auth_reconcile`).
+
+`can-i` asks the authorizer what the user (or whom `--as` impersonates) may do.
 
 Follows kubectl's ``pkg/cmd/auth/cani.go``: the resource argument resolves through discovery
 (an unknown one is sent as typed, after a warning), `yes`/`no` go to stdout with exit code 0/1,
-and `--list` prints the rules review broken down to one verb per rule, compacted back per
-resource and sorted by the rule's Go ``String()``, as ``kubectl/pkg/util/rbac`` does.
+and `--list` prints the rules review as ``kubectl/pkg/util/rbac`` lays rules out
+(:mod:`kubenb.kubectl.rbacrules`). `whoami` prints the SelfSubjectReview the API server would
+return (kubectl 1.27 on; before, `whoami` is an unknown subcommand).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from kubenb.kubectl import rbacrules
 from kubenb.kubectl.args import Flag
+from kubenb.kubectl.commands import auth_reconcile, common
 from kubenb.kubectl.context import Context, KubectlError
 from kubenb.kubectl.tabwriter import get_writer
 from kubenb.store.authorizer import Attributes, Authorizer, parse_user
 
-FLAGS = (Flag("all-namespaces", "A", kind=bool, default=False), Flag("quiet", "q", kind=bool, default=False),
-         Flag("subresource", default=""), Flag("list", kind=bool, default=False),
-         Flag("no-headers", kind=bool, default=False))
+CAN_I_FLAGS = (Flag("all-namespaces", "A", kind=bool, default=False), Flag("quiet", "q", kind=bool, default=False),
+               Flag("subresource", default=""), Flag("list", kind=bool, default=False),
+               Flag("no-headers", kind=bool, default=False))
+PRINT_FLAGS = (Flag("output", "o", default=""), Flag("allow-missing-template-keys", kind=bool, default=True),
+               Flag("show-managed-fields", kind=bool, default=False), Flag("template", default=""))
+WHOAMI_FLAGS = PRINT_FLAGS
+RECONCILE_FLAGS = (*PRINT_FLAGS, Flag("filename", "f", kind=list), Flag("recursive", "R", kind=bool, default=False),
+                   Flag("kustomize", "k", default=""), Flag("dry-run", default="none", no_value="unchanged"),
+                   Flag("remove-extra-permissions", kind=bool, default=False),
+                   Flag("remove-extra-subjects", kind=bool, default=False))
+FLAGS = (*CAN_I_FLAGS, *RECONCILE_FLAGS)
 
 RESOURCE_VERBS = {"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "use", "bind",
                   "impersonate", "*", "approve", "sign", "escalate", "attest"}
@@ -30,7 +44,6 @@ HELP = """Inspect authorization
 Available Commands:
   can-i         Check whether an action is allowed
   reconcile     Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects
-  whoami        Experimental: Check self subject attributes
 
 Usage:
   kubectl auth [flags] [options]
@@ -38,13 +51,73 @@ Usage:
 Use "kubectl <command> --help" for more information about a given command.
 Use "kubectl options" for a list of global command-line options (applies to all commands).
 """
+# kubectl 1.27 brought `auth whoami` (1.26 had it as `kubectl alpha auth whoami`)
+HELP_WHOAMI = """Inspect authorization.
+
+Available Commands:
+  can-i         Check whether an action is allowed
+  reconcile     Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects
+  whoami        Experimental: Check self subject attributes
+
+Usage:
+  kubectl auth [flags] [options]
+
+Use "kubectl auth <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands).
+"""
+WHOAMI_SINCE = 27
+NOT_ENABLED = ("error: the selfsubjectreviews API is not enabled in the cluster\n"
+               "enable APISelfSubjectReview feature gate and authentication.k8s.io/v1alpha1 or "
+               "authentication.k8s.io/v1beta1 API")
+FORBIDDEN = "error: the selfsubjectreviews API is not enabled in the cluster or you do not have permission to call it"
 
 
 def run(ctx: Context, p: Any) -> int:
-    if not p.args or p.args[0] != "can-i":
-        ctx.out.write(HELP)
+    """`kubectl auth SUBCOMMAND`; bare `kubectl auth` prints its help on stderr and fails, as
+    cobra's `DefaultSubCommandRun` does, and an unknown subcommand is a usage error."""
+    sub, args = (p.args[0], p.args[1:]) if p.args else ("", [])
+    if sub == "can-i":
+        common.only_flags(p, CAN_I_FLAGS, "kubectl auth can-i")
+        return _can_i(ctx, p, args)
+    if sub == "reconcile":
+        common.only_flags(p, RECONCILE_FLAGS, "kubectl auth reconcile")
+        return auth_reconcile.run(ctx, p, args)
+    if sub == "whoami" and ctx.minor >= WHOAMI_SINCE:
+        common.only_flags(p, WHOAMI_FLAGS, "kubectl auth whoami")
+        return _whoami(ctx, p, args)
+    if p.args:
+        raise KubectlError(f'error: unknown command "{" ".join(p.args)}"\nSee \'kubectl auth -h\' for help and examples')
+    ctx.err.write(HELP_WHOAMI if ctx.minor >= WHOAMI_SINCE else HELP)
+    return 1
+
+
+def _whoami(ctx: Context, p: Any, args: list[str]) -> int:
+    """`kubectl auth whoami`: the SelfSubjectReview the API server answers, as a two-column table."""
+    if args:
+        raise KubectlError(f'error: unknown command "{" ".join(args)}" for "kubectl auth whoami"')
+    user = parse_user(p["as"], p["as-group"])
+    info = ctx.cluster.registry.resolve("selfsubjectreviews.authentication.k8s.io")
+    if info is None:
+        raise KubectlError(NOT_ENABLED)
+    attrs = Attributes(verb="create", group="authentication.k8s.io", resource="selfsubjectreviews")
+    if not Authorizer(ctx.store).authorize(user, attrs).allowed:
+        raise KubectlError(FORBIDDEN)
+    review = {"kind": "SelfSubjectReview", "apiVersion": info.api_version, "metadata": {"creationTimestamp": None},
+              "status": {"userInfo": user.info()}}
+    if p["output"]:
+        common.check_output_format(p["output"])
+        if p["output"] == "json":  # json.MarshalIndent of the typed review: struct order
+            ctx.out.write(json.dumps(review, indent=4) + "\n")
+        else:
+            common.print_result(ctx, info, review, "", p["output"])
         return 0
-    return _can_i(ctx, p, p.args[1:])
+    w = get_writer()
+    w.write("ATTRIBUTE\tVALUE\n")
+    w.write(f"Username\t{user.name}\n")
+    if user.groups:
+        w.write(f"Groups\t{rbacrules.go_list(list(user.groups))}\n")
+    ctx.out.write(w.flush())
+    return 0
 
 
 def _can_i(ctx: Context, p: Any, args: list[str]) -> int:
@@ -109,70 +182,12 @@ def _resource_for(ctx: Context, arg: str) -> tuple[str, str, Any]:
 # ---------------------------------------------------------------------------- --list
 
 def _print_rules(ctx: Context, resource_rules: list[dict], non_resource_rules: list[dict], no_headers: bool) -> None:
-    rules = [_rule(r.get("verbs"), r.get("apiGroups"), r.get("resources"), r.get("resourceNames"), None)
+    rules = [rbacrules.rule(r.get("verbs"), r.get("apiGroups"), r.get("resources"), r.get("resourceNames"), None)
              for r in resource_rules]
-    rules += [_rule(r.get("verbs"), None, None, None, r.get("nonResourceURLs")) for r in non_resource_rules]
-    broken = [sub for rule in rules for sub in _breakdown(rule)]
-    compacted = sorted(_compact(broken), key=_go_string)
+    rules += [rbacrules.rule(r.get("verbs"), None, None, None, r.get("nonResourceURLs")) for r in non_resource_rules]
     w = get_writer()
     if not no_headers:
         w.write("Resources\tNon-Resource URLs\tResource Names\tVerbs\n")
-    for r in compacted:
-        w.write(f"{_combine_resource_group(r['resources'], r['apiGroups'])}\t{_go_list(r['nonResourceURLs'])}\t"
-                f"{_go_list(r['resourceNames'])}\t{_go_list(r['verbs'])}\n")
+    for r in rbacrules.compacted(rules):
+        w.write(rbacrules.row(r))
     ctx.out.write(w.flush())
-
-
-def _rule(verbs, groups, resources, names, urls) -> dict[str, list[str]]:
-    return {"verbs": list(verbs or []), "apiGroups": list(groups or []), "resources": list(resources or []),
-            "resourceNames": list(names or []), "nonResourceURLs": list(urls or [])}
-
-
-def _breakdown(rule: dict) -> list[dict]:
-    """One rule per group × resource × verb (× resource name), one per URL × verb."""
-    out = []
-    for group in rule["apiGroups"]:
-        for resource in rule["resources"]:
-            for verb in rule["verbs"]:
-                for name in rule["resourceNames"] or [None]:
-                    out.append(_rule([verb], [group], [resource], [name] if name is not None else None, None))
-    out += [_rule([verb], None, None, None, [url]) for url in rule["nonResourceURLs"] for verb in rule["verbs"]]
-    return out
-
-
-def _compact(rules: list[dict]) -> list[dict]:
-    """Rules that differ only by verb merge (verbs appended, duplicates kept); URL rules stay as they are."""
-    complex_rules: list[dict] = []
-    simple: dict[tuple, dict] = {}
-    for rule in rules:
-        if rule["nonResourceURLs"] or len(rule["apiGroups"]) != 1 or len(rule["resources"]) != 1 \
-                or len(rule["resourceNames"]) > 1:
-            complex_rules.append(rule)
-            continue
-        key = (rule["apiGroups"][0], rule["resources"][0], tuple(rule["resourceNames"]))
-        if key in simple:
-            simple[key]["verbs"] += rule["verbs"]
-        else:
-            simple[key] = _rule(rule["verbs"], rule["apiGroups"], rule["resources"], rule["resourceNames"], None)
-    return complex_rules + list(simple.values())
-
-
-def _go_list(values: list[str]) -> str:
-    return "[" + " ".join(values) + "]"
-
-
-def _go_string(rule: dict) -> str:
-    """The generated ``PolicyRule.String()``, which kubectl sorts by."""
-    return (f"&PolicyRule{{Verbs:{_go_list(rule['verbs'])},APIGroups:{_go_list(rule['apiGroups'])},"
-            f"Resources:{_go_list(rule['resources'])},ResourceNames:{_go_list(rule['resourceNames'])},"
-            f"NonResourceURLs:{_go_list(rule['nonResourceURLs'])},}}")
-
-
-def _combine_resource_group(resources: list[str], groups: list[str]) -> str:
-    """`pods`, `deployments.apps`, `deployments.apps/scale` (kubectl describe's CombineResourceGroup)."""
-    if not resources:
-        return ""
-    resource, slash, sub = resources[0].partition("/")
-    if groups and groups[0]:
-        resource += "." + groups[0]
-    return resource + (slash + sub if slash else "")

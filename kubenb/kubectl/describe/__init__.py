@@ -32,6 +32,7 @@ from kubenb.kubectl.describe.other import (
     describe_storage_class,
 )
 from kubenb.kubectl.describe.pod import describe_pod
+from kubenb.kubectl.describe.rbac import describe_role
 from kubenb.kubectl.describe.service import describe_endpoint_slice, describe_endpoints, describe_service
 from kubenb.kubectl.describe.workloads import (
     describe_daemon_set,
@@ -65,6 +66,8 @@ DESCRIBERS: dict[str, Describer] = {
     "IngressClass": describe_ingress_class,
     "Job": describe_job,
     "CronJob": describe_cron_job,
+    "Role": describe_role,
+    "ClusterRole": describe_role,
 }
 
 

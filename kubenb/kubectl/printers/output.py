@@ -18,11 +18,16 @@ class _GoYamlDumper(yaml.SafeDumper):
     """PyYAML's emitter is a libyaml port like go-yaml's; only the choice of scalar style differs."""
 
 
+# PyYAML reads a lone `*`, `&`, `!` (tag `yaml`) and `=` (tag `value`) as special; go-yaml reads them as
+# strings, so they print as the emitter allows a string (`'*'`), not double-quoted like `"true"`
+_GO_STRINGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:yaml", "tag:yaml.org,2002:value"}
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))
-    if resolved != "tag:yaml.org,2002:str":
+    if resolved not in _GO_STRINGS:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 

@@ -6,6 +6,8 @@ Expected texts: the course notes §10.3, verbatim.
 
 from __future__ import annotations
 
+import yaml
+from course_manifests import NGINX_POD_PROBE, NGINX_POD_RESOURCES, NGINX_POD_RESOURCES_TOO_BIG
 from describe_helpers import (
     DEFAULT_TOLERATIONS,
     READY_CONDITIONS,
@@ -26,14 +28,31 @@ from kubenb.kubectl.describe import describe
 IMAGE_ID = "docker-pullable://nginx@sha256:2d194184b067db3598771b4cf326cfe6ad5051937ba1132b8b7d4b0184e0d0a6"
 
 
-def resources_pod(cpu_request: str, cpu_limit: str, scheduled: bool, start: str = "", token: str = ""):
-    container = {"name": "nginx", "image": "nginx:alpine", "imagePullPolicy": "IfNotPresent",
-                 "resources": {"requests": {"cpu": cpu_request, "memory": "100Mi"},
-                               "limits": {"cpu": cpu_limit, "memory": "200Mi"}},
-                 "volumeMounts": [{"name": token, "readOnly": True,
-                                   "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]}
-    spec = {"volumes": [token_volume(token)], "containers": [container], "restartPolicy": "Always",
-            "serviceAccountName": "default", "tolerations": DEFAULT_TOLERATIONS, "priority": 0}
+def stored_spec(manifest: str, token: str) -> dict:
+    """The course manifest's pod spec as the API server stores it: the defaults it adds (pull policy,
+    probe timings, port protocol, configMap mode) and the service account token volume."""
+    spec = yaml.safe_load(manifest)["spec"]
+    (container,) = spec["containers"]
+    container.update(imagePullPolicy="IfNotPresent", resources=container.get("resources", {}))
+    for port in container.get("ports", ()):
+        port["protocol"] = "TCP"
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        if probe in container:
+            container[probe].update(timeoutSeconds=1, successThreshold=1, failureThreshold=3)
+            if "httpGet" in container[probe]:
+                container[probe]["httpGet"]["scheme"] = "HTTP"
+    container["volumeMounts"] = [*container.get("volumeMounts", ()), {
+        "name": token, "readOnly": True, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]
+    for volume in spec.get("volumes", ()):
+        if "configMap" in volume:
+            volume["configMap"]["defaultMode"] = 420
+    spec["volumes"] = [*spec.get("volumes", ()), token_volume(token)]
+    spec.update(restartPolicy="Always", serviceAccountName="default", tolerations=DEFAULT_TOLERATIONS, priority=0)
+    return spec
+
+
+def resources_pod(scheduled: bool, start: str = "", token: str = ""):
+    spec = stored_spec(NGINX_POD_RESOURCES if scheduled else NGINX_POD_RESOURCES_TOO_BIG, token)
     if not scheduled:
         status = {"phase": "Pending", "qosClass": "Burstable",
                   "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
@@ -53,7 +72,7 @@ def resources_pod(cpu_request: str, cpu_limit: str, scheduled: bool, start: str 
 
 def test_describe_pod_with_limits_and_requests():
     start = "2023-06-28T14:19:14Z"
-    pod = resources_pod("10m", "20m", True, start, "kube-api-access-xh2rj")
+    pod = resources_pod(True, start, "kube-api-access-xh2rj")
     events = [scheduled_event(pod, ts(start, 0.3), "mac-worker"),
               *kubelet_events(pod, ts(start, 2), "nginx:alpine", "nginx")]
     lookup = FakeLookup([pod, *events], now=at(start) + 26.5, minor=23)
@@ -61,7 +80,7 @@ def test_describe_pod_with_limits_and_requests():
 
 
 def test_describe_pending_pod_failed_scheduling():
-    pod = resources_pod("10", "20", False, token="kube-api-access-j8clh")
+    pod = resources_pod(False, token="kube-api-access-j8clh")
     now = at("2023-06-28T14:41:00Z")
     message = ("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had taint {node-role.kubernetes.io/master: }, "
                "that the pod didn't tolerate.")
@@ -75,18 +94,7 @@ def test_describe_pending_pod_failed_scheduling():
 
 
 def probe_pod(start: str, token: str, pid_file: str, crashing: bool):
-    container = {
-        "name": "nginx", "image": "nginx:alpine", "imagePullPolicy": "IfNotPresent", "resources": {},
-        "ports": [{"containerPort": 80, "protocol": "TCP"}],
-        "volumeMounts": [{"name": "nginx-conf-vol", "mountPath": "/etc/nginx/conf.d"},
-                         {"name": token, "readOnly": True, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}],
-        "livenessProbe": {"tcpSocket": {"port": 80}, "timeoutSeconds": 1, "periodSeconds": 10,
-                          "successThreshold": 1, "failureThreshold": 3},
-        "readinessProbe": {"httpGet": {"path": "/ready", "port": 80, "scheme": "HTTP"}, "timeoutSeconds": 1,
-                           "periodSeconds": 5, "successThreshold": 1, "failureThreshold": 3},
-        "startupProbe": {"exec": {"command": ["cat", pid_file]}, "timeoutSeconds": 1, "periodSeconds": 1,
-                         "successThreshold": 1, "failureThreshold": 3},
-    }
+    spec = stored_spec(NGINX_POD_PROBE.format(pid_file=pid_file, liveness_port=80), token)
     if crashing:
         cstatus = {"name": "nginx", "ready": False, "restartCount": 5, "image": "nginx:alpine", "imageID": IMAGE_ID,
                    "containerID": "docker://fcd440ac3a08810df51f12e2ddb0bad4a40922bdb3f9a6d94009c2404dcc7a13",
@@ -106,12 +114,10 @@ def probe_pod(start: str, token: str, pid_file: str, crashing: bool):
                    "state": {"running": {"startedAt": start}}, "started": True}
         conditions = READY_CONDITIONS
         ip = "10.10.1.108"
+    spec["nodeName"] = "mac-worker"
     return model("Pod", {
         "metadata": {"name": "nginx-pod-probe", "namespace": "default", "uid": "uid-probe", "creationTimestamp": start},
-        "spec": {"volumes": [{"name": "nginx-conf-vol", "configMap": {"name": "nginx-conf", "defaultMode": 420}},
-                             token_volume(token)],
-                 "containers": [container], "restartPolicy": "Always", "nodeName": "mac-worker",
-                 "serviceAccountName": "default", "tolerations": DEFAULT_TOLERATIONS, "priority": 0},
+        "spec": spec,
         "status": {"phase": "Running", "conditions": conditions, "hostIP": "192.168.191.146", "podIP": ip,
                    "podIPs": [{"ip": ip}], "startTime": start, "qosClass": "BestEffort",
                    "containerStatuses": [cstatus]},
