@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 SUCCESS, FAILURE, UNKNOWN = "Success", "Failure", "Unknown"
 INITIAL = {"readiness": FAILURE, "liveness": SUCCESS, "startup": UNKNOWN}
 TITLE = {"readiness": "Readiness", "liveness": "Liveness", "startup": "Startup"}
+# ``AddPod`` starts a container's workers in this order, so their tickers fire in it when they
+# coincide (a 1 s startup probe and a 5 s readiness probe share every fifth tick)
+TICK_PRIORITY = {"startup": PRIORITY_NODE, "readiness": PRIORITY_NODE + 1, "liveness": PRIORITY_NODE + 2}
 
 
 def period(spec: Any) -> float:
@@ -59,7 +62,7 @@ class ProbeWorker:
     def start(self) -> None:
         """The worker's first ``doProbe`` runs as soon as it exists."""
         self.armed = True
-        self.pod.kubelet.loop.call_soon(self._tick, PRIORITY_NODE)
+        self.pod.kubelet.loop.call_soon(self._tick, TICK_PRIORITY[self.kind])
 
     def wake(self) -> None:
         """Something changed that a tick may act on: resume at the next tick of the phase."""
@@ -68,7 +71,7 @@ class ProbeWorker:
         now = self.pod.now()
         k = int((now - self.phase) // self.every) + 1
         self.armed = True
-        self.pod.kubelet.loop.call_at(self.phase + k * self.every, self._tick, PRIORITY_NODE)
+        self.pod.kubelet.loop.call_at(self.phase + k * self.every, self._tick, TICK_PRIORITY[self.kind])
 
     def stop(self) -> None:
         self.stopped = True
