@@ -29,8 +29,9 @@ SUCCESS, FAILURE, UNKNOWN = "Success", "Failure", "Unknown"
 INITIAL = {"readiness": FAILURE, "liveness": SUCCESS, "startup": UNKNOWN}
 TITLE = {"readiness": "Readiness", "liveness": "Liveness", "startup": "Startup"}
 # ``AddPod`` starts a container's workers in this order, so their tickers fire in it when they
-# coincide (a 1 s startup probe and a 5 s readiness probe share every fifth tick)
-TICK_PRIORITY = {"startup": PRIORITY_NODE, "readiness": PRIORITY_NODE + 1, "liveness": PRIORITY_NODE + 2}
+# coincide (a 1 s startup probe and a 5 s readiness probe share every fifth tick); a PLEG relist
+# (PRIORITY_NODE) due at the same instant goes first, so a tick reads the freshest status
+TICK_PRIORITY = {"startup": PRIORITY_NODE + 1, "readiness": PRIORITY_NODE + 2, "liveness": PRIORITY_NODE + 3}
 
 
 def period(spec: Any) -> float:
