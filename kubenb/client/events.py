@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api.base import KubeObject, evolve
+from kubenb.sim.clock import format_rfc3339
 
 if TYPE_CHECKING:
+    from kubenb.sim.loop import EventLoop
     from kubenb.store import Store
 
 
@@ -82,3 +84,113 @@ def events_for(store: Store, obj: Any) -> list[KubeObject]:
     ns = obj.metadata.namespace or "default"
     found = [e for e in store.list("Event", ns) if e.involved_object.uid == uid]
     return sorted(found, key=lambda e: (e.last_timestamp or e.first_timestamp or "", e.metadata.resource_version and int(e.metadata.resource_version)))
+
+
+# ---------------------------------------------------------------- events.k8s.io/v1 (client-go tools/events)
+
+FINISH_SECONDS = 6 * 60.0  # finishTime: a series nobody observed for 6 minutes is over
+REFRESH_SECONDS = 30 * 60.0  # refreshTime: every running series is written again
+
+
+def format_micro(t: float) -> str:
+    """A ``metav1.MicroTime``: RFC 3339 with microseconds (``2023-06-17T15:12:02.123456Z``)."""
+    whole = int(t)
+    return f"{format_rfc3339(whole)[:-1]}.{int(round((t - whole) * 1_000_000)) % 1_000_000:06d}Z"
+
+
+class _Cached:
+    """One isomorphic event as the broadcaster's cache holds it: where it is stored, and its series."""
+
+    __slots__ = ("namespace", "name", "event_time", "count", "last_observed")
+
+    def __init__(self, namespace: str, name: str, event_time: float) -> None:
+        self.namespace, self.name, self.event_time = namespace, name, event_time
+        self.count = 0  # 0: a singleton; from 2, a series
+        self.last_observed = event_time
+
+
+class SeriesRecorder(EventRecorder):
+    """The events.k8s.io recorder (kube-scheduler's since v1.19): repeats become an EventSeries.
+
+    ``recordToSink`` keys events by (action, reason, reporting controller, regarding, related) --
+    not the message, and ``regarding`` carries the object's resourceVersion, so a pod whose status
+    the first failure changed starts a second Event. The first repeat writes ``series.count: 2``;
+    later repeats only count in the recorder's cache. The cache is written again every 30 minutes
+    (``refreshExistingEventSeries``) and, for a series unobserved for 6 minutes, one last time when
+    ``finishSeries`` (every 6 minutes from the start) drops it. So `kubectl describe` shows
+    ``(x2 over …)`` long after the pod failed a dozen times, as on a real cluster."""
+
+    def __init__(self, store: Store, loop: EventLoop, controller: str, instance: str) -> None:
+        super().__init__(store, controller)
+        self.loop = loop
+        self.instance = instance
+        self._series: dict[tuple, _Cached] = {}
+        self._started = store.clock.now
+        self._armed: set[str] = set()
+
+    def record(self, obj: KubeObject, type_: str, reason: str, message: str, field_path: Optional[str] = None,
+               action: str = "") -> None:
+        from kubenb.api.core import Event, ObjectReference
+        from kubenb.api.meta import ObjectMeta
+
+        meta = obj.metadata
+        namespace = meta.namespace or "default"
+        now = self.store.clock.now
+        regarding = ObjectReference(kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
+                                    api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
+                                    field_path=field_path)
+        key = (action, reason, obj.KIND, namespace, meta.name, meta.uid, meta.resource_version, field_path)
+        cached = self._series.get(key)
+        if cached is not None:
+            cached.count = max(cached.count, 1) + 1
+            cached.last_observed = now
+            if cached.count == 2:
+                self._write(cached)
+            return
+        event = Event(
+            metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
+            involved_object=regarding, reason=reason, message=message, type=type_,
+            event_time=format_micro(now), action=action or None,
+            reporting_component=self.component, reporting_instance=self.instance,
+        )
+        created = self.store.create(event)
+        self._series[key] = _Cached(namespace, created.metadata.name or "", now)
+        self._arm("finish", FINISH_SECONDS)
+        self._arm("refresh", REFRESH_SECONDS)
+
+    def _write(self, cached: _Cached) -> bool:
+        """``recordEvent`` with a series: update the stored Event (False if it is gone)."""
+        from kubenb.api.core import EventSeries
+
+        ev = self.store.try_get("Event", cached.namespace, cached.name)
+        if ev is None:
+            return False
+        ev = evolve(ev)
+        ev.series = EventSeries(count=cached.count, last_observed_time=format_micro(cached.last_observed))
+        self.store.update(ev)
+        return True
+
+    def _arm(self, which: str, period: float) -> None:
+        """``wait.Until`` from the recorder's start, ticking only while the cache holds something."""
+        if which in self._armed:
+            return
+        self._armed.add(which)
+        now = self.store.clock.now
+        due = self._started + (int((now - self._started) // period) + 1) * period
+        self.loop.call_at(due, lambda: self._tick(which, period))
+
+    def _tick(self, which: str, period: float) -> None:
+        self._armed.discard(which)
+        now = self.store.clock.now
+        for key, cached in list(self._series.items()):
+            if which == "refresh":
+                if cached.count >= 2:
+                    self._write(cached)
+            elif cached.count >= 2:
+                if cached.last_observed < now - FINISH_SECONDS:
+                    self._write(cached)
+                    del self._series[key]
+            elif cached.event_time < now - FINISH_SECONDS:
+                del self._series[key]
+        if self._series:
+            self._arm(which, period)

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 SUCCESS, FAILURE, UNKNOWN = "Success", "Failure", "Unknown"
 INITIAL = {"readiness": FAILURE, "liveness": SUCCESS, "startup": UNKNOWN}
 TITLE = {"readiness": "Readiness", "liveness": "Liveness", "startup": "Startup"}
+# ``AddPod`` starts a container's workers in this order, so their tickers fire in it when they
+# coincide (a 1 s startup probe and a 5 s readiness probe share every fifth tick); a PLEG relist
+# (PRIORITY_NODE) due at the same instant goes first, so a tick reads the freshest status
+TICK_PRIORITY = {"startup": PRIORITY_NODE + 1, "readiness": PRIORITY_NODE + 2, "liveness": PRIORITY_NODE + 3}
 
 
 def period(spec: Any) -> float:
@@ -59,7 +63,7 @@ class ProbeWorker:
     def start(self) -> None:
         """The worker's first ``doProbe`` runs as soon as it exists."""
         self.armed = True
-        self.pod.kubelet.loop.call_soon(self._tick, PRIORITY_NODE)
+        self.pod.kubelet.loop.call_soon(self._tick, TICK_PRIORITY[self.kind])
 
     def wake(self) -> None:
         """Something changed that a tick may act on: resume at the next tick of the phase."""
@@ -68,7 +72,7 @@ class ProbeWorker:
         now = self.pod.now()
         k = int((now - self.phase) // self.every) + 1
         self.armed = True
-        self.pod.kubelet.loop.call_at(self.phase + k * self.every, self._tick, PRIORITY_NODE)
+        self.pod.kubelet.loop.call_at(self.phase + k * self.every, self._tick, TICK_PRIORITY[self.kind])
 
     def stop(self) -> None:
         self.stopped = True

@@ -11,6 +11,9 @@ image pull and ``CreateContainerConfigError`` checks; and remembers why a contai
 What triggers a sync: the pod's arrival, the PLEG noticing a container start or exit (at the
 node's next one-second relist), a probe result changing, a ConfigMap or Secret appearing for a
 pending mount, and, while a container waits in a back-off, the pod worker's retry 10-15 s later.
+A sync starts only once a relist newer than the previous sync's end has refreshed the PLEG's
+cache, and what arrives meanwhile folds into one sync after it: so a crash-looping pod's syncs
+(each a ``BackOff`` event) come a relist apart, as the course's event counts show.
 Status reaches the API server as one write per instant, whatever changed at that instant.
 """
 
@@ -25,6 +28,7 @@ from kubenb.kubelet import envs, images, status, texts, volumes
 from kubenb.kubelet.backoff import Backoff
 from kubenb.kubelet.containers import ContainerRun, Instance, should_restart
 from kubenb.kubelet.events import SpamFilter, record
+from kubenb.kubelet.node import RELIST_PERIOD
 from kubenb.kubelet.probes import FAILURE, SUCCESS, ProbeWorker
 from kubenb.kubelet.tasks import Delay, Exited, Finished
 from kubenb.runtime import ContainerNotRunning, ExecFailure, HttpRequest, Limits, MountSpec, StartFailure
@@ -50,7 +54,8 @@ class PodWorker:
                  "sandbox", "sandbox_gone", "sandbox_seen", "ip", "host_ip", "volumes", "backoff", "image_backoff",
                  "spam", "start_time", "task", "again", "terminating", "terminal", "terminal_requested", "gone",
                  "adopted", "phase_override", "status_reason", "status_message", "flush_armed", "relist_armed",
-                 "requeue_seq", "mount_delay", "mount_armed", "failed", "backing_off", "ip_released")
+                 "requeue_seq", "mount_delay", "mount_armed", "failed", "backing_off", "ip_released", "synced_at",
+                 "cache_wait")
 
     def __init__(self, node: NodeAgent, pod: Any) -> None:
         self.node = node
@@ -93,6 +98,8 @@ class PodWorker:
         self.failed = False  # this sync ended in an error (ErrImagePull, CreateContainerConfigError...)
         self.backing_off = False  # this sync left a container in a back-off
         self.ip_released = False
+        self.synced_at = float("-inf")  # when the last sync ended (the pod worker's ``lastSyncTime``)
+        self.cache_wait = False  # a sync waits for the PLEG's next relist (``GetNewerThan``)
 
     # ---------------------------------------------------------------- basics
 
@@ -193,13 +200,33 @@ class PodWorker:
     # ---------------------------------------------------------------- the sync loop
 
     def request_sync(self) -> None:
+        """``UpdatePod``: a sync now, after the one in flight, or at the PLEG's next relist.
+
+        Updates that arrive while a sync runs (or waits) fold into one more sync after it. A sync
+        reads the PLEG's cache only once a relist newer than the end of the previous sync has
+        filled it (``podCache.GetNewerThan(lastSyncTime)``), so two syncs are at least one relist
+        apart: a probe failure that comes right after another sync is acted on at the next relist.
+        """
         if self.gone or self.terminal or self.terminating or self.adopted:
             return
         if self.task is not None:
             self.again = True
             return
+        if self.cache_wait:
+            return
+        last = self._last_relist()
+        if last <= self.synced_at:
+            self.cache_wait = True
+            self.kubelet.loop.call_at(max(last + RELIST_PERIOD, self.now() + 1e-6), self._pleg, PRIORITY_NODE)
+            return
         self.task = self._sync()
         self._drive(self.task, None)
+
+    def _last_relist(self) -> float:
+        """When the PLEG last relisted (a relist due at this very instant counts as done)."""
+        now = self.now()
+        due = self.node.next_relist(now)
+        return due if due <= now + 1e-6 else due - RELIST_PERIOD
 
     def _drive(self, gen: Generator, value: Any) -> None:
         try:
@@ -247,6 +274,7 @@ class PodWorker:
         if gen is not self.task:
             return  # an abandoned sync (the pod is terminating) finished its last step
         self.task = None
+        self.synced_at = self.now()
         if self.stale():
             return
         if self.backing_off or self.failed:
@@ -521,11 +549,20 @@ class PodWorker:
 
     def _relist(self) -> None:
         self.relist_armed = False
+        self._pleg()
+
+    def _pleg(self) -> None:
+        """A relist: what changed is a PLEG event; a sync waiting for fresh cache runs first."""
         if self.gone:
             return
         changed = self._observe()
         if self.sandbox is not None and not self.sandbox_seen:
             self.sandbox_seen = changed = True
+        if self.cache_wait:
+            # the relist refreshed the cache: the waiting sync runs; what the relist saw is one
+            # more event for the pod worker, a sync after this one
+            self.cache_wait = False
+            self.request_sync()
         if not changed:
             return
         self._check_terminal()

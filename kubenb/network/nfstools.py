@@ -122,10 +122,12 @@ class Apt(Program):
             node.exe = exe
         machine.packages.add(pkg)
         if pkg == NFS_SERVER:
-            if not fs.exists("/etc/exports"):
-                fs.write("/etc/exports", DEFAULT_EXPORTS.encode())
+            # the unit starts while the package is set up, before /etc/exports is in place (the
+            # course's journal: "exportfs: can't open /etc/exports for reading")
             start_server(proc, machine)
             machine.server_enabled = True
+            if not fs.exists("/etc/exports"):
+                fs.write("/etc/exports", DEFAULT_EXPORTS.encode())
 
 
 def start_server(proc: Process, machine: Machine) -> None:
@@ -133,8 +135,13 @@ def start_server(proc: Process, machine: Machine) -> None:
         return
     machine.server_running = True
     machine.server_since = proc.container.now()
+    text = _read(proc, "/etc/exports")
+    machine.server_journal = []
+    if text is None:  # ExecStartPre=/usr/sbin/exportfs -r, logged under its own PID
+        machine.server_journal.append(f"exportfs[{proc.container.allocate_pid()}]: exportfs: can't open /etc/exports "
+                                      "for reading")
     machine.server_pid = proc.container.allocate_pid()
-    exports, _ = parse_exports(_read(proc, "/etc/exports") or "")
+    exports, _ = parse_exports(text or "")
     machine.exports = [e for e in exports if machine.fs.exists(e.path)]
 
 
@@ -328,6 +335,7 @@ class Systemctl(Program):
                   "        CPU: 3ms", ""]
         journal = stamp.strftime("%b %d %H:%M:%S")
         lines += [f"{journal} {host.name} systemd[1]: Starting NFS server and services...",
+                  *(f"{journal} {host.name} {line}" for line in machine.server_journal),
                   f"{journal} {host.name} systemd[1]: Finished NFS server and services."]
         return "\n".join(lines) + "\n"
 

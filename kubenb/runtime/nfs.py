@@ -115,6 +115,7 @@ class Machine:
     server_enabled: bool = False
     server_since: float = 0.0
     server_pid: int = 0
+    server_journal: list[str] = field(default_factory=list)  # what the unit's start logged, besides systemd
 
 
 class NfsFabric:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from kubenb.api.base import evolve
-from kubenb.client.events import EventRecorder
+from kubenb.client.events import SeriesRecorder
 from kubenb.scheduler import plugins
 from kubenb.scheduler.plugins.image_locality import ImageLocality
 from kubenb.scheduler.plugins.interpod_affinity import InterPodAffinity
@@ -55,7 +55,9 @@ class Scheduler:
         self.cluster = cluster
         self.store = cluster.store
         self.minor = cluster.version.minor
-        self.events = EventRecorder(self.store, SCHEDULER_NAME)
+        # events.k8s.io, as kube-scheduler records since v1.19: repeats are an EventSeries
+        self.events = SeriesRecorder(self.store, cluster.loop, SCHEDULER_NAME,
+                                     f"{SCHEDULER_NAME}-{cluster.profile.control_plane.name}")
         self.rng = cluster.rng.stream("scheduler")
         self.queue = SchedulingQueue(cluster.loop, self._schedule_key, self.minor)
         self.requested: dict[str, Request] = {}
@@ -228,7 +230,8 @@ class Scheduler:
             bound = self.store.bind(new)
         except StatusError:
             return
-        self.events.normal(bound, "Scheduled", f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {node}")
+        self.events.record(bound, "Normal", "Scheduled",
+                           f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {node}", action="Binding")
 
     def _fail(self, pod: Any, message: str) -> None:
         from kubenb.api.core import PodCondition
@@ -241,7 +244,7 @@ class Scheduler:
                              last_transition_time=cond.last_transition_time if cond else self.cluster.clock.rfc3339(),
                              last_probe_time=None)]
             self.store.update(new, subresource="status")
-        self.events.warning(pod, "FailedScheduling", message)
+        self.events.record(pod, "Warning", "FailedScheduling", message, action="Scheduling")
 
 
 def num_feasible_nodes_to_find(total: int) -> int:

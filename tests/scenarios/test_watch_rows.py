@@ -63,3 +63,32 @@ def test_a_rolling_update_writes_each_replica_set_status_as_the_course_shows():
     assert old[:3] == [["2", "3", "3"], ["2", "3", "3"], ["2", "2", "2"]]
     assert new[:3] == [["1", "0", "0"], ["1", "0", "0"], ["1", "1", "0"]]
     assert old[-1] == ["0", "0", "0"] and new[-1] == ["2", "2", "2"]
+
+
+def test_a_watch_stops_after_five_quiet_seconds_even_with_a_change_scheduled_later():
+    """A watch left to itself ends once nothing has changed for QUIET_SECONDS; it does not run on to
+    the cluster's next scheduled change (a pod created a minute later prints no row)."""
+    c = deployed()
+    late = NGINX_DEPLOY.replace("name: nginx-deploy", "name: late-deploy")
+    start = c.clock.now
+    c.loop.call_at(start + 60, lambda: c.apply(late))
+    jobs: list = []
+    kubectl.run(c, ["get", "deploy", "-w"], background=jobs)
+    rows = "".join(job.finish() for job in jobs)
+    assert c.clock.now == start + 5
+    assert rows == ""
+    c.sleep("70s")
+    assert c.get("Deployment", "late-deploy") is not None  # the change did happen, later
+
+
+def test_a_watch_keeps_going_while_rows_keep_coming():
+    """Each row restarts the quiet spell: rows 4 s apart keep the watch open, the last one ends it 5 s later."""
+    c = deployed()
+    start = c.clock.now
+    for i in (1, 2, 3):
+        c.loop.call_at(start + 4 * i, lambda i=i: c.kubectl(f"scale --replicas={2 + i} deployment nginx-deploy"))
+    jobs: list = []
+    kubectl.run(c, ["get", "deploy", "nginx-deploy", "-w"], background=jobs)
+    rows = "".join(job.finish() for job in jobs).splitlines()
+    assert rows and c.clock.now >= start + 12 + 5
+    assert c.clock.now < start + 12 + 5 + 5

@@ -66,13 +66,16 @@ class Watch:
             loop.run_until(start + timeout)
             return
 
-        def busy() -> bool:
+        # stop QUIET_SECONDS after the last row (or the start), never jumping past that instant
+        # to the cluster's next scheduled event: a quiet terminal is one nobody waits on
+        loop.settle()
+        while True:
             last = self.events[-1][2] if self.events else start
-            return clock.now < last + QUIET_SECONDS
-
-        loop.run_while(busy, start + MAX_SECONDS)
-        if not self.events:
-            loop.run_until(max(clock.now, start + QUIET_SECONDS))
+            quiet_end = min(last + QUIET_SECONDS, start + MAX_SECONDS)
+            if clock.now >= quiet_end:
+                return
+            nxt = loop.next_time()
+            loop.run_until(quiet_end if nxt is None or nxt > quiet_end else nxt)
 
     def _render(self) -> str:
         with_kind = len(self.kinds) > 1

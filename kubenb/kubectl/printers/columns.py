@@ -230,11 +230,14 @@ def _node(node: Any, now: float) -> list[str]:
 
 
 def _event(ev: Any, now: float) -> list[str]:
-    last = ev.last_timestamp or ev.first_timestamp or ev.event_time
     first = ev.first_timestamp or ev.event_time
+    last = ev.last_timestamp or first
+    count = ev.count or 1
+    if ev.series is not None:  # events.k8s.io: a series counts and dates itself
+        last, count = ev.series.last_observed_time, ev.series.count or 0
     obj = ev.involved_object
     return [age(last, now), ev.type or "", ev.reason or "", f"{(obj.kind or '').lower()}/{obj.name}",
-            obj.field_path or "", _source(ev), (ev.message or "").strip(), age(first, now), str(ev.count or 1),
+            obj.field_path or "", _source(ev), (ev.message or "").strip(), age(first, now), str(count),
             ev.metadata.name]
 
 
