@@ -43,8 +43,9 @@ def test_get_matches_ours(cluster, kubectl, cmdline):
 
 
 def test_get_yaml_is_the_stored_object(cluster, kubectl):
-    served = json.loads(kubectl("get deploy web -o json").stdout)
+    served = json.loads(kubectl("get deploy web -o json --show-managed-fields").stdout)
     assert served == cluster.get("deploy", "web").to_dict()
+    assert served["metadata"]["managedFields"]  # written through the API: owned by kubectl's field manager
 
 
 def test_apply_unchanged_then_configured(kubectl):
