@@ -29,8 +29,8 @@ from kubenb.apiserver.responses import (
     internal_error,
     json_response,
     not_found_path,
-    raw_json_response,
     read_body,
+    send_json,
     status_response,
     unauthorized,
 )
@@ -185,7 +185,7 @@ async def _resource(request: web.Request, state: State, path: ResourcePath) -> w
         return web.Response(text=reply.body, status=reply.status, content_type=reply.content_type)
     if isinstance(reply.body, bytes):  # JSON already encoded: a list, or a Table
         content_type = tables.TABLE_CONTENT_TYPE if reply.body.startswith(b'{"kind":"Table"') else reply.content_type
-        return raw_json_response(reply.body, reply.status, content_type, reply.warnings)
+        return await send_json(request, reply.body, reply.status, content_type, reply.warnings)
     return json_response(reply.body, reply.status, reply.content_type, reply.warnings)
 
 

@@ -100,16 +100,23 @@ def list_objects(cluster: Any, call: Call) -> Reply:
     kept = snapshots.continued(what, token_rv) if token_rv is not None else None
     version, objs, positions = kept or snapshots.get(what, cluster.store.resource_version, in_namespace, make)
     rv = str(version)
-    objs, list_meta = paging.page(objs, positions, call.query, version, in_namespace,
-                                  filtered=selector is not None or predicate is not None)
     encodings = call.encodings if call.encodings is not None else Encodings()
-    if tables.wants_table(call.accept):
-        include = tables.include_object(call.query)
-        return Reply(tables.table(call.info.kind, objs, cluster.clock.now, cluster.version.minor, include, rv,
-                                  encodings, list_meta=list_meta))
-    head = dumps({"kind": f"{call.info.kind}List", "apiVersion": call.info.api_version,
-                  "metadata": {"resourceVersion": rv, **list_meta}})
-    return Reply(head[:-1] + b',"items":[' + b",".join(encodings.json(o) for o in objs) + b"]}")
+    table = tables.wants_table(call.accept)
+    include = tables.include_object(call.query) if table else ""
+    page = (call.query.get("continue", ""), call.query.get("limit", ""))
+    shape = ("Table", include, cluster.clock.now, cluster.version.minor) if table else ("List",)
+
+    def body() -> bytes:
+        items, list_meta = paging.page(objs, positions, call.query, version, in_namespace,
+                                       filtered=selector is not None or predicate is not None)
+        if table:
+            return tables.table(call.info.kind, items, cluster.clock.now, cluster.version.minor, include, rv,
+                                encodings, list_meta=list_meta)
+        head = dumps({"kind": f"{call.info.kind}List", "apiVersion": call.info.api_version,
+                      "metadata": {"resourceVersion": rv, **list_meta}})
+        return b"".join((head[:-1], b',"items":[', b",".join([encodings.json(o) for o in items]), b"]}"))
+
+    return Reply(snapshots.body((what, version, page, shape), body))
 
 
 def get_object(cluster: Any, call: Call) -> Any:
