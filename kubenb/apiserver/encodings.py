@@ -36,9 +36,14 @@ def encode_object(obj: Any) -> bytes:
     if type(obj).model_config.get("extra") == "allow":
         return dumps(obj.to_dict())
     body = obj.model_dump_json(by_alias=True, exclude_none=True, exclude=_TYPE_FIELDS).encode()
-    head = b'{"apiVersion":%s,"kind":%s' % (dumps(getattr(obj, "api_version", None) or obj.API_VERSION),
-                                            dumps(getattr(obj, "kind", None) or obj.KIND))
+    type_meta = (getattr(obj, "api_version", None) or obj.API_VERSION, getattr(obj, "kind", None) or obj.KIND)
+    head = _HEADS.get(type_meta)
+    if head is None:
+        head = _HEADS[type_meta] = b'{"apiVersion":%s,"kind":%s' % (dumps(type_meta[0]), dumps(type_meta[1]))
     return head + (b"," + body[1:] if body != b"{}" else b"}")
+
+
+_HEADS: dict[tuple[str, str], bytes] = {}  # per (apiVersion, kind): a few dozen at most
 
 
 class _Entry:
