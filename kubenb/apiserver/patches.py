@@ -14,6 +14,7 @@ import copy
 import json
 from typing import Any, Optional
 
+from kubenb.apiserver import fieldmanager
 from kubenb.kubectl import merge
 from kubenb.kubectl import patch as patching
 from kubenb.store.errors import StatusError
@@ -58,12 +59,18 @@ def server_side_apply(current: Optional[dict], applied: dict, manager: str) -> d
 
 
 def _applied_fields(current: dict, manager: str) -> Any:
-    """The fields the applier owned before (its Apply entry), or {} on its first apply: the "original"
-    of the three-way merge, so a field it no longer applies is removed while others' fields stay."""
+    """What the applier alone owned before (its Apply entry, less whatever another manager also owns, down
+    to the items holding another's fields): the "original" of the three-way merge, so a field it no
+    longer applies is removed unless someone else still manages it (structured-merge-diff's prune)."""
+    mine: set = set()
+    others: set = set()
     for entry in (current.get("metadata") or {}).get("managedFields") or []:
+        paths = fieldmanager.from_fields_v1(entry.get("fieldsV1"))
         if entry.get("manager") == manager and entry.get("operation") == "Apply":
-            return entry.get("fieldsV1") or {}
-    return {}
+            mine |= paths
+        else:
+            others |= {path[:i] for path in paths for i in range(1, len(path) + 1)}
+    return fieldmanager.to_fields_v1(mine - others)
 
 
 def skeleton(fields: Any) -> Any:

@@ -7,7 +7,7 @@ import json
 import pytest
 from served import DEPLOYMENT, needs_kubectl
 
-from kubenb.apiserver import fieldmanager
+from kubenb.apiserver import fieldmanager, patches
 
 CONFLICT_HELP = """\
 Please review the fields above--they currently have other managers. Here
@@ -115,3 +115,14 @@ def test_paths_print_as_fieldpath_does():
         '.spec.containers[name="nginx"].image'
     assert fieldmanager.path_string(("f:ports", 'k:{"containerPort":80,"protocol":"TCP"}')) == \
         '.ports[containerPort=80,protocol="TCP"]'
+
+
+def test_a_field_dropped_from_the_configuration_stays_while_another_manager_owns_it():
+    live = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "managedFields": [
+        {"manager": "a", "operation": "Apply", "apiVersion": "v1", "time": "t",
+         "fieldsV1": {"f:data": {"f:x": {}, "f:y": {}}}},
+        {"manager": "b", "operation": "Update", "apiVersion": "v1", "time": "t",
+         "fieldsV1": {"f:data": {"f:y": {}}}}]}, "data": {"x": "1", "y": "2"}}
+    merged = patches.server_side_apply(live, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                                              "data": {}}, "a")
+    assert merged["data"] == {"y": "2"}  # x was a's alone: pruned; y is b's too: kept
