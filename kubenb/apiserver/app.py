@@ -2,7 +2,7 @@
 
     /version /healthz /livez /readyz                       server information
     /api /apis /api/v1 /apis/GROUP[/VERSION]               discovery (aggregated or legacy)
-    /openapi/v3[/api/v1|/apis/GROUP/VERSION]               schemas
+    /openapi/v2, /openapi/v3[/api/v1|/apis/GROUP/VERSION]  schemas
     /api/v1/…, /apis/GROUP/VERSION/…                       resources, their subresources, watches
 
 Handlers touch the cluster only while holding its lock (the simulation is single-threaded), and
@@ -20,7 +20,18 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from kubenb.apiserver import discovery, logs, paging, portforward, rest, reviews, streams, subresources, tables
+from kubenb.apiserver import (
+    discovery,
+    logs,
+    openapiv2,
+    paging,
+    portforward,
+    rest,
+    reviews,
+    streams,
+    subresources,
+    tables,
+)
 from kubenb.apiserver.encodings import Encodings
 from kubenb.apiserver.openapi import Documents
 from kubenb.apiserver.paths import ResourcePath, parse
@@ -29,8 +40,8 @@ from kubenb.apiserver.responses import (
     internal_error,
     json_response,
     not_found_path,
-    raw_json_response,
     read_body,
+    send_json,
     status_response,
     unauthorized,
 )
@@ -101,7 +112,7 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     if path == "/version":
         return json_response(_version(state.cluster))
     if parts[:1] == ["openapi"]:
-        return _openapi(state, parts[1:])
+        return _openapi(state, parts[1:], request)
     if request.method != "GET" and len(parts) <= 3 and parts[:1] in (["api"], ["apis"]) and \
             not (parts[0] == "api" and len(parts) == 3):
         raise StatusError("MethodNotAllowed", 405, "the server does not allow this method on the requested resource")
@@ -143,14 +154,22 @@ def _discovery(state: State, request: web.Request, core: bool) -> web.Response:
     return json_response(discovery.api_group_list(registry))
 
 
-def _openapi(state: State, parts: list[str]) -> web.Response:
+def _openapi(state: State, parts: list[str], request: web.Request) -> web.Response:
+    if parts == ["v2"]:
+        protobuf = openapiv2.wants_protobuf(request.headers.get("Accept", ""))
+        body, tag = state.documents.swagger(protobuf)
+        headers = {"ETag": tag, "Vary": "Accept"}
+        if tag in request.headers.get("If-None-Match", ""):
+            return web.Response(status=304, headers=headers)
+        return web.Response(body=body, headers={**headers, "Content-Type": openapiv2.PROTOBUF if protobuf
+                                                 else "application/json"})
     if parts == ["v3"]:
         return json_response(state.documents.index())
     if parts[:1] == ["v3"] and len(parts) > 1:
         doc = state.documents.document("/".join(parts[1:]))
         if doc is not None:
             return web.Response(body=doc, content_type="application/json")
-    raise not_found_path()  # no /openapi/v2: kubectl ≥1.29 does without it
+    raise not_found_path()
 
 
 # ---------------------------------------------------------------------------- resources
@@ -179,7 +198,7 @@ async def _resource(request: web.Request, state: State, path: ResourcePath) -> w
         return web.Response(text=reply.body, status=reply.status, content_type=reply.content_type)
     if isinstance(reply.body, bytes):  # JSON already encoded: a list, or a Table
         content_type = tables.TABLE_CONTENT_TYPE if reply.body.startswith(b'{"kind":"Table"') else reply.content_type
-        return raw_json_response(reply.body, reply.status, content_type, reply.warnings)
+        return await send_json(request, reply.body, reply.status, content_type, reply.warnings)
     return json_response(reply.body, reply.status, reply.content_type, reply.warnings)
 
 

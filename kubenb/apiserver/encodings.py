@@ -26,6 +26,26 @@ def dumps(data: Any) -> bytes:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_TYPE_FIELDS = {"api_version", "kind"}
+
+
+def encode_object(obj: Any) -> bytes:
+    """`dumps(obj.to_dict())`, byte for byte, at less than half the cost: pydantic writes the JSON itself
+    (its serializer is compiled) and only `apiVersion`/`kind`, which `to_dict` puts first, are written
+    here. Kinds kept as given (extra fields allowed: `apiVersion` may be one of them) take the slow path."""
+    if type(obj).model_config.get("extra") == "allow":
+        return dumps(obj.to_dict())
+    body = obj.model_dump_json(by_alias=True, exclude_none=True, exclude=_TYPE_FIELDS).encode()
+    type_meta = (getattr(obj, "api_version", None) or obj.API_VERSION, getattr(obj, "kind", None) or obj.KIND)
+    head = _HEADS.get(type_meta)
+    if head is None:
+        head = _HEADS[type_meta] = b'{"apiVersion":%s,"kind":%s' % (dumps(type_meta[0]), dumps(type_meta[1]))
+    return head + (b"," + body[1:] if body != b"{}" else b"}")
+
+
+_HEADS: dict[tuple[str, str], bytes] = {}  # per (apiVersion, kind): a few dozen at most
+
+
 class _Entry:
     __slots__ = ("obj", "json", "metadata", "row_at", "row")
 
@@ -69,15 +89,15 @@ class Encodings:
         """The object's JSON."""
         entry = self._entry(obj)
         if entry.json is None:
-            entry.json = dumps(obj.to_dict())
+            entry.json = encode_object(obj)
         return entry.json
 
     def metadata(self, obj: Any) -> bytes:
         """The object as `PartialObjectMetadata` (what a Table row carries by default)."""
         entry = self._entry(obj)
         if entry.metadata is None:
-            entry.metadata = dumps({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-                                    "metadata": obj.metadata.to_dict()})
+            entry.metadata = (b'{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":' +
+                              obj.metadata.model_dump_json(by_alias=True, exclude_none=True).encode() + b"}")
         return entry.metadata
 
     def rows(self, objs: list[Any], at: tuple, cells_of: Callable[[list[Any]], list[list[str]]],

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from kubenb.api.codec import DEFINITION_PREFIX, GenericObject, model_class
 from kubenb.api.registry import Registry, ResourceInfo
+from kubenb.apiserver import openapiv2
 from kubenb.kubectl.patch import PATCH_TAGS
 
 META = "io.k8s.apimachinery.pkg.apis.meta.v1"
@@ -50,6 +51,15 @@ class Documents:
                 return None
             self._docs[gv_path] = json.dumps(build(infos), separators=(",", ":")).encode()
         return self._docs[gv_path]
+
+    def swagger(self, protobuf: bool) -> tuple[bytes, str]:
+        """`/openapi/v2` in JSON or gnostic protobuf, with its ETag (built once, from the v3 documents)."""
+        key = "v2.pb" if protobuf else "v2.json"
+        if key not in self._docs:
+            doc = openapiv2.swagger([json.loads(self.document(p) or b"{}") for p in self.paths()])
+            self._docs[key] = openapiv2.to_protobuf(doc) if protobuf else json.dumps(doc, separators=(",", ":")).encode()
+        body = self._docs[key]
+        return body, openapiv2.etag(body)
 
     def index(self) -> dict[str, Any]:
         out = {}

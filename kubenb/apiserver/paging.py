@@ -28,9 +28,24 @@ class Snapshots:
     kept), without listing and sorting the whole collection again for every page."""
 
     KEEP = 8
+    KEEP_BODIES = 4  # a body of 10,000 pods is 15 MB
 
     def __init__(self) -> None:
         self._lists: dict[tuple, tuple[int, list[Any], list[tuple[str, str]]]] = {}
+        self._bodies: dict[tuple, bytes] = {}
+
+    def body(self, key: tuple, make: Any) -> bytes:
+        """The encoded response `key` names, made by `make()` if not kept. `key` must hold everything the
+        body depends on — what was listed, the resourceVersion, the page, the representation (and for a
+        Table the instant): then the same list asked again while nothing was written is sent as it was,
+        without visiting its objects."""
+        found = self._bodies.pop(key, None)
+        if found is None:
+            found = make()
+        self._bodies[key] = found
+        while len(self._bodies) > self.KEEP_BODIES:
+            self._bodies.pop(next(iter(self._bodies)))
+        return found
 
     def get(self, what: tuple, resource_version: int, in_namespace: bool, make: Any
             ) -> tuple[int, list[Any], list[tuple[str, str]]]:

@@ -1,11 +1,11 @@
 """PATCH bodies by Content-Type, and server-side apply.
 
 The three classic patch types are :mod:`kubenb.kubectl.patch` (the same code that serves kubenb's
-own `kubectl patch`). Server-side apply (`application/apply-patch+yaml`) is approximated without
-conflict detection: the applied configuration is merged into the live object three ways — the
-fields this field manager applied last time (its `managedFields` entry, `fieldsV1`) are the
-"original", so a field it no longer applies is removed, while fields set by anyone else stay — and
-the manager's entry is rewritten. Conflicts between managers are not reported (as if `--force-conflicts`).
+own `kubectl patch`). Server-side apply (`application/apply-patch+yaml`) merges the applied
+configuration into the live object three ways — the fields this field manager applied last time
+(its `managedFields` entry, `fieldsV1`) are the "original", so a field it no longer applies is
+removed, while fields set by anyone else stay. Ownership and conflicts are
+:mod:`~kubenb.apiserver.fieldmanager`'s.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import copy
 import json
 from typing import Any, Optional
 
+from kubenb.apiserver import fieldmanager
 from kubenb.kubectl import merge
 from kubenb.kubectl import patch as patching
 from kubenb.store.errors import StatusError
@@ -46,45 +47,30 @@ def apply_classic(kind_model: Any, kind: str, current: dict, body: Any) -> Any:
 # ---------------------------------------------------------------------------- server-side apply
 
 
-def server_side_apply(current: Optional[dict], applied: dict, manager: str, now: str) -> dict:
-    """The object after `manager` applied `applied` (`current` None: it is being created)."""
-    entries = list(((current or {}).get("metadata") or {}).get("managedFields") or [])
-    previous = next((e for e in entries if e.get("manager") == manager and e.get("operation") == "Apply"), None)
+def server_side_apply(current: Optional[dict], applied: dict, manager: str) -> dict:
+    """The object after applying `applied` (`current` None: it is being created). Who owns what is
+    :mod:`~kubenb.apiserver.fieldmanager`'s business; here only the values are merged."""
     body = copy.deepcopy(applied)
     body.get("metadata", {}).pop("managedFields", None)
     if current is None:
-        result = body
-    else:
-        original = skeleton((previous or {}).get("fieldsV1") or {})
-        result = merge.three_way(original if isinstance(original, dict) else {}, body, current)
-    entry = {"manager": manager, "operation": "Apply", "apiVersion": applied.get("apiVersion", ""), "time": now,
-             "fieldsType": "FieldsV1", "fieldsV1": fields_v1(body, top=True)}
-    others = [e for e in entries if e is not previous]
-    result.setdefault("metadata", {})["managedFields"] = [*others, entry] if previous is None else \
-        [entry if e is previous else e for e in entries]
-    return result
+        return body
+    original = skeleton(_applied_fields(current, manager))
+    return merge.three_way(original if isinstance(original, dict) else {}, body, current)
 
 
-def fields_v1(value: Any, top: bool = False, key: str = "", parent: str = "") -> Any:
-    """The field set a value owns, in `FieldsV1` form (`f:name`, `k:{"name":"c"}` for keyed list items)."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            if top and k in ("apiVersion", "kind"):
-                continue
-            if top and k == "metadata" and isinstance(v, dict):
-                meta = {mk: mv for mk, mv in v.items() if mk not in ("name", "namespace", "managedFields")}
-                if meta:
-                    out["f:metadata"] = fields_v1(meta, key="metadata")
-                continue
-            out[f"f:{k}"] = fields_v1(v, key=k, parent=key)
-        return out
-    if isinstance(value, list):
-        merge_key = merge.merge_key_of(key, parent)
-        if merge_key and all(isinstance(i, dict) and merge_key in i for i in value):
-            return {f"k:{json.dumps({merge_key: i[merge_key]}, separators=(',', ':'))}": {".": {}, **fields_v1(i, key=key)}
-                    for i in value}
-    return {}
+def _applied_fields(current: dict, manager: str) -> Any:
+    """What the applier alone owned before (its Apply entry, less whatever another manager also owns, down
+    to the items holding another's fields): the "original" of the three-way merge, so a field it no
+    longer applies is removed unless someone else still manages it (structured-merge-diff's prune)."""
+    mine: set = set()
+    others: set = set()
+    for entry in (current.get("metadata") or {}).get("managedFields") or []:
+        paths = fieldmanager.from_fields_v1(entry.get("fieldsV1"))
+        if entry.get("manager") == manager and entry.get("operation") == "Apply":
+            mine |= paths
+        else:
+            others |= {path[:i] for path in paths for i in range(1, len(path) + 1)}
+    return fieldmanager.to_fields_v1(mine - others)
 
 
 def skeleton(fields: Any) -> Any:

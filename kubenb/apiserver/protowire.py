@@ -1,8 +1,8 @@
-"""The protobuf wire format, read: a message's bytes into its (field number, wire type, value) triples.
+"""The protobuf wire format: a message's bytes into its (field number, wire type, value) triples, and
+the few field encoders writing needs (varints, strings, booleans, nested messages).
 
-Only what decoding needs — varints, 64- and 32-bit words and length-delimited bytes; what the
-fields mean is the caller's business (:mod:`~.protobuf` with the generated table of the API types).
-Truncated or malformed input raises `ValueError`.
+What the fields mean is the caller's business (:mod:`~.protobuf` with the generated table of the API
+types, :mod:`~.openapiv2` with gnostic's). Truncated or malformed input raises `ValueError`.
 """
 
 from __future__ import annotations
@@ -58,3 +58,32 @@ def packed_varints(data: bytes) -> list[int]:
         value, i = varint(data, i)
         out.append(value)
     return out
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def encode_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def message(number: int, data: bytes) -> bytes:
+    """A length-delimited field (a nested message, bytes); written even when empty (a present message)."""
+    return encode_varint(number << 3 | BYTES) + encode_varint(len(data)) + data
+
+
+def string(number: int, text: str) -> bytes:
+    """A string field; proto3 leaves the empty string out."""
+    return message(number, text.encode()) if text else b""
+
+
+def boolean(number: int, value: bool) -> bytes:
+    return encode_varint(number << 3 | VARINT) + b"\x01" if value else b""

@@ -33,6 +33,27 @@ def raw_json_response(body: bytes, status: int = 200, content_type: str = JSON,
     return web.Response(body=body, status=status, headers=headers)
 
 
+CHUNK_BYTES = 256 * 1024
+
+
+async def send_json(request: web.Request, body: bytes, status: int = 200, content_type: str = JSON,
+                    warnings: Optional[list[str]] = None) -> web.StreamResponse:
+    """Encoded JSON, a large body (a list of thousands of objects) written a slice at a time: TLS then
+    encrypts it slice by slice in small buffers, instead of copying 15 MB through growing ones (a third
+    of the CPU time of such a list)."""
+    if len(body) <= CHUNK_BYTES:
+        return raw_json_response(body, status, content_type, warnings)
+    response = raw_json_response(b"", status, content_type, warnings)
+    stream = web.StreamResponse(status=status, headers=response.headers)
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    view = memoryview(body)
+    for start in range(0, len(body), CHUNK_BYTES):
+        await stream.write(view[start:start + CHUNK_BYTES])
+    await stream.write_eof()
+    return stream
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from kubenb.api import defaults
 from kubenb.api import labels as labelsel
 from kubenb.api.codec import model_class
+from kubenb.api.meta import ManagedFieldsEntry
 from kubenb.api.registry import ResourceInfo
-from kubenb.apiserver import bodies, paging, patches, tables
+from kubenb.apiserver import bodies, fieldmanager, paging, patches, tables
 from kubenb.apiserver.encodings import Encodings, dumps
 from kubenb.apiserver.paths import ResourcePath
 from kubenb.apiserver.responses import success
@@ -98,16 +100,23 @@ def list_objects(cluster: Any, call: Call) -> Reply:
     kept = snapshots.continued(what, token_rv) if token_rv is not None else None
     version, objs, positions = kept or snapshots.get(what, cluster.store.resource_version, in_namespace, make)
     rv = str(version)
-    objs, list_meta = paging.page(objs, positions, call.query, version, in_namespace,
-                                  filtered=selector is not None or predicate is not None)
     encodings = call.encodings if call.encodings is not None else Encodings()
-    if tables.wants_table(call.accept):
-        include = tables.include_object(call.query)
-        return Reply(tables.table(call.info.kind, objs, cluster.clock.now, cluster.version.minor, include, rv,
-                                  encodings, list_meta=list_meta))
-    head = dumps({"kind": f"{call.info.kind}List", "apiVersion": call.info.api_version,
-                  "metadata": {"resourceVersion": rv, **list_meta}})
-    return Reply(head[:-1] + b',"items":[' + b",".join(encodings.json(o) for o in objs) + b"]}")
+    table = tables.wants_table(call.accept)
+    include = tables.include_object(call.query) if table else ""
+    page = (call.query.get("continue", ""), call.query.get("limit", ""))
+    shape = ("Table", include, cluster.clock.now, cluster.version.minor) if table else ("List",)
+
+    def body() -> bytes:
+        items, list_meta = paging.page(objs, positions, call.query, version, in_namespace,
+                                       filtered=selector is not None or predicate is not None)
+        if table:
+            return tables.table(call.info.kind, items, cluster.clock.now, cluster.version.minor, include, rv,
+                                encodings, list_meta=list_meta)
+        head = dumps({"kind": f"{call.info.kind}List", "apiVersion": call.info.api_version,
+                      "metadata": {"resourceVersion": rv, **list_meta}})
+        return b"".join((head[:-1], b',"items":[', b",".join([encodings.json(o) for o in items]), b"]}"))
+
+    return Reply(snapshots.body((what, version, page, shape), body))
 
 
 def get_object(cluster: Any, call: Call) -> Any:
@@ -136,6 +145,7 @@ def create(cluster: Any, call: Call) -> Reply:
     if not obj.metadata.name and not obj.metadata.generate_name:
         raise StatusError("Invalid", 422, f'{call.info.kind} "" is invalid: metadata.name: Required value: name or '
                           "generateName is required", call.info.kind)
+    record_update(cluster, call, None, obj)
     stored = cluster.store.create(obj, dry_run=call.dry_run)
     return render(cluster, call, stored, 201, warnings)
 
@@ -144,7 +154,8 @@ def update(cluster: Any, call: Call, subresource: Optional[str] = None) -> Reply
     data = bodies.check_identity(call.info, bodies.parse(call.body, call.content_type), call.path.namespace,
                                  call.path.name)
     obj, warnings = bodies.decode(call.info, data, bodies.validation_mode(call.query))
-    get_object(cluster, call)  # NotFound before anything else
+    live = get_object(cluster, call)  # NotFound before anything else
+    record_update(cluster, call, live, obj, subresource)
     stored = cluster.store.update(obj, subresource=subresource, dry_run=call.dry_run)
     return render(cluster, call, stored, 200, warnings)
 
@@ -163,6 +174,7 @@ def patch(cluster: Any, call: Call, subresource: Optional[str] = None) -> Reply:
     data = bodies.check_identity(info, data, call.path.namespace, call.path.name)
     data["metadata"]["resourceVersion"] = _precondition(body) or current.metadata.resource_version
     obj, warnings = bodies.decode(info, data, mode)
+    record_update(cluster, call, current, obj, subresource)
     stored = cluster.store.update(obj, subresource=subresource, dry_run=call.dry_run)
     return render(cluster, call, stored, 200, warnings)
 
@@ -179,15 +191,44 @@ def _apply(cluster: Any, call: Call, current: Any, body: Any, mode: str) -> Repl
     manager = call.query.get("fieldManager", "")
     if not manager:
         raise bad_request("PATCH, application/apply-patch+yaml requests require fieldManager to be set")
+    force = call.query.get("force", "false")
+    if force not in ("true", "false"):
+        raise bad_request(f'invalid boolean value for "force": "{force}"')
     applied = bodies.check_identity(call.info, body, call.path.namespace, call.path.name)
-    data = patches.server_side_apply(current.to_dict() if current is not None else None, applied, manager,
-                                     cluster.clock.rfc3339())
+    live = current.to_dict() if current is not None else None
+    data = patches.server_side_apply(live, applied, manager)
     if current is not None:
         data["metadata"]["resourceVersion"] = current.metadata.resource_version
     obj, warnings = bodies.decode(call.info, data, mode)
+    defaults.apply_defaults(obj, cluster.version.minor)
+    entries = fieldmanager.apply(live, applied, obj.to_dict(), manager, cluster.clock.rfc3339(), force == "true")
+    _set_managed_fields(obj, entries)
     if current is None:
         return render(cluster, call, cluster.store.create(obj, dry_run=call.dry_run), 201, warnings)
     return render(cluster, call, cluster.store.update(obj, dry_run=call.dry_run), 200, warnings)
+
+
+def manager_of(call: Call) -> str:
+    """`fieldManager`, or the client's User-Agent up to its first "/" (upstream's `managerOrUserAgent`)."""
+    manager = call.query.get("fieldManager", "")
+    if manager:
+        return manager
+    agent = (call.headers or {}).get("User-Agent", "") if call.headers is not None else ""
+    return agent.split("/")[0][:128]
+
+
+def record_update(cluster: Any, call: Call, live: Any, obj: Any, subresource: Optional[str] = None) -> None:
+    """Set `obj`'s managedFields for an Update by this request's manager (`obj` as decoded, defaulted here
+    so its defaults count as written by the manager, as upstream's decoder defaults before the field manager)."""
+    defaults.apply_defaults(obj, cluster.version.minor)
+    entries = fieldmanager.update(live.to_dict() if live is not None else None, obj.to_dict(), manager_of(call),
+                                  call.info.api_version, cluster.clock.rfc3339(), subresource or "")
+    _set_managed_fields(obj, entries)
+
+
+def _set_managed_fields(obj: Any, entries: list[dict[str, Any]]) -> None:
+    managed = [ManagedFieldsEntry.model_validate(e) for e in entries] or None
+    obj.metadata = obj.metadata.model_copy(update={"managed_fields": managed})
 
 
 def delete(cluster: Any, call: Call) -> Reply:

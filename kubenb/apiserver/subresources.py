@@ -78,6 +78,7 @@ def _scale(cluster: Any, call: Call, method: str) -> Reply:
                           "autoscaling")
     new = evolve(obj, deep=("spec",))
     new.spec.replicas = replicas
+    rest.record_update(cluster, call, obj, new, "scale")
     stored = cluster.store.update(new, dry_run=call.dry_run)
     return Reply(scale_of(stored))
 

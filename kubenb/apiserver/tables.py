@@ -46,7 +46,7 @@ def table(kind: str, objects: list[Any], now: float, minor: int, include: str, r
     meta = {"resourceVersion": resource_version, **(list_meta or {})}
     head = dumps({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
                   "columnDefinitions": [_column(c) for c in columns] if headers else None})
-    return head[:-1] + b',"rows":[' + b",".join(rows) + b"]}"
+    return b"".join((head[:-1], b',"rows":[', b",".join(rows), b"]}"))
 
 
 def _column(column: Any) -> dict[str, Any]:

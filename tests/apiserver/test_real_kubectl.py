@@ -37,14 +37,16 @@ def test_api_resources_match_ours(cluster, kubectl):
     "get pods", "get pods -o wide", "get deploy,rs,svc -o wide", "get po -A", "get pods --show-labels",
     "get pods -A --sort-by=.metadata.name", "get pods -l app=web -o name", "get nodes -o wide",
     "get all", "get deploy web -o jsonpath={.spec.replicas}",
+    "get deploy web -o yaml", "get deploy web -o json --show-managed-fields",  # managedFields hidden by default
 ])
 def test_get_matches_ours(cluster, kubectl, cmdline):
     assert kubectl(cmdline).stdout == cluster.kubectl(cmdline).stdout
 
 
 def test_get_yaml_is_the_stored_object(cluster, kubectl):
-    served = json.loads(kubectl("get deploy web -o json").stdout)
+    served = json.loads(kubectl("get deploy web -o json --show-managed-fields").stdout)
     assert served == cluster.get("deploy", "web").to_dict()
+    assert served["metadata"]["managedFields"]  # written through the API: owned by kubectl's field manager
 
 
 def test_apply_unchanged_then_configured(kubectl):

@@ -365,7 +365,7 @@ def test_a_failing_startup_probe_restarts_the_container_into_crash_loop_back_off
 def test_the_crash_loop_events_as_the_course_typed_its_commands(course):
     """The course's own timing: `get po -owide` at 28 s (the pod still backing off after two
     restarts, `2 (16s ago)`), `describe` at 99 s: the same rows and counts as the course."""
-    kubectl(course, "apply -f -", PROBE_CM + "---\n" + PROBE_POD.format(pid_file="/var/run/nginx.pidx"))
+    kubectl(course, "apply -f -", NGINX_PROBE_CM + "---\n" + NGINX_POD_PROBE.format(pid_file="/var/run/nginx.pidx", liveness_port=80))
     created = course.clock.now
     at_age(course, created, 28)
     row = kubectl(course, "get po -owide").splitlines()[1]

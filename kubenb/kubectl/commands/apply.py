@@ -25,6 +25,7 @@ FLAGS = (
     Flag("recursive", "R", kind=bool, default=False),
     Flag("dry-run", default="none", no_value="unchanged"),
     Flag("output", "o", default=""),
+    Flag("show-managed-fields", kind=bool, default=False),
     Flag("validate", default="strict"),
     Flag("server-side", kind=bool, default=False),
     Flag("force-conflicts", kind=bool, default=False),
@@ -79,7 +80,8 @@ def _run(ctx: Context, p, verb: str) -> int:
         if p["output"] in ("yaml", "json"):
             from kubenb.kubectl.printers import output
 
-            text = output.to_yaml(obj.to_dict()) if p["output"] == "yaml" else output.to_json(obj.to_dict())
+            data = common.object_dict(obj, p["show-managed-fields"])
+            text = output.to_yaml(data) if p["output"] == "yaml" else output.to_json(data)
             ctx.out.write(text)
         elif p["output"] == "name":
             ctx.print(f"{info.kind_group}/{obj.metadata.name}")

@@ -124,14 +124,19 @@ def print_result(ctx: Context, info: ResourceInfo, obj: Any, operation: str, fmt
         ctx.print(f"{name_of(info, obj.metadata.name)}{op}{suffix(dry)}")
 
 
-def object_dict(obj: Any) -> dict:
-    return obj.to_dict() if isinstance(obj, BaseModel) else obj
+def object_dict(obj: Any, show_managed_fields: bool = False) -> dict:
+    """The object as kubectl prints it: without `metadata.managedFields` unless `--show-managed-fields`
+    (kubectl's `OmitManagedFieldsPrinter`)."""
+    data = obj.to_dict() if isinstance(obj, BaseModel) else obj
+    if not show_managed_fields and isinstance(data.get("metadata"), dict) and "managedFields" in data["metadata"]:
+        data = {**data, "metadata": {k: v for k, v in data["metadata"].items() if k != "managedFields"}}
+    return data
 
 
 def go_json(obj: KubeObject) -> str:
     """`json.MarshalIndent` of a typed Go object: fields in struct order (`kind` before `apiVersion`),
     map keys sorted, four-space indent, `<`, `>` and `&` escaped."""
-    data = _go_order(obj, obj.to_dict())
+    data = _go_order(obj, object_dict(obj))
     head = {k: data.pop(k) for k in ("kind", "apiVersion") if k in data}
     text = json.dumps({**head, **data}, indent=4, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.kubectl.args import Flag
+from kubenb.kubectl.commands.common import object_dict
 from kubenb.kubectl.context import Context, KubectlError
 from kubenb.kubectl.printers import output
 from kubenb.kubectl.printers.columns import table_for
@@ -30,6 +31,7 @@ FLAGS = (
     Flag("chunk-size", default="500"),
     Flag("filename", "f", kind=list),
     Flag("recursive", "R", kind=bool, default=False),
+    Flag("show-managed-fields", kind=bool, default=False),
 )
 
 # How long `get -w` watches when no --request-timeout is given (simulated seconds).
@@ -63,7 +65,7 @@ def run(ctx: Context, p) -> int:
     watching = p["watch"] or p["watch-only"]
     writer = get_writer()
     if fmt in ("yaml", "json", "jsonpath", "custom-columns", "name"):
-        _print_structured(ctx, fmt, fmt_arg, found, single)
+        _print_structured(ctx, fmt, fmt_arg, found, single, p["show-managed-fields"])
     elif not p["watch-only"]:
         _print_tables(ctx, p, found, wide=fmt == "wide", all_ns=all_ns, writer=writer if watching else None)
     for err in missing:
@@ -191,14 +193,15 @@ def _print_tables(ctx: Context, p, found: list[tuple[Request, list[Any]]], *, wi
             ctx.warn(f"No resources found in {ctx.namespace} namespace.")
 
 
-def _print_structured(ctx: Context, fmt: str, arg: str, found: list[tuple[Request, list[Any]]], single: bool) -> None:
+def _print_structured(ctx: Context, fmt: str, arg: str, found: list[tuple[Request, list[Any]]], single: bool,
+                      show_managed_fields: bool = False) -> None:
     objs = [o for _, objs in found for o in objs]
     if fmt == "name":
         for req, items in found:
             for o in items:
                 ctx.print(f"{req.info.kind_group}/{o.metadata.name}")
         return
-    dicts = [o.to_dict() for o in objs]
+    dicts = [object_dict(o, show_managed_fields) for o in objs]
     if single:
         if not dicts:
             return

@@ -244,7 +244,8 @@ def describe_daemon_set(lookup: Lookup, ds: Any, show_events: bool = True) -> st
 
     def body(w: Any) -> None:
         w.write(LEVEL_0, f"Name:\t{meta.name}\n")
-        w.write(LEVEL_0, f"Namespace:\t{meta.namespace}\n")
+        if minor >= 33:  # kubectl prints the namespace from 1.33 on (measured against 1.27–1.33)
+            w.write(LEVEL_0, f"Namespace:\t{meta.namespace}\n")
         w.write(LEVEL_0, f"Selector:\t{selector_string(spec.selector)}\n")
         w.write(LEVEL_0, f"Node-Selector:\t{format_labels(spec.template.spec.node_selector)}\n")
         print_labels_multiline(w, "Labels", meta.labels)

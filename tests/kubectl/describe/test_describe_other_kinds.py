@@ -137,9 +137,10 @@ def test_stateful_set_and_daemon_set_smoke():
         "status": {"desiredNumberScheduled": 1, "currentNumberScheduled": 1, "numberReady": 1,
                    "updatedNumberScheduled": 1, "numberAvailable": 1, "numberMisscheduled": 0}}, "apps")
     text = describe(FakeLookup([ds], NOW, 23), ds)
-    assert text.startswith("Name:           redis-ds\nNamespace:      default\nSelector:       name=redis-ds\n"
+    assert text.startswith("Name:           redis-ds\nSelector:       name=redis-ds\n"
                            "Node-Selector:  <none>\nLabels:         app=redis-ds\nAnnotations:    <none>\n"
                            "Desired Number of Nodes Scheduled: 1\n")
+    assert describe(FakeLookup([ds], NOW, 33), ds).startswith("Name:           redis-ds\nNamespace:      default\n")
 
 
 def test_ingress_class():
