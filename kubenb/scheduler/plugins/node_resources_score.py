@@ -10,14 +10,12 @@ their difference. A resource the node does not have (allocatable 0) is left out 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from kubenb.scheduler.plugins.base import NodeInfo
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
 from kubenb.scheduler.resources import Request, pod_request
-
-Usage = Callable[[str], Request]  # node name -> what its bound pods request
 
 
 def _pairs(want: Request, used: Request, alloc: Request) -> list[tuple[int, int]]:
@@ -32,15 +30,14 @@ def least_allocated_score(requested: int, capacity: int) -> int:
     return (capacity - requested) * MAX_NODE_SCORE // capacity
 
 
-def make_least_allocated(nonzero_usage: Usage) -> Callable[[Any, Sequence[NodeInfo]], Optional[list[int]]]:
-    def least_allocated(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
-        want = pod_request(pod.spec, nonzero=True)
-        out = []
-        for info in infos:
-            pairs = [(r, c) for r, c in _pairs(want, nonzero_usage(info.node.metadata.name), info.allocatable) if c]
-            out.append(sum(least_allocated_score(r, c) for r, c in pairs) // len(pairs) if pairs else 0)
-        return out
-    return least_allocated
+def least_allocated(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+    """LeastAllocated over the nodes' `NonZeroRequested`."""
+    want = pod_request(pod.spec, nonzero=True)
+    out = []
+    for info in infos:
+        pairs = [(r, c) for r, c in _pairs(want, info.nonzero_requested, info.allocatable) if c]
+        out.append(sum(least_allocated_score(r, c) for r, c in pairs) // len(pairs) if pairs else 0)
+    return out
 
 
 def balanced_score(pairs: list[tuple[int, int]]) -> int:

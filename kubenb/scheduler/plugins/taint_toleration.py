@@ -15,7 +15,10 @@ from kubenb.scheduler.plugins.scoring import default_normalize
 
 
 def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
-    taint = untolerated(pod.spec.tolerations, info.node.spec.taints)
+    taints = info.node.spec.taints
+    if not taints:
+        return None
+    taint = untolerated(pod.spec.tolerations, taints)
     if taint is None:
         return None
     text = f"{{{taint.key}: {taint.value or ''}}}"
