@@ -60,12 +60,13 @@ class NodeCache:
         name = ev.object.metadata.name or ""
         info = self._info(name)
         if ev.type == "DELETED":
-            info.node = None
+            info.node, info.plain = None, False
             self._ordered = None
             return
         if info.node is None:
             self._ordered = None
         info.node = ev.object
+        info.plain = not ev.object.spec.unschedulable and not ev.object.spec.taints
         old = ev.old_object
         if old is None or old.status.allocatable != ev.object.status.allocatable:
             info.allocatable = node_allocatable(ev.object)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Optional
 
 from kubenb.api.base import evolve
@@ -186,19 +187,20 @@ class Scheduler:
         cycle's Filters, until enough are feasible; each rejected node's reasons go to `decision`.
         Returns the feasible nodes and how many were rejected as UnschedulableAndUnresolvable."""
         minor = self.minor
-        filters = plugins.node_filters(pod)
-        filters += [f for f in (self.volume_binding.cycle_filter(pod, delayed),
-                                self.pod_topology_spread.prefilter(pod, all_nodes),
-                                self.inter_pod_affinity.prefilter(pod, all_nodes)) if f is not None]
+        filters, plain_filters = plugins.node_filters(pod)
+        later = [f for f in (self.volume_binding.cycle_filter(pod, delayed),
+                             self.pod_topology_spread.prefilter(pod, all_nodes),
+                             self.inter_pod_affinity.prefilter(pod, all_nodes)) if f is not None]
+        filters += later
+        plain_filters += later
         rejections = decision.rejections
         unresolvable = 0
         feasible: list[plugins.NodeInfo] = []
         count = len(candidates)
         wanted = num_feasible_nodes_to_find(count)
-        start = self.next_start_node_index
-        for i in range(count):
-            info = candidates[(start + i) % count]
-            for f in filters:
+        first = self.next_start_node_index % count if count else 0
+        for info in chain(candidates[first:], candidates[:first]):  # candidates[(start + i) % count]
+            for f in plain_filters if info.plain else filters:
                 rejection = f(pod, info, minor)
                 if rejection is not None:
                     rejections[info.node.metadata.name] = rejection.reasons

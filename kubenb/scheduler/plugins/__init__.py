@@ -18,9 +18,14 @@ from kubenb.scheduler.plugins.taint_toleration import taint_toleration
 __all__ = ["Filter", "NodeInfo", "Rejection", "node_filters"]
 
 
-def node_filters(pod: Any) -> list[Filter]:
+def node_filters(pod: Any) -> tuple[list[Filter], list[Filter]]:
     """This cycle's node-local Filters for `pod`, in upstream's order: NodeUnschedulable, NodeName,
-    TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit."""
-    candidates = (node_unschedulable.prefilter(pod), node_name.prefilter(pod), taint_toleration,
-                  node_affinity.prefilter(pod), node_ports.prefilter(pod), node_resources_fit.prefilter(pod))
-    return [f for f in candidates if f is not None]
+    TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit -- all of them, and those left for a
+    node that is neither cordoned nor tainted (:attr:`NodeInfo.plain`), which the first and third
+    always pass."""
+    cordon = node_unschedulable.prefilter(pod)
+    rest = [f for f in (node_affinity.prefilter(pod), node_ports.prefilter(pod), node_resources_fit.prefilter(pod))
+            if f is not None]
+    named = node_name.prefilter(pod)
+    every = [f for f in (cordon, named, taint_toleration) if f is not None] + rest
+    return every, ([named] if named is not None else []) + rest

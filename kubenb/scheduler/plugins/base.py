@@ -35,6 +35,8 @@ class NodeInfo:
     requested: Request
     host_ports: set[tuple[str, str, int]]
     nonzero_requested: Request = field(default_factory=lambda: Request(0, 0, 0))
+    #: neither cordoned nor tainted: NodeUnschedulable and TaintToleration cannot reject it
+    plain: bool = False
 
 
 Filter = Callable[[Any, NodeInfo, int], Optional[Rejection]]
