@@ -9,6 +9,8 @@ comes last (the largest size dominates it).
 
 from __future__ import annotations
 
+import gc
+
 from benchmarks.figures import figure, peak_rss, stopwatch
 from benchmarks.registry import scenario
 from kubenb import Cluster
@@ -34,4 +36,5 @@ def build(nodes: int, pods: int) -> None:
         figure(f"build {n} nodes", t[0], "s", f"cpu {t[1]:.2f} s, {cluster.store.count('Pod')} pods{growth}")
         previous = t[1]
         del cluster  # not alive while the next size builds, so the peak RSS is the largest size's
+        gc.collect()
     peak_rss()
