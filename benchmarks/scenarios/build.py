@@ -1,13 +1,17 @@
-"""`build`: how bootstrap cost grows with the node count (`Cluster(nodes=N)`, the course profile).
+"""`build`: how bootstrap cost grows with the node count (`Cluster(nodes=N)`, the kubeadm profile).
 
 Builds 100, 300, 1000, … nodes up to N and prints wall and CPU time of each, so that a cost
-growing as nodes² (every node's DaemonSet pods re-checking every node) shows as a ratio near 10
-between neighbouring sizes instead of near 3.
+growing as nodes² (every node's DaemonSet pods re-checking every node, or filtered against every
+node) shows as a ratio near 10 between neighbouring sizes instead of near 3. The pod count says
+whether the build finished (two DaemonSet pods per node, and 7 more), and the process's peak RSS
+comes last (the largest size dominates it).
 """
 
 from __future__ import annotations
 
-from benchmarks.figures import figure, stopwatch
+import gc
+
+from benchmarks.figures import figure, peak_rss, stopwatch
 from benchmarks.registry import scenario
 from kubenb import Cluster
 
@@ -31,3 +35,6 @@ def build(nodes: int, pods: int) -> None:
         growth = f", x{t[1] / previous:.1f} cpu of the previous size" if previous else ""
         figure(f"build {n} nodes", t[0], "s", f"cpu {t[1]:.2f} s, {cluster.store.count('Pod')} pods{growth}")
         previous = t[1]
+        del cluster  # not alive while the next size builds, so the peak RSS is the largest size's
+        gc.collect()
+    peak_rss()

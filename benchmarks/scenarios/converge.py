@@ -1,8 +1,6 @@
-"""`converge` and `schedule`: build a cluster and run pods onto it."""
+"""`converge`: build a cluster and run pods onto it."""
 
 from __future__ import annotations
-
-import time
 
 from benchmarks.figures import Writes, figure, peak_rss, stopwatch, timed
 from benchmarks.registry import scenario
@@ -34,35 +32,3 @@ def converge_cluster(nodes: int, pods: int, report: bool = True):
 def converge(nodes: int, pods: int) -> None:
     """N nodes, then Deployments totalling P pods, simulated until all are Running and Available."""
     converge_cluster(nodes, pods)
-
-
-@scenario("schedule", nodes=5000, pods=5000)
-def schedule(nodes: int, pods: int) -> None:
-    """Scheduler throughput: P pending pods placed and bound on N nodes (upstream asks >= 680 pods/s at 5,000)."""
-    from kubenb.api.core import Pod
-
-    cluster = new_cluster(nodes)
-    scheduler = cluster.scheduler
-    spent = [0.0]
-    sync = scheduler.queue._sync
-
-    def timed_sync(key):  # time the scheduling cycles only, not the kubelet reacting to bindings
-        t0 = time.perf_counter()
-        try:
-            return sync(key)
-        finally:
-            spent[0] += time.perf_counter() - t0
-
-    scheduler.queue._sync = timed_sync
-    writes = Writes(cluster)
-    for i in range(pods):
-        cluster.store.create(Pod.model_validate({
-            "metadata": {"name": f"p-{i}", "namespace": "default", "labels": {"app": "bench"}},
-            "spec": {"containers": [{"name": "c", "image": "nginx:alpine",
-                                     "resources": {"requests": {"cpu": "1m", "memory": "1Mi"}}}]}}))
-    cluster.settle()
-    writes.close()
-    bound = sum(1 for p in cluster.store.list("Pod", "default") if p.spec.node_name)
-    timed(f"schedule {pods} pods on {nodes} nodes", spent[0], writes.floor(), f"{bound} bound")
-    figure("  pods/s", bound / spent[0], "pods/s", "(upstream scheduler_perf threshold: 680)")
-    peak_rss()

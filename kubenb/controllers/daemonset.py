@@ -154,6 +154,7 @@ class DaemonSetController(Controller):
             progress.dirty = dict.fromkeys([n.metadata.name or "" for n in self.store.list("Node")])
             progress.dirty.update(dict.fromkeys(self._on_nodes.get(uid, {})))
         visit, progress.dirty = sorted(progress.dirty), {}  # the store's (etcd's) node order
+        failed: list[str] = []
         for node_name in visit:
             progress.set_share(node_name, self._share(ds, node_name, hash_))
         by_node = None
@@ -166,7 +167,11 @@ class DaemonSetController(Controller):
             eligible = self._eligible(ds, node)
             running = self._running(uid, node_name)
             if eligible and not running:
-                self._create_pod(ds, node_name, hash_)
+                try:
+                    self._create_pod(ds, node_name, hash_)
+                except StatusError as err:  # e.g. a generated name already taken: this node waits for the retry
+                    self.events.warning(ds, "FailedCreate", f"Error creating: {err}")
+                    failed.append(node_name)
             elif not eligible and not _should_continue_running(ds, node):
                 for pod in running:
                     self._delete_pod(ds, pod)
@@ -180,6 +185,9 @@ class DaemonSetController(Controller):
         for node_name in list(progress.dirty):
             progress.set_share(node_name, self._share(ds, node_name, hash_))
         self._update_status(ds, progress, hash_)
+        if failed:  # upstream's sync returns the creation errors: the key is retried with back-off
+            progress.dirty.update(dict.fromkeys(failed))
+            return self.retry_after_error((namespace, name))
         return None
 
     def _share(self, ds: Any, node_name: str, hash_: str) -> Share:

@@ -1,42 +1,58 @@
 """The scheduling loop: take an unbound pod, filter nodes, score the survivors, bind the best.
 
-Node usage is kept incrementally (a cache of requested resources per node, updated from pod
-events), so scheduling one pod costs O(nodes), never O(pods). Like kube-scheduler, a cycle
-filters nodes from where the previous one stopped until it has found `percentageOfNodesToScore`
-of them feasible (all of them below 100 nodes), then scores only those, with the default
-profile's plugins and weights. Every decision is recorded in :attr:`Scheduler.decisions` — the
-per-node verdicts and each plugin's score — so a picture can later show why a pod went where it
-went, or why it stayed Pending.
+Nodes and their usage come from the scheduler's cache (:mod:`kubenb.scheduler.cache`), kept from
+watch events, so a cycle reads no object from the store per node and costs O(nodes filtered),
+never O(pods). Like kube-scheduler, a cycle starts with the plugins' PreFilter -- what a plugin needs
+of the pod computed once, plugins with nothing to check skipped -- then filters nodes from where
+the previous cycle stopped until it has found `percentageOfNodesToScore` of them feasible (all of
+them below 100 nodes), and scores only those, with the default profile's plugins and weights.
+
+From v1.24 NodeAffinity's PreFilter may name the only nodes worth filtering (a DaemonSet pod's
+`matchFields metadata.name`): the cycle then filters just those, so such a pod costs O(1) nodes,
+and the other nodes count as `node(s) didn't satisfy plugin(s) [NodeAffinity]` if it fails.
+
+Every decision is recorded in :attr:`Scheduler.decisions` -- the per-node verdicts and each
+plugin's score -- so a picture can later show why a pod went where it went, or why it stayed
+Pending; the most recent `DECISIONS_KEPT` are kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Optional
 
 from kubenb.api.base import evolve
 from kubenb.client.events import SeriesRecorder
 from kubenb.scheduler import plugins
+from kubenb.scheduler.cache import NodeCache
+from kubenb.scheduler.plugins import node_affinity
 from kubenb.scheduler.plugins.image_locality import ImageLocality
 from kubenb.scheduler.plugins.interpod_affinity import InterPodAffinity
 from kubenb.scheduler.plugins.node_affinity import node_affinity_score
-from kubenb.scheduler.plugins.node_resources_score import balanced_allocation, make_least_allocated
+from kubenb.scheduler.plugins.node_resources_score import balanced_allocation, least_allocated
 from kubenb.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from kubenb.scheduler.plugins.scoring import Scorer
 from kubenb.scheduler.plugins.taint_toleration import taint_toleration_score
 from kubenb.scheduler.plugins.volume_binding import VolumeBinding
 from kubenb.scheduler.queue import SchedulingQueue
-from kubenb.scheduler.resources import Request, node_allocatable, pod_request
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
 SCHEDULER_NAME = "default-scheduler"
 # v1.27 reports a PreFilter rejection once (Diagnosis.PreFilterMsg) instead of once per node
 PREFILTER_MSG_MINOR = 27
+# v1.24 added `PreFilterResult`: NodeAffinity's PreFilter may name the only nodes to filter
+PREFILTER_RESULT_MINOR = 24
+# the status the nodes a PreFilterResult leaves out get (v1.31+ names the plugins that left them out)
+NOT_NAMED = "node(s) didn't satisfy plugin(s) [NodeAffinity]"
 # `numFeasibleNodesToFind`: below this many nodes every node is filtered; above, the adaptive
 # percentageOfNodesToScore (50% - nodes/125, at least 5%) of them, and never fewer than this.
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
+#: how many of the latest decisions :attr:`Scheduler.decisions` keeps (each holds a score per node)
+DECISIONS_KEPT = 1000
 
 
 @dataclass
@@ -45,9 +61,22 @@ class Decision:
     time: float
     node: Optional[str]
     rejections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node -> reasons
-    scores: dict[str, int] = field(default_factory=dict)  # node -> weighted total
-    plugin_scores: dict[str, dict[str, int]] = field(default_factory=dict)  # node -> plugin -> normalised score
     message: str = ""
+    #: the scored nodes, their weighted totals and each plugin's normalised scores, in that order
+    scored: Sequence[str] = ()
+    totals: Sequence[int] = ()
+    by_plugin: dict[str, Sequence[int]] = field(default_factory=dict)
+
+    @property
+    def scores(self) -> dict[str, int]:
+        """node -> weighted total."""
+        return dict(zip(self.scored, self.totals, strict=True))
+
+    @property
+    def plugin_scores(self) -> dict[str, dict[str, int]]:
+        """node -> plugin -> normalised score."""
+        return {name: {plugin: scores[i] for plugin, scores in self.by_plugin.items()}
+                for i, name in enumerate(self.scored)}
 
 
 class Scheduler:
@@ -60,16 +89,10 @@ class Scheduler:
                                      f"{SCHEDULER_NAME}-{cluster.profile.control_plane.name}")
         self.rng = cluster.rng.stream("scheduler")
         self.queue = SchedulingQueue(cluster.loop, self._schedule_key, self.minor)
-        self.requested: dict[str, Request] = {}
-        self.nonzero_requested: dict[str, Request] = {}  # `NonZeroRequested`, for LeastAllocated
-        self.host_ports: dict[str, set[tuple[str, str, int]]] = {}
+        self.cache = NodeCache()
         self.decisions: dict[tuple[str, str], Decision] = {}
         #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
         self.next_start_node_index = 0
-        self.filters: list[plugins.Filter] = [
-            plugins.node_unschedulable, plugins.node_name, plugins.taint_toleration,
-            plugins.node_affinity, plugins.node_ports, plugins.make_fit(lambda p: pod_request(p.spec)),
-        ]
         self.volume_binding = VolumeBinding(self.store)
         self.pod_topology_spread = PodTopologySpread(self.store, self.minor)
         self.inter_pod_affinity = InterPodAffinity(self.store)
@@ -78,7 +101,7 @@ class Scheduler:
         self.scorers: list[tuple[str, int, Scorer]] = [
             ("TaintToleration", 3, taint_toleration_score),
             ("NodeAffinity", 2, node_affinity_score),
-            ("NodeResourcesFit", 1, make_least_allocated(lambda n: self.nonzero_requested.get(n, Request(0, 0, 0)))),
+            ("NodeResourcesFit", 1, least_allocated),
             ("PodTopologySpread", 2, self.pod_topology_spread.score),
             ("InterPodAffinity", 2, self.inter_pod_affinity.score),
             ("NodeResourcesBalancedAllocation", 1, balanced_allocation),
@@ -92,13 +115,10 @@ class Scheduler:
     # ---------------------------------------------------------------- cache
 
     def _on_pod(self, ev: WatchEvent) -> None:
-        if ev.old_object is not None and _counts(ev.old_object):
-            self._account(ev.old_object, -1)
-        if ev.type != "DELETED" and _counts(ev.object):
-            self._account(ev.object, +1)
+        freed = self.cache.on_pod(ev)
         pod = ev.object
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
-        if ev.old_object is not None and _counts(ev.old_object) and (ev.type == "DELETED" or not _counts(pod)):
+        if freed:
             self.queue.move_all()  # freed room may fit a pending pod (AssignedPodDelete)
         if ev.type == "DELETED" or pod.spec.node_name or pod.metadata.deletion_timestamp is not None or \
                 (pod.spec.scheduler_name or SCHEDULER_NAME) != SCHEDULER_NAME:
@@ -108,20 +128,8 @@ class Scheduler:
         elif key in self.queue.unschedulable and _pod_updated(ev.old_object, pod):
             self.queue.activate(key)  # the pod itself changed: worth another try
 
-    def _account(self, pod: Any, sign: int) -> None:
-        node = pod.spec.node_name
-        for cache, req in ((self.requested, pod_request(pod.spec)),
-                           (self.nonzero_requested, pod_request(pod.spec, nonzero=True))):
-            current = cache.get(node, Request(0, 0, 0))
-            cache[node] = current + req if sign > 0 else current - req
-        ports = self.host_ports.setdefault(node, set())
-        for c in pod.spec.containers:
-            for p in c.ports or ():
-                if p.host_port:
-                    entry = (p.host_ip or "0.0.0.0", p.protocol or "TCP", p.host_port)
-                    (ports.add if sign > 0 else ports.discard)(entry)
-
     def _on_node(self, ev: WatchEvent) -> None:
+        self.cache.on_node(ev)
         self.image_locality.on_node(ev.object, ev.type == "DELETED")
         if ev.type == "ADDED" or (ev.type == "MODIFIED" and _scheduling_properties_changed(ev.old_object, ev.object)):
             self.queue.move_all()
@@ -137,48 +145,85 @@ class Scheduler:
         pod = self.store.try_get("Pod", *key)
         if pod is None or pod.spec.node_name or pod.metadata.deletion_timestamp is not None:
             return
-        nodes = self.store.list("Node")
+        nodes = self.cache.nodes()
         decision = Decision(pod=f"{key[0]}/{key[1]}", time=self.cluster.clock.now, node=None)
-        feasible = []
-        histogram: dict[str, int] = {}
-        unresolvable: dict[str, bool] = {}
+        self._keep(key, decision)
         everywhere, delayed = self.volume_binding.prefilter(pod)
-        # PreFilter of the plugins that look at other pods: each gives this cycle's Filter, or skips
-        cycle_filters = [f for f in (self.pod_topology_spread.prefilter(pod, nodes),
-                                     self.inter_pod_affinity.prefilter(pod, nodes)) if f is not None]
-        wanted = num_feasible_nodes_to_find(len(nodes))
-        processed = 0
-        for i in range(len(nodes)):
-            node = nodes[(self.next_start_node_index + i) % len(nodes)]
-            processed += 1
-            info = plugins.NodeInfo(node, node_allocatable(node), self.requested.get(node.metadata.name, Request(0, 0, 0)),
-                                    self.host_ports.get(node.metadata.name, set()))
-            rejection = everywhere or next((r for f in self.filters if (r := f(pod, info, self.minor)) is not None),
-                                           None) or self.volume_binding.filter(pod, info, delayed) or next(
-                (r for f in cycle_filters if (r := f(pod, info, self.minor)) is not None), None)
-            if rejection is None:
-                feasible.append(info)
-                if len(feasible) >= wanted:
-                    break
-                continue
-            decision.rejections[node.metadata.name] = rejection.reasons
-            unresolvable[node.metadata.name] = rejection.unresolvable
-            for reason in rejection.reasons:
-                histogram[reason] = histogram.get(reason, 0) + 1
+        candidates: Sequence[plugins.NodeInfo] = nodes
+        if self.minor >= PREFILTER_RESULT_MINOR:
+            named = node_affinity.node_names(pod)  # NodeAffinity's PreFilter runs before VolumeBinding's
+            if named is not None and not named:
+                everywhere = plugins.Rejection.one(node_affinity.CONFLICT, True)
+            elif named is not None:
+                candidates = sorted((i for i in map(self.cache.get, named) if i is not None),
+                                    key=lambda i: i.node.metadata.name)
+        if everywhere is not None:
+            decision.rejections = dict.fromkeys((i.node.metadata.name for i in nodes), everywhere.reasons)
+            decision.message = self._fit_error(len(nodes), dict.fromkeys(everywhere.reasons, len(nodes)),
+                                               len(nodes) if everywhere.unresolvable else 0, everywhere.reasons[0])
+            return self._unschedulable(key, pod, decision)
+        feasible, unresolvable = self._find_feasible(pod, candidates, delayed, _NodeList(nodes), decision)
         if nodes:
+            processed = len(feasible) + len(decision.rejections)
             self.next_start_node_index = (self.next_start_node_index + processed) % len(nodes)
-        self.decisions[key] = decision
         if not feasible:
-            decision.message = self._fit_error(len(nodes), histogram, unresolvable,
-                                               everywhere.reasons[0] if everywhere is not None else "")
-            self.queue.park(key)  # parked before the status write, so that write does not re-queue it
-            self._fail(pod, decision.message)
-            return
+            histogram: dict[str, int] = {}
+            for reasons in decision.rejections.values():
+                for reason in reasons:
+                    histogram[reason] = histogram.get(reason, 0) + 1
+            helpless = unresolvable
+            if len(candidates) < len(nodes):  # left out by the PreFilterResult: UnschedulableAndUnresolvable
+                histogram[NOT_NAMED] = len(nodes) - len(candidates)
+                helpless += len(nodes) - len(candidates)
+            decision.message = self._fit_error(len(nodes), histogram, helpless)
+            return self._unschedulable(key, pod, decision)
         best = self._select(pod, feasible, decision)
         decision.node = best
         if delayed:
             self.volume_binding.prebind(pod, next(i.node for i in feasible if i.node.metadata.name == best), delayed)
         self._bind(pod, best)
+
+    def _find_feasible(self, pod: Any, candidates: Sequence[plugins.NodeInfo], delayed: list[Any],
+                       all_nodes: Sequence[Any], decision: Decision) -> tuple[list[plugins.NodeInfo], int]:
+        """`findNodesThatPassFilters`: the candidates from `nextStartNodeIndex` on, through this
+        cycle's Filters, until enough are feasible; each rejected node's reasons go to `decision`.
+        Returns the feasible nodes and how many were rejected as UnschedulableAndUnresolvable."""
+        minor = self.minor
+        filters, plain_filters = plugins.node_filters(pod)
+        later = [f for f in (self.volume_binding.cycle_filter(pod, delayed),
+                             self.pod_topology_spread.prefilter(pod, all_nodes),
+                             self.inter_pod_affinity.prefilter(pod, all_nodes)) if f is not None]
+        filters += later
+        plain_filters += later
+        rejections = decision.rejections
+        unresolvable = 0
+        feasible: list[plugins.NodeInfo] = []
+        count = len(candidates)
+        wanted = num_feasible_nodes_to_find(count)
+        first = self.next_start_node_index % count if count else 0
+        for info in chain(candidates[first:], candidates[:first]):  # candidates[(start + i) % count]
+            for f in plain_filters if info.plain else filters:
+                rejection = f(pod, info, minor)
+                if rejection is not None:
+                    rejections[info.node.metadata.name] = rejection.reasons
+                    unresolvable += rejection.unresolvable
+                    break
+            else:
+                feasible.append(info)
+                if len(feasible) >= wanted:
+                    break
+        return feasible, unresolvable
+
+    def _keep(self, key: tuple[str, str], decision: Decision) -> None:
+        """Record the pod's latest decision, forgetting the oldest beyond `DECISIONS_KEPT`."""
+        self.decisions.pop(key, None)
+        self.decisions[key] = decision
+        if len(self.decisions) > DECISIONS_KEPT:
+            del self.decisions[next(iter(self.decisions))]
+
+    def _unschedulable(self, key: tuple[str, str], pod: Any, decision: Decision) -> None:
+        self.queue.park(key)  # parked before the status write, so that write does not re-queue it
+        self._fail(pod, decision.message)
 
     def _select(self, pod: Any, feasible: list[plugins.NodeInfo], decision: Decision) -> str:
         """`prioritizeNodes` + `selectHost`: each Score plugin's normalised scores times its weight,
@@ -187,28 +232,26 @@ class Scheduler:
         if len(feasible) == 1:
             return names[0]
         totals = [0] * len(feasible)
-        per_node: list[dict[str, int]] = [{} for _ in feasible]
+        by_plugin: dict[str, Sequence[int]] = {}
         for plugin, weight, scorer in self.scorers:
             scores = scorer(pod, feasible)
             if scores is None:
                 continue
-            for i, score in enumerate(scores):
-                per_node[i][plugin] = score
-                totals[i] += score * weight
-        for name, total, detail in zip(names, totals, per_node, strict=False):
-            decision.scores[name] = total
-            decision.plugin_scores[name] = detail
+            by_plugin[plugin] = scores
+            totals = [t + s * weight for t, s in zip(totals, scores, strict=True)]
+        decision.scored, decision.totals, decision.by_plugin = names, totals, by_plugin
         top = max(totals)
-        best = [name for name, total in zip(names, totals, strict=False) if total == top]
+        best = [name for name, total in zip(names, totals, strict=True) if total == top]
         return best[0] if len(best) == 1 else self.rng.choice(best)
 
-    def _fit_error(self, n: int, histogram: dict[str, int], unresolvable: dict[str, bool], prefilter: str = "") -> str:
+    def _fit_error(self, n: int, histogram: dict[str, int], helpless: int, prefilter: str = "") -> str:
+        """`FitError.Error()`, then DefaultPreemption's verdict: nodes whose status is
+        UnschedulableAndUnresolvable are not helped by preemption, the others have no victims."""
         parts = sorted(f"{count} {reason}" for reason, count in histogram.items())
         if prefilter and self.minor >= PREFILTER_MSG_MINOR:
             parts = [prefilter]  # a PreFilter rejection is said once, not counted per node
         msg = f"0/{n} nodes are available: " + ", ".join(parts) + "."
         if self.minor >= 24:
-            helpless = sum(1 for u in unresolvable.values() if u)
             victims = n - helpless
             pre = sorted(p for p in (f"{helpless} Preemption is not helpful for scheduling" if helpless else "",
                                      f"{victims} No preemption victims found for incoming pod" if victims else "") if p)
@@ -255,9 +298,18 @@ def num_feasible_nodes_to_find(total: int) -> int:
     return max(total * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
 
 
-def _counts(pod: Any) -> bool:
-    """Bound and not finished: the pod holds its node's resources."""
-    return bool(pod.spec.node_name) and pod.status.phase not in ("Succeeded", "Failed")
+class _NodeList(Sequence):
+    """The cached nodes' objects, as the PreFilter of the plugins that count pods per domain wants
+    them -- read through, so a cycle that does not need them pays nothing."""
+
+    def __init__(self, infos: Sequence[plugins.NodeInfo]) -> None:
+        self._infos = infos
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._infos[i].node
 
 
 def _pod_updated(old: Any, new: Any) -> bool:

@@ -99,3 +99,20 @@ def test_a_new_template_visits_every_node_again(big, monkeypatch):
     images = {p.spec.containers[0].image for p in big.store.list("Pod", "default") if p.metadata.deletion_timestamp is None}
     assert images == {"redis:6-alpine"}
     assert _counts(big) == ALL
+
+
+def test_a_failed_creation_keeps_its_node_for_the_retry(monkeypatch):
+    """A generated name already taken fails one creation (upstream's FailedCreate); the sync goes on
+    with the other nodes and the failed node is retried after the back-off, not forgotten."""
+    c = Cluster(profile="kubeadm", nodes=6, pace=0)
+    suffixes = iter(["taken", "vol00", "taken"])  # the first pod's name, its token volume's, the second pod's
+    original = c.store.rng.name_suffix
+    monkeypatch.setattr(c.store.rng, "name_suffix", lambda n=5: next(suffixes, None) or original(n))
+    c.apply(DS)
+    c.sleep(60)
+    nodes = {n.metadata.name for n in c.store.list("Node")}
+    assert set(_agents(c)) == nodes and "agent-taken" in _agents(c).values()
+    (failed,) = [e for e in c.store.list("Event", "default") if e.reason == "FailedCreate"]
+    assert failed.message == 'Error creating: pods "agent-taken" already exists'
+    st = c.get("DaemonSet", "agent").status
+    assert (st.desired_number_scheduled, st.current_number_scheduled) == (6, 6)

@@ -10,7 +10,7 @@ import pytest
 
 from kubenb.scheduler.plugins.image_locality import ImageLocality, normalized_image_name
 from kubenb.scheduler.plugins.node_affinity import node_affinity_score
-from kubenb.scheduler.plugins.node_resources_score import balanced_allocation, make_least_allocated
+from kubenb.scheduler.plugins.node_resources_score import balanced_allocation, least_allocated
 from kubenb.scheduler.plugins.scoring import default_normalize
 from kubenb.scheduler.plugins.taint_toleration import taint_toleration_score
 from kubenb.scheduler.resources import Request
@@ -96,17 +96,17 @@ def test_least_allocated_and_balanced_allocation():
     snap = Snapshot(nodes)
     infos = snap.infos()
     used = {"node1": Request(3000, 0), "node2": Request(3000, 5000)}
-    least = make_least_allocated(lambda n: used[n])
+    infos[0].nonzero_requested, infos[1].nonzero_requested = used["node1"], used["node2"]
     incoming = sized_pod(("1000m", "2000"), ("2000m", "3000"))
     # node1: cpu (4000-6000)<0 -> 0, mem (10000-5000)*100/10000 = 50 -> 25; node2: cpu 0, mem 0 -> 0
-    assert least(incoming, infos) == [25, 0]
+    assert least_allocated(incoming, infos) == [25, 0]
     infos[0].requested, infos[1].requested = used["node1"], used["node2"]
     # balanced: node1 cpu 1 (capped), mem 0.5 -> 75; node2 cpu 1, mem 1 -> 100
     assert balanced_allocation(incoming, infos) == [75, 100]
     # a pod without requests counts 100m / 200Mi for LeastAllocated, nothing for BalancedAllocation
     empty = pod()
     big = [capacity_node("big", "4", "4Gi")]
-    assert make_least_allocated(lambda n: Request(0, 0))(empty, Snapshot(big).infos()) == [(97 + 95) // 2]
+    assert least_allocated(empty, Snapshot(big).infos()) == [(97 + 95) // 2]
     assert balanced_allocation(empty, Snapshot(big).infos()) == [100]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from kubenb.scheduler.resources import Request
@@ -23,12 +23,20 @@ class Rejection:
         return cls((reason,), unresolvable)
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeInfo:
+    """upstream's `framework.NodeInfo`: the node with its allocatable parsed once, and what the pods
+    bound to it request -- as they are (`Requested`, for fitting) and with a container without
+    requests counted as 100m and 200Mi (`NonZeroRequested`, for LeastAllocated) -- and the host
+    ports they hold. The scheduler's cache keeps one per node up to date from watch events."""
+
     node: Any
     allocatable: Request
     requested: Request
     host_ports: set[tuple[str, str, int]]
+    nonzero_requested: Request = field(default_factory=lambda: Request(0, 0, 0))
+    #: neither cordoned nor tainted: NodeUnschedulable and TaintToleration cannot reject it
+    plain: bool = False
 
 
 Filter = Callable[[Any, NodeInfo, int], Optional[Rejection]]

@@ -59,11 +59,17 @@ class ImageLocality:
         containers = list(pod.spec.containers)
         if self.minor >= INIT_CONTAINERS_MINOR:
             containers += list(pod.spec.init_containers or ())
-        names = [normalized_image_name(c.image or "") for c in containers]
         total = len(self.nodes) or 1
+        # each image's spread (the share of nodes holding it) is the same for every node of the cycle
+        spread = [(n, self.holders[n] / total) for n in (normalized_image_name(c.image or "") for c in containers)
+                  if self.holders.get(n)]
+        nothing = calculate_priority(0, len(containers))
         out = []
         for info in infos:
-            on_node = self.nodes.get(info.node.metadata.name, {})
-            total_score = sum(int(on_node[n] * (self.holders[n] / total)) for n in names if n in on_node)
-            out.append(calculate_priority(total_score, len(containers)))
+            on_node = self.nodes.get(info.node.metadata.name)
+            if not on_node or not spread:
+                out.append(nothing)
+                continue
+            out.append(calculate_priority(sum(int(on_node[n] * share) for n, share in spread if n in on_node),
+                                          len(containers)))
         return out

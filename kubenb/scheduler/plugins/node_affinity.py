@@ -1,5 +1,13 @@
 """NodeAffinity: `nodeSelector` and required node affinity terms (terms OR'ed, expressions AND'ed)
-filter; the weights of the preferred terms a node matches score it (`DefaultNormalizeScore`)."""
+filter; the weights of the preferred terms a node matches score it (`DefaultNormalizeScore`).
+
+PreFilter (from v1.24, `node_affinity.go`) compiles the pod's requirements once per cycle, skips
+the Filter for a pod without any, and -- when every required term names nodes with a `matchFields`
+`metadata.name In` requirement, as a DaemonSet's pods do -- returns those names
+(`PreFilterResult.NodeNames`: the union over the terms of each term's intersection), so that only
+they are filtered. Terms whose names cannot meet reject the pod everywhere (`pod affinity terms
+conflict`).
+"""
 
 from __future__ import annotations
 
@@ -7,49 +15,110 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
-from kubenb.scheduler.plugins.base import NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
 from kubenb.scheduler.plugins.scoring import default_normalize
 
 REASON = "node(s) didn't match Pod's node affinity/selector"
+CONFLICT = "pod affinity terms conflict"
+NAME_FIELD = "metadata.name"
+_REJECTED = Rejection.one(REASON, True)
+
+Requirements = tuple[labelsel.Requirement, ...]
+Term = tuple[Requirements, Requirements]  # (label requirements, field requirements)
 
 
-def node_affinity(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
-    return None if required_matches(pod, info.node) else Rejection.one(REASON, True)
+def prefilter(pod: Any) -> Optional[Filter]:
+    """This cycle's Filter, or None when the pod has no nodeSelector and no required terms (Skip)."""
+    match = required_matcher(pod)
+    if match is None:
+        return None
+
+    def node_affinity(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+        return None if match(info.node) else _REJECTED
+    return node_affinity
+
+
+def node_names(pod: Any) -> Optional[frozenset[str]]:
+    """PreFilter's `PreFilterResult.NodeNames`: None for "all nodes", else the named nodes (empty when
+    the terms conflict)."""
+    terms = _required_terms(pod)
+    if not terms:
+        return None
+    names: set[str] = set()
+    for term in terms:
+        named: Optional[set[str]] = None
+        for expr in term.match_fields or ():
+            if expr.key == NAME_FIELD and expr.operator == "In":
+                values = set(expr.values or ())
+                named = values if named is None else named & values
+        if named is None:
+            return None  # a term that names no node lets every node through (terms are OR'ed)
+        names |= named
+    return frozenset(names)
+
+
+def required_matcher(pod: Any) -> Optional[Any]:
+    """`GetRequiredNodeAffinity(pod)` compiled: a predicate on nodes, or None when it holds for all."""
+    selector = tuple((pod.spec.node_selector or {}).items())
+    required = _required_terms(pod)
+    if not selector and required is None:
+        return None
+    terms = None if required is None else tuple(_compile(t) for t in required)
+
+    def matches(node: Any) -> bool:
+        labels = node.metadata.labels or {}
+        for k, v in selector:
+            if labels.get(k) != v:
+                return False
+        return terms is None or any(_compiled_matches(t, labels, node) for t in terms)
+    return matches
 
 
 def required_matches(pod: Any, node: Any) -> bool:
     """`GetRequiredNodeAffinity(pod).Match(node)`: the nodeSelector and the required terms."""
-    labels = node.metadata.labels or {}
-    for k, v in (pod.spec.node_selector or {}).items():
-        if labels.get(k) != v:
-            return False
-    affinity = pod.spec.affinity and pod.spec.affinity.node_affinity
-    required = affinity and affinity.required_during_scheduling_ignored_during_execution
-    return not required or any(_term_matches(t, node) for t in required.node_selector_terms or ())
+    match = required_matcher(pod)
+    return match is None or match(node)
 
 
 def node_affinity_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
     affinity = pod.spec.affinity and pod.spec.affinity.node_affinity
-    preferred = [t for t in (affinity and affinity.preferred_during_scheduling_ignored_during_execution) or ()
-                 if t.weight]
+    preferred = [(t.weight, _compile(t.preference))
+                 for t in (affinity and affinity.preferred_during_scheduling_ignored_during_execution) or () if t.weight]
     if not preferred:
         return None  # PreScore: Skip
-    return default_normalize([sum(t.weight for t in preferred if _term_matches(t.preference, info.node))
+    return default_normalize([sum(w for w, t in preferred if _compiled_matches(t, info.node.metadata.labels or {}, info.node))
                               for info in infos])
 
 
-def _term_matches(term: Any, node: Any) -> bool:
-    labels = node.metadata.labels or {}
-    for expr in term.match_expressions or ():
-        req = labelsel.Requirement(expr.key, _operator(expr.operator), list(expr.values or ()))
+def _required_terms(pod: Any) -> Optional[list[Any]]:
+    affinity = pod.spec.affinity and pod.spec.affinity.node_affinity
+    required = affinity and affinity.required_during_scheduling_ignored_during_execution
+    return (required.node_selector_terms or []) if required else None
+
+
+def _compile(term: Any) -> Optional[Term]:
+    """A `NodeSelectorTerm` as requirements on labels and on fields (only `metadata.name` is known);
+    None for an empty term, which matches nothing."""
+    if not term.match_expressions and not term.match_fields:
+        return None
+    labels = tuple(labelsel.Requirement(e.key, _operator(e.operator), list(e.values or ()))
+                   for e in term.match_expressions or ())
+    fields = tuple(labelsel.Requirement(e.key, _operator(e.operator), list(e.values or ()))
+                   for e in term.match_fields or () if e.key == NAME_FIELD)
+    return labels, fields
+
+
+def _compiled_matches(term: Optional[Term], labels: dict[str, str], node: Any) -> bool:
+    if term is None:
+        return False
+    label_reqs, field_reqs = term
+    for req in label_reqs:
         if not req.matches(labels):
             return False
-    for expr in term.match_fields or ():
-        if expr.key == "metadata.name":
-            req = labelsel.Requirement("metadata.name", _operator(expr.operator), list(expr.values or ()))
-            if not req.matches({"metadata.name": node.metadata.name}):
-                return False
-    return bool(term.match_expressions or term.match_fields)
+    if field_reqs:
+        fields = {NAME_FIELD: node.metadata.name}
+        return all(req.matches(fields) for req in field_reqs)
+    return True
 
 
 def _operator(op: str) -> str:

@@ -1,28 +1,33 @@
 """NodeResourcesFit: the pod's requests against the node's allocatable minus what is bound there.
 
 Every resource that does not fit is its own reason (`Insufficient cpu`, `Insufficient memory`),
-and a full node says `Too many pods` -- all Unschedulable, so preemption would be tried.
+and a full node says `Too many pods` -- all Unschedulable, so preemption would be tried. The pod's
+request is computed once per cycle, as upstream's PreFilter does (`computePodResourceRequest`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Optional
 
 from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
-from kubenb.scheduler.resources import Request
+from kubenb.scheduler.resources import pod_request
 
 
-def make_fit(request_of: Callable[[Any], Request]) -> Filter:
+def prefilter(pod: Any) -> Filter:
+    req = pod_request(pod.spec)
+    cpu, mem = req.milli_cpu, req.memory
+
     def node_resources_fit(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
-        req = request_of(pod)
-        free = info.allocatable - info.requested
+        alloc, used = info.allocatable, info.requested
+        if alloc.pods - used.pods >= 1 and (not cpu or cpu <= alloc.milli_cpu - used.milli_cpu) and \
+                (not mem or mem <= alloc.memory - used.memory):
+            return None
         missing = []
-        if free.pods < 1:
+        if alloc.pods - used.pods < 1:
             missing.append("Too many pods")
-        if req.milli_cpu and req.milli_cpu > free.milli_cpu:
+        if cpu and cpu > alloc.milli_cpu - used.milli_cpu:
             missing.append("Insufficient cpu")
-        if req.memory and req.memory > free.memory:
+        if mem and mem > alloc.memory - used.memory:
             missing.append("Insufficient memory")
-        return Rejection(tuple(missing), False) if missing else None
+        return Rejection(tuple(missing), False)
     return node_resources_fit

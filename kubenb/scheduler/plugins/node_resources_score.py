@@ -10,14 +10,12 @@ their difference. A resource the node does not have (allocatable 0) is left out 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from kubenb.scheduler.plugins.base import NodeInfo
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
 from kubenb.scheduler.resources import Request, pod_request
-
-Usage = Callable[[str], Request]  # node name -> what its bound pods request
 
 
 def _pairs(want: Request, used: Request, alloc: Request) -> list[tuple[int, int]]:
@@ -32,15 +30,23 @@ def least_allocated_score(requested: int, capacity: int) -> int:
     return (capacity - requested) * MAX_NODE_SCORE // capacity
 
 
-def make_least_allocated(nonzero_usage: Usage) -> Callable[[Any, Sequence[NodeInfo]], Optional[list[int]]]:
-    def least_allocated(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
-        want = pod_request(pod.spec, nonzero=True)
-        out = []
-        for info in infos:
-            pairs = [(r, c) for r, c in _pairs(want, nonzero_usage(info.node.metadata.name), info.allocatable) if c]
-            out.append(sum(least_allocated_score(r, c) for r, c in pairs) // len(pairs) if pairs else 0)
-        return out
-    return least_allocated
+def least_allocated(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+    """LeastAllocated over the nodes' `NonZeroRequested` (a node with both resources scored inline:
+    this runs for every feasible node of every cycle)."""
+    want = pod_request(pod.spec, nonzero=True)
+    want_cpu, want_mem = want.milli_cpu, want.memory
+    out = []
+    for info in infos:
+        alloc, used = info.allocatable, info.nonzero_requested
+        cpu, mem = alloc.milli_cpu, alloc.memory
+        if cpu > 0 and mem > 0:
+            free_cpu, free_mem = cpu - want_cpu - used.milli_cpu, mem - want_mem - used.memory
+            out.append(((free_cpu * MAX_NODE_SCORE // cpu if free_cpu >= 0 else 0) +
+                        (free_mem * MAX_NODE_SCORE // mem if free_mem >= 0 else 0)) // 2)
+            continue
+        pairs = [(r, c) for r, c in _pairs(want, used, alloc) if c]
+        out.append(sum(least_allocated_score(r, c) for r, c in pairs) // len(pairs) if pairs else 0)
+    return out
 
 
 def balanced_score(pairs: list[tuple[int, int]]) -> int:
@@ -51,5 +57,21 @@ def balanced_score(pairs: list[tuple[int, int]]) -> int:
 
 
 def balanced_allocation(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+    """BalancedAllocation over the nodes' `Requested` (both resources present: inline)."""
     want = pod_request(pod.spec)
-    return [balanced_score(_pairs(want, info.requested, info.allocatable)) for info in infos]
+    want_cpu, want_mem = want.milli_cpu, want.memory
+    out = []
+    for info in infos:
+        alloc, used = info.allocatable, info.requested
+        cpu, mem = alloc.milli_cpu, alloc.memory
+        if cpu and mem:
+            cpu_fraction, mem_fraction = (want_cpu + used.milli_cpu) / cpu, (want_mem + used.memory) / mem
+            if cpu_fraction > 1.0:
+                cpu_fraction = 1.0
+            if mem_fraction > 1.0:
+                mem_fraction = 1.0
+            std = (cpu_fraction - mem_fraction if cpu_fraction > mem_fraction else mem_fraction - cpu_fraction) / 2
+            out.append(int((1 - std) * MAX_NODE_SCORE))
+        else:
+            out.append(balanced_score(_pairs(want, used, alloc)))
+    return out

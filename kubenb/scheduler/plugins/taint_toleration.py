@@ -15,7 +15,10 @@ from kubenb.scheduler.plugins.scoring import default_normalize
 
 
 def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
-    taint = untolerated(pod.spec.tolerations, info.node.spec.taints)
+    taints = info.node.spec.taints
+    if not taints:
+        return None
+    taint = untolerated(pod.spec.tolerations, taints)
     if taint is None:
         return None
     text = f"{{{taint.key}: {taint.value or ''}}}"
@@ -28,6 +31,7 @@ def taint_toleration_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list
     """Score: the node's PreferNoSchedule taints that the pod's PreferNoSchedule (or effect-less)
     tolerations leave untolerated, fewer being better (reversed `DefaultNormalizeScore`)."""
     tolerations = [t for t in pod.spec.tolerations or () if t.effect in (None, "", "PreferNoSchedule")]
-    counts = [sum(1 for taint in info.node.spec.taints or () if taint.effect == "PreferNoSchedule" and not any(
-        tolerates(t, taint.key, taint.value or "", taint.effect) for t in tolerations)) for info in infos]
+    counts = [sum(1 for taint in taints if taint.effect == "PreferNoSchedule" and not any(
+        tolerates(t, taint.key, taint.value or "", taint.effect) for t in tolerations))
+        if (taints := info.node.spec.taints) else 0 for info in infos]
     return default_normalize(counts, reverse=True)

@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from kubenb.api import volumeutil as vu
 from kubenb.api.base import evolve
-from kubenb.scheduler.plugins.base import NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
 from kubenb.store.errors import StatusError
 
 UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
@@ -52,6 +52,15 @@ class VolumeBinding:
                 continue
             return Rejection.one(UNBOUND_IMMEDIATE, True), []
         return None, delayed
+
+    def cycle_filter(self, pod: Any, delayed: list[Any]) -> Optional[Filter]:
+        """This cycle's Filter, or None for a pod without claims (nothing to check)."""
+        if not self._claims(pod):
+            return None
+
+        def volume_binding(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
+            return self.filter(pod, info, delayed)
+        return volume_binding
 
     def filter(self, pod: Any, info: NodeInfo, delayed: list[Any]) -> Optional[Rejection]:
         labels = info.node.metadata.labels or {}

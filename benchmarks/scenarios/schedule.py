@@ -1,0 +1,48 @@
+"""`schedule`: scheduler throughput, the scheduling cycles alone (upstream's scheduler_perf measure).
+
+P pending pods are created on a built cluster of N nodes; the CPU time spent in scheduling
+cycles (PreFilter, Filter, Score, the binding write) is summed, and the kubelets' reaction to the
+bindings is left out, as scheduler_perf leaves it to no kubelet at all.
+"""
+
+from __future__ import annotations
+
+import time
+
+from benchmarks.figures import Writes, figure, peak_rss, stopwatch, timed
+from benchmarks.registry import scenario
+from benchmarks.scenarios.cluster import new_cluster
+
+
+@scenario("schedule", nodes=5000, pods=5000)
+def schedule(nodes: int, pods: int) -> None:
+    """Scheduler throughput: P pending pods placed and bound on N nodes (upstream asks >= 680 pods/s at 5,000)."""
+    from kubenb.api.core import Pod
+
+    with stopwatch() as t:
+        cluster = new_cluster(nodes)
+    figure(f"cluster of {nodes} nodes", t[0], "s", f"cpu {t[1]:.2f} s")
+    queue = cluster.scheduler.queue
+    cycle = queue._schedule
+    spent = [0.0]
+
+    def timed_cycle(key):
+        c0 = time.process_time()
+        try:
+            return cycle(key)
+        finally:
+            spent[0] += time.process_time() - c0
+
+    queue._schedule = timed_cycle
+    writes = Writes(cluster)
+    for i in range(pods):
+        cluster.store.create(Pod.model_validate({
+            "metadata": {"name": f"p-{i}", "namespace": "default", "labels": {"app": "bench"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:alpine",
+                                     "resources": {"requests": {"cpu": "1m", "memory": "1Mi"}}}]}}))
+    cluster.settle()
+    writes.close()
+    bound = sum(1 for p in cluster.store.list("Pod", "default") if p.spec.node_name)
+    timed(f"schedule {pods} pods on {nodes} nodes (cpu)", spent[0], writes.floor(), f"{bound} bound")
+    figure("  pods/s (cpu)", bound / spent[0], "pods/s", "(upstream scheduler_perf threshold: 680)")
+    peak_rss()
