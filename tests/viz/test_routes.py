@@ -213,7 +213,8 @@ def test_not_ready_endpoints_stay_visible_with_zero_probability():
     assert set(keys) == drawn  # every node has a link Plotly draws
     assert tr["meta"]["frontends"][front]["not_ready"] == ["endpoint:192.168.1.11:8080"]
     i = keys.index("endpoint:192.168.1.11:8080")
-    assert tr["node"]["label"][i].endswith("(not ready)")
+    assert tr["node"]["hovertemplate"][i].startswith("192.168.1.11:8080 not ready<br>")
+    assert tr["node"]["label"][i].startswith("192.168.1.1")  # shortened to the sliver's width
     rows = fig.layout.meta["kubenb"]["summary"]["rows"]
     assert [r[1:4] for r in rows] == [["192.168.1.10:8080", "ready", "0.5"], ["192.168.1.11:8080", "not ready", "0"],
                                       ["192.168.1.12:8080", "ready", "0.5"]]

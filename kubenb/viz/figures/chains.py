@@ -65,6 +65,17 @@ def split_rule(line: str) -> tuple[str, str, str, str]:
     return chain, matches, probability, target
 
 
+def table_height(table: dict, most: int = 720) -> int:
+    """Pixels the table needs (a long match wraps in its column), at most `most` (then it scrolls)."""
+    values = table["cells"]["values"]
+    if not values or not values[0]:
+        return 0
+    h = 34  # header
+    for match, target in zip(values[2], values[4], strict=True):
+        h += 8 + 13 * max(1, -(-len(match) // 76), -(-len(target) // 36))
+    return min(h, most)
+
+
 def chains_table(cluster: Any, node: str, services: list[ServicePortInfo], max_rows: int = 300) -> dict:
     """A plotly ``table`` trace (a dict) of `node`'s rules for `services` (domain set by the caller)."""
     rules = chain_rules(cluster, node, services)

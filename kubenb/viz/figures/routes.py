@@ -54,14 +54,24 @@ from kubenb.api import labels as labelsel
 from kubenb.history import Recorder, recorder_for
 from kubenb.network import chains as names
 from kubenb.network.proxy import Choice, EndpointInfo, ServicePortInfo
-from kubenb.viz.common import VizError, base_layout, figure_meta, get_object, make_figure, resolve_target, sankey
-from kubenb.viz.figures.chains import chains_table
+from kubenb.viz.common import (
+    VizError,
+    base_layout,
+    figure_meta,
+    get_object,
+    make_figure,
+    resolve_target,
+    sankey,
+    short,
+)
+from kubenb.viz.figures.chains import chains_table, table_height
 
 SERVICE_NAME = "kubernetes.io/service-name"
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 MAX_ENDPOINTS = 200  # per frontend; the rest are summed into one "… more" node
 SLIVER = 0.02  # drawn width of a link that carries no traffic, as a share of its frontend's flow
 GREY, LINK = "#7f7f7f", "rgba(0,0,0,0.2)"
+WIDTH = 1000  # px a notebook gives a figure, about: what labels are shortened to fit
 
 
 @dataclass
@@ -262,15 +272,18 @@ class _Routes:
         for nodes, choice in groups:
             key = f"frontend:{ns}/{name}:{port.port}/{proto}:{mode}"
             where = _nodes_text(nodes, len(self.all_nodes))
+            # split: the node first (the part that differs), the rest is in the hover
             if external:
-                label = f"svc/{name} NodePort :{port.node_port}/{proto}" + (f" via {where}" if split else "")
+                label = f"via {where} → :{port.node_port}" if split else f"svc/{name} NodePort :{port.node_port}/{proto}"
+                full = f"svc/{name} NodePort :{port.node_port}/{proto}" + (f" via {where}" if split else "")
             else:
-                label = f"svc/{name} {info.cluster_ip}:{port.port}/{proto}" + (f" from pods on {where}" if split
-                                                                                else "")
+                label = f"pods on {where} → {info.cluster_ip}:{port.port}" if split else \
+                    f"svc/{name} {info.cluster_ip}:{port.port}/{proto}"
+                full = f"svc/{name} {info.cluster_ip}:{port.port}/{proto}" + (f" from pods on {where}" if split else "")
             if split:
                 key += ("@" + ",".join(nodes)) if len(nodes) <= 3 else f"@{nodes[0]}+{len(nodes) - 1}"
             policy = info.external_local if external else info.internal_local
-            hover = label + ("<br>traffic policy Local" if policy else "") + (
+            hover = full + ("<br>traffic policy Local" if policy else "") + (
                 f"<br>sessionAffinity ClientIP ({info.sticky_seconds}s): a returning client keeps its endpoint"
                 if info.affinity else "")
             fi = self.sk.node(key, label, "#17becf" if external else "#1f77b4", hover)
@@ -395,10 +408,12 @@ class _Routes:
                                 "not_ready": [f"endpoint:{e.address}" for e in eps if not e.ready],
                                 "outcome": outcome, **extra}
         if outcome == "reject":
-            sink = sk.node(f"none:{fkey}", "no endpoints (REJECT: connection refused)", "#d62728")
+            sink = sk.node(f"none:{fkey}", "REJECT (no endpoints)", "#d62728",
+                           "no endpoints: the filter table REJECTs (connection refused)")
             sk.link(fi, sink, max(flow, 1e-9), 1.0, "rgba(214,39,40,0.4)")
         elif outcome == "drop":
-            sink = sk.node(f"drop:{fkey}", "no local endpoints (DROP: the client times out)", "#d62728")
+            sink = sk.node(f"drop:{fkey}", "DROP (no local endpoints)", "#d62728",
+                           "no local endpoints on this node: DROP (the client times out)")
             sk.link(fi, sink, max(flow, 1e-9), 1.0, "rgba(214,39,40,0.4)")
         # drawn: what the frontend reaches, and the endpoints no rule can reach (not ready: slivers)
         shown = [e for e in eps if probs.get(e.address, 0.0) > 0 or not e.ready]
@@ -445,6 +460,25 @@ class _Routes:
                              "rgba(57,59,121,0.25)" if live else "rgba(255,127,14,0.6)")
 
 
+def _depths(n: int, pairs: list[tuple[int, int]]) -> list[int]:
+    """Each Sankey node's row: the longest path to it from a source (how Plotly layers them)."""
+    succ: dict[int, list[int]] = {}
+    indegree = [0] * n
+    for s, t in pairs:
+        succ.setdefault(s, []).append(t)
+        indegree[t] += 1
+    depth = [0] * n
+    ready = [i for i in range(n) if not indegree[i]]
+    while ready:
+        i = ready.pop()
+        for t in succ.get(i, ()):
+            depth[t] = max(depth[t], depth[i] + 1)
+            indegree[t] -= 1
+            if not indegree[t]:
+                ready.append(t)
+    return depth
+
+
 def _even(eps: list[_Endpoint]) -> dict[str, float]:
     return {e.address: 1.0 / len(eps) for e in eps} if eps else {}
 
@@ -487,10 +521,23 @@ def routes(cluster: Any, target: Optional[str] = None, namespace: str = "default
     b.finish_pods()
     sk = b.sk
     pairs = list(sk.links)
+    depth = _depths(len(sk.keys), pairs)
+    # top to bottom, as a packet goes: a node is as wide as its flow's share of its row, and so is its label
+    through = [0.0] * len(sk.keys)
+    into = [0.0] * len(sk.keys)
+    for (src, dst), (value, _) in sk.links.items():
+        through[src] += value
+        into[dst] += value
+    through = [max(a, b) for a, b in zip(through, into, strict=True)]
+    per_row: dict[int, float] = {}
+    for d, f in zip(depth, through, strict=True):
+        per_row[d] = per_row.get(d, 0.0) + f
+    labels = [short(label, max(12, int(WIDTH * f / (per_row[d] or 1) / 7)))
+              for label, d, f in zip(sk.labels, depth, through, strict=True)]
     flow_trace = sankey(
-        arrangement="snap", valueformat=".3f",
-        domain={"x": [0.0, 0.84], "y": [0.0, 1.0]},
-        node={"label": sk.labels, "customdata": sk.keys, "color": sk.colors, "pad": 14, "thickness": 14,
+        arrangement="snap", valueformat=".3f", orientation="v",
+        domain={"x": [0.0, 1.0], "y": [0.0, 1.0]},
+        node={"label": labels, "customdata": sk.keys, "color": sk.colors, "pad": 16, "thickness": 14,
               "hovertemplate": [f"{h}<br>flow %{{value:.3f}}<extra></extra>" for h in sk.hover]},
         link={"source": [s for s, _ in pairs], "target": [t for _, t in pairs],
               "value": [sk.links[p][0] for p in pairs], "customdata": [sk.links[p][1] for p in pairs],
@@ -501,14 +548,9 @@ def routes(cluster: Any, target: Optional[str] = None, namespace: str = "default
     )
     table_node = node or default_node(cluster)
     table = chains_table(cluster, table_node, list(b.infos.values()))
-    n_rules = len(table["meta"]["rules"])
-    columns: dict[str, int] = {}
-    for key in sk.keys:  # about one Sankey column per kind of key: the tallest sets the height
-        kind = key.split(":", 1)[0]
-        columns[kind] = columns.get(kind, 0) + 1
-    flow_h = max(300, min(1300, 60 + 34 * max(columns.values(), default=1)))
-    table_h = 0 if not n_rules else 34 + 20 * min(n_rules, 24)
-    gap = 60 if table_h else 0
+    flow_h = max(240, min(1100, 40 + 78 * (max(depth, default=0) + 1)))
+    table_h = table_height(table)
+    gap = 50 if table_h else 0
     plot_h = flow_h + gap + table_h
     traces = [flow_trace]
     annotations = []
