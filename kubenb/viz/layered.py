@@ -90,6 +90,13 @@ class Layered:
     def used_columns(self) -> list[int]:
         return sorted({n.column for n in self.nodes.values()})
 
+    def tallest(self) -> int:
+        """The most nodes any column holds."""
+        counts: dict[int, int] = {}
+        for n in self.nodes.values():
+            counts[n.column] = counts.get(n.column, 0) + 1
+        return max(counts.values(), default=0)
+
     def titles(self, titles: list[str]) -> list[str]:
         """The titles of the columns that hold something (what :meth:`positions` draws, in order)."""
         return [titles[c] for c in self.used_columns()]
@@ -142,10 +149,14 @@ def _norm(i: int, n: int) -> float:
     return (i + 0.5) / n if n else 0.5
 
 
-def axis_off(titles: list[str] | None = None) -> dict:
-    """Layout for a layered drawing: no grid, column titles along the top."""
+def axis_off(titles: list[str] | None = None, tallest: int = 0) -> dict:
+    """Layout for a layered drawing: no grid, column titles along the top; with `tallest` (the most
+    nodes in a column), room above the top row for its labels, below the titles."""
+    yaxis: dict[str, Any] = {"visible": False}
+    if tallest:
+        yaxis["range"] = [-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 0.9]
     layout: dict[str, Any] = {
-        "xaxis": {"visible": False}, "yaxis": {"visible": False}, "showlegend": True, "hovermode": "closest",
+        "xaxis": {"visible": False}, "yaxis": yaxis, "showlegend": True, "hovermode": "closest",
         "legend": {"orientation": "v", "x": 1.0, "y": 1.0, "font": {"size": 10}},
     }
     if titles:

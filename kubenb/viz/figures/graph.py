@@ -354,7 +354,7 @@ def graph(cluster: Any, namespace: str = "default", focus: Optional[str] = None,
     title = f"Objects of namespace {namespace}" + (f" connected to {focus}" if focus else "")
     if skip_nodes and node_vertices and nodes:
         title += f" (pods on {len(node_vertices)} nodes; nodes not drawn)"
-    layout = base_layout(title, **axis_off(layer.titles(TITLES)), height=height,
+    layout = base_layout(title, **axis_off(layer.titles(TITLES), layer.tallest()), height=height,
                          meta=figure_meta("graph", cluster, target=focus, namespace=namespace, columns=["KIND", "COUNT"],
                                           rows=rows, aggregated=aggregated, webgl=gl,
                                           nodes=g.number_of_nodes(), edges=g.number_of_edges()))
