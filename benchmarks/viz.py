@@ -222,6 +222,10 @@ def measure_views(c: Cluster, label: str, repeat: int, large: bool) -> None:
         print(f"{name:<34} {t_build * 1000:>9.1f} {t_json * 1000:>8.1f} {len(js) / 1024:>7.1f} "
               f"{t_kubectl * 1000:>10.1f} {t_list * 1000:>8.1f} {t_build / t_kubectl:>13.2f} "
               f"{t_build / max(t_list, 1e-9):>10.1f}", flush=True)
+        meta = fig.layout.meta["kubenb"]
+        if meta["view"] == "graph":
+            print(f"   ({meta['nodes']} vertices, {meta['edges']} edges; pods aggregated per owner: "
+                  f"{meta['aggregated']}; WebGL: {meta['webgl']})")
 
 
 def measure_recorder(c: Cluster) -> None:

@@ -35,7 +35,8 @@ Data contract: trace 0 is the ``sankey`` with ``meta = {"role": "routes", "front
   ``endpoint:<ip>:<port>``, ``pod:<ns>/<name>``, ``node:<name>``, ``more:<frontend key>``,
   ``none:<frontend key>`` (REJECT), ``drop:<frontend key>`` (DROP);
 * ``meta["frontends"][frontend key]`` is ``{"probabilities": {endpoint key: p}, "ready": [...],
-  "not_ready": [...], "nodes": [...], "outcome": "dnat"|"reject"|"drop"}``.
+  "not_ready": [...], "nodes": [the nodes whose rules these are] or "*" (every node),
+  "outcome": "dnat"|"reject"|"drop"}``.
 
 Trace 1 is the ``table`` of the chains on ``layout.meta["kubenb"]["node"]``. With ``until``,
 readiness comes from the recorder's Endpoints history at that instant (and the chains are the
@@ -187,6 +188,7 @@ class _Routes:
         self.net = cluster.network
         self.proxy = self.net.proxy
         self.all_nodes = list(self.net.nodes)
+        self.order = {n: i for i, n in enumerate(self.all_nodes)}
         self.sk = _Sankey()
         self.rows: list[list[Any]] = []
         self.frontends: dict[str, dict] = {}
@@ -234,7 +236,7 @@ class _Routes:
             choice = self.proxy.service_choice(info, n, src, external=external)
             key = (choice.outcome, tuple((e.address, p) for e, p in choice.probabilities()))
             found.setdefault(key, ([], choice))[0].extend(members)
-        return [(sorted(nodes, key=self.all_nodes.index), choice) for nodes, choice in found.values()]
+        return [(sorted(nodes, key=self.order.__getitem__), choice) for nodes, choice in found.values()]
 
     # ---------------------------------------------------------------- entries
 
@@ -291,7 +293,7 @@ class _Routes:
             self.sk.link(source, fi, share, len(nodes) / len(self.all_nodes) if not self.node else 1.0, LINK)
             probs = {e.address: p for e, p in choice.probabilities()}
             self.spread(fi, key, self.endpoints(svc).get(port.name or "", []), probs, share, choice.outcome,
-                        {"nodes": nodes})
+                        {"nodes": nodes if len(nodes) < len(self.all_nodes) else "*"})
             out.append(fi)
         return out
 
