@@ -260,17 +260,16 @@ class _Routes:
             if port.node_port and svc.spec.type in ("NodePort", "LoadBalancer"):
                 self.entry(svc, port, external=True, source=self.client(True), flow=1.0)
 
-    def entry(self, svc: Any, port: Any, *, external: bool, source: int, flow: float) -> list[int]:
+    def entry(self, svc: Any, port: Any, *, external: bool, source: int, flow: float) -> None:
         """`flow` of new connections from `source` into a Service port (its cluster IP, or from
         outside its node port), one frontend per group of nodes whose rules agree."""
         info = self.port_info(svc, port)
         if info is None:
-            return []
+            return
         ns, name, proto = info.namespace, info.name, info.protocol
         mode = "NodePort" if external else "ClusterIP"
         groups = self.groups(info, external)
         split = len(groups) > 1 or self.node is not None
-        out = []
         for nodes, choice in groups:
             key = f"frontend:{ns}/{name}:{port.port}/{proto}:{mode}"
             where = _nodes_text(nodes, len(self.all_nodes))
@@ -294,8 +293,6 @@ class _Routes:
             probs = {e.address: p for e, p in choice.probabilities()}
             self.spread(fi, key, self.endpoints(svc).get(port.name or "", []), probs, share, choice.outcome,
                         {"nodes": nodes if len(nodes) < len(self.all_nodes) else "*"})
-            out.append(fi)
-        return out
 
     def headless(self, svc: Any, port: Any) -> None:
         """No proxying: DNS answers with every ready address (clients spread over them)."""
@@ -313,9 +310,9 @@ class _Routes:
             self._controllers = self.net.ingress_router.controllers()
         return self._controllers
 
-    def ingress(self, ing: Any) -> list[Any]:
+    def ingress(self, ing: Any) -> None:
         """Outside clients → the controller's NodePort Service → controller pods → this Ingress's
-        rules → each rule's Service's ready endpoints. The Services the rules name are returned."""
+        rules → each rule's Service's ready endpoints."""
         sk, store = self.sk, self.cluster.store
         router = self.net.ingress_router
         ns = ing.metadata.namespace or ""
@@ -326,7 +323,7 @@ class _Routes:
         if ing.spec.default_backend is not None:
             rules.append(("*", "(default backend)", "", ing.spec.default_backend))
         if not rules:
-            return []
+            return
         uid = ing.metadata.uid
         ctrls = [c for c in self.controllers()
                  if any(i.metadata.uid == uid for i in router.ingresses_for(c.ingress_class))]
@@ -344,7 +341,6 @@ class _Routes:
             for pi, flow in pods.items():
                 for r in rule_nodes:
                     sk.link(pi, r, flow / total, 1.0, "rgba(140,86,75,0.4)")
-        backends = []
         for r, (_, _, _, backend) in zip(rule_nodes, rules, strict=True):
             if backend.service is None:
                 continue
@@ -358,7 +354,6 @@ class _Routes:
             port = next((p for p in svc.spec.ports or () if (p.name or "") == ref or str(p.port) == ref), None)
             if port is None:
                 continue
-            backends.append(svc)
             if svc.spec.cluster_ip and svc.spec.cluster_ip != "None":
                 self.port_info(svc, port)  # its chains belong in the table too
             key = f"frontend:{ns}/{svc.metadata.name}:{port.port}/{port.protocol or 'TCP'}:Upstream"
@@ -368,7 +363,6 @@ class _Routes:
             eps = self.endpoints(svc).get(port.name or "", [])
             ready = [e for e in eps if e.ready]
             self.spread(ui, key, eps, _even(ready), 1.0, "dnat" if ready else "reject", {"upstream": True})
-        return backends
 
     def controller_pods(self, ctrls: list[Any], total: float) -> dict[int, float]:
         """Feed `total` units from outside to the controller pods: through the NodePort Services
