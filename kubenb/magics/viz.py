@@ -18,8 +18,8 @@ from IPython.display import display
 from kubenb.magics.session import SESSION
 
 VIEWS = ("rollout", "routes", "storage", "nodes", "graph", "timeline")
-FLAGS = ("-n", "--namespace", "-A", "--all-namespaces", "-l", "--selector", "--focus", "--static", "--containers",
-         "--no-nodes")
+FLAGS = ("-n", "--namespace", "-A", "--all-namespaces", "-l", "--selector", "--focus", "--node", "--static",
+         "--containers", "--no-nodes")
 TARGET_KINDS = {"rollout": ("deployment", "statefulset", "daemonset"), "routes": ("service", "ingress"),
                 "graph": (), "storage": (), "nodes": (), "timeline": ()}
 SHORT = {"deployment": "deploy", "statefulset": "sts", "daemonset": "ds", "service": "svc", "ingress": "ing"}
@@ -59,6 +59,7 @@ class VizMagics(Magics):
     @argument("-A", "--all-namespaces", action="store_true", help="timeline: pods of every namespace")
     @argument("-l", "--selector", default=None, help="timeline: label selector, e.g. app=nginx")
     @argument("--focus", default=None, help="graph: only what is connected to KIND/NAME, e.g. deploy/web")
+    @argument("--node", default=None, help="routes: the traffic entering through NODE, and NODE's kube-proxy chains")
     @argument("--containers", action="store_true", help="timeline: one row per container")
     @argument("--no-nodes", action="store_true", help="graph: leave the cluster's nodes out")
     @argument("--static", action="store_true", help="a plain figure instead of a live widget (no slider)")
@@ -69,10 +70,15 @@ class VizMagics(Magics):
         %kviz rollout deploy/NAME   ReplicaSets over time: desired/ready/available per ReplicaSet,
                                     replicas+maxSurge and replicas-maxUnavailable, ScalingReplicaSet
                                     events, revisions with their change-cause
-        %kviz routes svc/NAME       Sankey: clients / Ingress rules -> Service (ClusterIP:port, NodePort)
-                                    -> endpoints -> pods -> nodes, with kube-proxy's probabilities
-                                    (1/n over ready endpoints; not-ready ones at 0)
-        %kviz routes ing/NAME       the same from an Ingress's rules
+        %kviz routes svc/NAME [--node NODE]
+                                    Sankey: clients -> Service (ClusterIP:port, NodePort) -> endpoints
+                                    -> pods -> nodes, weighted with the probabilities of kube-proxy's
+                                    rules (traffic policies, not-ready and terminating endpoints as the
+                                    version does them; a frontend per node where the rules differ),
+                                    and a table of NODE's KUBE-SVC/KUBE-SEP chains as iptables-save
+                                    prints them (default: the first worker)
+        %kviz routes ing/NAME       the same from outside through the Ingress controller's NodePort
+                                    Service, its pod, the Ingress rules, to each rule's Service
         %kviz storage [-n NS]       pods -> volumes -> PVCs -> PVs -> StorageClasses -> hostPath/NFS
         %kviz nodes                 requests and limits vs allocatable per node, stacked by owner,
                                     taints, and an Unscheduled lane with the scheduler's reason
@@ -109,7 +115,7 @@ class VizMagics(Magics):
                 return
             view_args, kwargs = (args.target,), {"namespace": ns}
         elif args.view == "routes":
-            view_args, kwargs = (args.target,), {"namespace": ns}
+            view_args, kwargs = (args.target,), {"namespace": ns, **({"node": args.node} if args.node else {})}
         elif args.view == "storage":
             view_args = (args.target or ns,)
         elif args.view == "nodes":
@@ -154,6 +160,8 @@ def complete_kviz_args(words: list[str]) -> list[str]:
             namespace = words[i + 1]
     if prev in ("-n", "--namespace"):
         return [ns.metadata.name for ns in cluster.store.list("Namespace")]
+    if prev == "--node":
+        return [node.metadata.name for node in cluster.store.list("Node")]
     if prev in ("-l", "--selector"):
         pairs = set()
         for pod in cluster.store.list("Pod", namespace):

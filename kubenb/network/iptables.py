@@ -130,9 +130,12 @@ def ctime(t: float) -> str:
 class NodeRules:
     """The rule set of one node, built from the cluster's current state."""
 
-    def __init__(self, net: ClusterNetwork, node: str) -> None:
+    def __init__(self, net: ClusterNetwork, node: str, services: Optional[list[ServicePortInfo]] = None) -> None:
+        """`services`: write kube-proxy's rules for these Service ports only (a picture of a few
+        Services need not build the rules of every Service of a large cluster); all by default."""
         self.net = net
         self.node = node
+        self.services = net.table.ports if services is None else services
         self.modern = net.proxy.modern
         self.cidr = str(net.cluster_cidr)
         self.docker = net.cluster.profile.runtime_prefix == "docker"
@@ -245,7 +248,7 @@ class NodeRules:
         nat.add(rule("KUBE-POSTROUTING", comment("kubernetes service traffic requiring SNAT"),
                      jump="MASQUERADE --random-fully"))
         nat.add(rule("KUBE-MARK-MASQ", jump=f"MARK --set-xmark {MASQ}/{MASQ}"))
-        for svc in self.net.table.ports:
+        for svc in self.services:
             if self.modern:
                 self._service_modern(svc, filt, nat)
             else:

@@ -111,6 +111,33 @@ class Route:
 NO_RULE = Route("none")
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What a node's rules decide about a new connection *before* the ``-m statistic`` rules draw:
+    the outcome and, for DNAT, the endpoints in the order the rules try them. :meth:`KubeProxy.route`
+    draws from it; pictures read :meth:`probabilities` (the same rules, as numbers)."""
+
+    outcome: str  # "dnat" | "reject" | "drop" | "none"
+    service: Optional[ServicePortInfo] = None
+    endpoints: tuple[EndpointInfo, ...] = ()
+    masquerade: bool = False
+
+    def probabilities(self) -> list[tuple[EndpointInfo, float]]:
+        """Each endpoint's share of new connections: rule ``i`` of ``n`` matches with the kernel's
+        31-bit fraction of ``1/(n-i)`` of what the rules before it left; the last rule takes the rest.
+        (Session affinity only sends a *returning* client back to its endpoint.)"""
+        out: list[tuple[EndpointInfo, float]] = []
+        left, n = 1.0, len(self.endpoints)
+        for i, ep in enumerate(self.endpoints):
+            q = 1.0 if i == n - 1 else chains.kernel_probability(chains.probability(n - i)) / 0x80000000
+            out.append((ep, left * q))
+            left -= left * q
+        return out
+
+
+NO_CHOICE = Choice("none")
+
+
 class ServiceTable:
     """The Services and endpoints kube-proxy knows, rebuilt lazily after the store changes."""
 
@@ -282,6 +309,12 @@ class KubeProxy:
         `dst_local`: the destination is (``--dst-type LOCAL``), which is what sends it on to
         ``KUBE-NODEPORTS``.
         """
+        return self._draw(self.choose(node, dst, port, protocol, src, src_local=src_local, dst_local=dst_local),
+                          node, src)
+
+    def choose(self, node: Optional[str], dst: str, port: int, protocol: str, src: str, *,
+               src_local: bool, dst_local: bool) -> Choice:
+        """What :meth:`route` decides before drawing an endpoint (same arguments)."""
         svc = self.table.by_vip(dst, port, protocol)
         if svc is not None:
             return self._cluster_ip(svc, node, src)
@@ -292,42 +325,55 @@ class KubeProxy:
             p = self.table.by_node_port(port, protocol)
             if p is not None:
                 return self._external(p, node, src, src_local, loopback=dst.startswith("127."))
-        return NO_RULE
+        return NO_CHOICE
 
-    def _cluster_ip(self, svc: ServicePortInfo, node: Optional[str], src: str) -> Route:
+    def service_choice(self, svc: ServicePortInfo, node: Optional[str], src: str, *, external: bool,
+                       src_local: bool = False) -> Choice:
+        """:meth:`choose` for a connection to `svc`'s cluster IP, or (`external`) to its node port,
+        given the port's info directly (a picture of the past passes one with recorded endpoints)."""
+        if external:
+            return self._external(svc, node, src, src_local, loopback=False)
+        return self._cluster_ip(svc, node, src)
+
+    def _cluster_ip(self, svc: ServicePortInfo, node: Optional[str], src: str) -> Choice:
         cat = self.categorize(svc, node)
         masq = not self.in_cluster_cidr(src)
         if self.modern:
             if not cat.has_endpoints:
-                return Route("reject", service=svc)
+                return Choice("reject", svc)
             if svc.internal_local:
                 if not cat.local:
-                    return Route("drop", service=svc)
-                return self._pick(svc, node, cat.local, src, masq)
-            return self._pick(svc, node, cat.cluster, src, masq)
+                    return Choice("drop", svc)
+                return self._pick(svc, cat.local, masq)
+            return self._pick(svc, cat.cluster, masq)
         if not cat.has_endpoints:
-            return Route("reject", service=svc)
-        return self._pick(svc, node, cat.cluster, src, masq)
+            return Choice("reject", svc)
+        return self._pick(svc, cat.cluster, masq)
 
-    def _external(self, svc: ServicePortInfo, node: Optional[str], src: str, src_local: bool, loopback: bool) -> Route:
+    def _external(self, svc: ServicePortInfo, node: Optional[str], src: str, src_local: bool, loopback: bool) -> Choice:
         """Node ports, external IPs and load-balancer IPs (the EXT chain, or the v1.23 rules)."""
         cat = self.categorize(svc, node)
         if not cat.has_endpoints:
-            return Route("reject", service=svc)
+            return Choice("reject", svc)
         if not svc.external_local:
-            return self._pick(svc, node, cat.cluster, src, True)
+            return self._pick(svc, cat.cluster, True)
         if self.in_cluster_cidr(src):  # pod traffic short-circuits to the cluster-wide chain
-            return self._pick(svc, node, cat.cluster, src, False)
+            return self._pick(svc, cat.cluster, False)
         if src_local:  # the node itself: masquerade, then the cluster-wide chain
-            return self._pick(svc, node, cat.cluster, src, True)
+            return self._pick(svc, cat.cluster, True)
         if not cat.local:
-            return Route("drop", service=svc)
-        return self._pick(svc, node, cat.local, src, loopback)
+            return Choice("drop", svc)
+        return self._pick(svc, cat.local, loopback)
 
-    def _pick(self, svc: ServicePortInfo, node: Optional[str], eps: list[EndpointInfo], src: str,
-              masq: bool) -> Route:
-        if not eps:
-            return Route("drop", service=svc)
+    @staticmethod
+    def _pick(svc: ServicePortInfo, eps: list[EndpointInfo], masq: bool) -> Choice:
+        return Choice("dnat", svc, tuple(eps), masq) if eps else Choice("drop", svc)
+
+    def _draw(self, choice: Choice, node: Optional[str], src: str) -> Route:
+        """The ``-m recent`` and ``-m statistic`` rules: which endpoint this connection gets."""
+        svc, eps = choice.service, choice.endpoints
+        if choice.outcome != "dnat" or svc is None:
+            return Route(choice.outcome, service=svc) if choice.outcome != "none" else NO_RULE
         chosen: Optional[EndpointInfo] = None
         now = self.now()
         key_node = node or ""
@@ -347,4 +393,4 @@ class KubeProxy:
         assert chosen is not None
         if svc.affinity:
             self.recent.setdefault((key_node, chosen.chain), {})[src] = now
-        return Route("dnat", chosen, masq or src == chosen.ip, svc)
+        return Route("dnat", chosen, choice.masquerade or src == chosen.ip, svc)

@@ -9,6 +9,7 @@ exactly what the widget said when it was displayed. Deterministic: simulated tim
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ def static_html(fig: Any, max_rows: int = 30) -> str:
     layout = fig.layout
     meta = (layout.meta or {}).get("kubenb", {}) if isinstance(layout.meta, dict) else {}
     title = layout.title.text if layout.title and layout.title.text else meta.get("view", "figure")
+    title = re.sub(r"<[^>]+>", "", str(title).split("<br>")[0])  # the title line, without Plotly's markup
     parts = [f'<div class="kubenb-figure-fallback"><div><b>{html.escape(str(title))}</b></div>']
     view = meta.get("view")
     svg = ""
@@ -28,16 +30,25 @@ def static_html(fig: Any, max_rows: int = 30) -> str:
         svg = _bars_svg(fig)
     if svg:
         parts.append(svg)
-    summary = meta.get("summary") or {}
-    columns, rows = summary.get("columns") or [], summary.get("rows") or []
-    if columns:
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                       for row in rows[:max_rows])
-        more = f"<div>… {len(rows) - max_rows} more rows</div>" if len(rows) > max_rows else ""
-        parts.append(f'<table class="kubenb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}')
+    parts.append(_table(meta.get("summary") or {}, max_rows))
+    chains = meta.get("chains") or {}
+    if chains.get("rows"):  # the routes view's companion: the node's kube-proxy rules, verbatim
+        parts.append(f"<div><b>kube-proxy's chains on node {html.escape(str(meta.get('node', '')))}</b></div>")
+        parts.append(_table(chains, 2 * max_rows, code=True))
     parts.append("</div>")
     return "".join(parts)
+
+
+def _table(spec: dict, max_rows: int, code: bool = False) -> str:
+    columns, rows = spec.get("columns") or [], spec.get("rows") or []
+    if not columns:
+        return ""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    cell = (lambda v: f"<td><code>{html.escape(str(v))}</code></td>") if code else \
+        (lambda v: f"<td>{html.escape(str(v))}</td>")
+    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows[:max_rows])
+    more = f"<div>… {len(rows) - max_rows} more rows</div>" if len(rows) > max_rows else ""
+    return f'<table class="kubenb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
 
 
 def _epoch(x: Any) -> float:

@@ -19,6 +19,8 @@ from typing import Any
 
 from kubenb.viz.common import scatter, scattergl, short
 
+WIDTH = 900  # px a notebook gives the plot area beside the legend, about
+
 
 @dataclass
 class Node:
@@ -77,12 +79,27 @@ class Layered:
         sweep(list(reversed(order[:-1])), False)
         sweep(order[1:], True)
         pos = {}
+        x_of = {c: float(i) for i, c in enumerate(order)}  # empty columns take no room
         for c, keys in columns.items():
             n = len(keys)
             for i, k in enumerate(keys):
                 # centre short columns against the tallest one
-                pos[k] = (float(c), (n - 1) / 2 - i)
+                pos[k] = (x_of[c], (n - 1) / 2 - i)
         return pos
+
+    def used_columns(self) -> list[int]:
+        return sorted({n.column for n in self.nodes.values()})
+
+    def tallest(self) -> int:
+        """The most nodes any column holds."""
+        counts: dict[int, int] = {}
+        for n in self.nodes.values():
+            counts[n.column] = counts.get(n.column, 0) + 1
+        return max(counts.values(), default=0)
+
+    def titles(self, titles: list[str]) -> list[str]:
+        """The titles of the columns that hold something (what :meth:`positions` draws, in order)."""
+        return [titles[c] for c in self.used_columns()]
 
     # ---------------------------------------------------------------- traces
 
@@ -109,11 +126,14 @@ class Layered:
         by_cat: dict[str, list[Node]] = {}
         for n in self.nodes.values():
             by_cat.setdefault(n.category, []).append(n)
+        # labels centred above their marker, no wider than a column: edges leave a marker sideways,
+        # so they cross no label, and labels of neighbouring columns do not meet
+        width = max(12, int(WIDTH / max(1, len(self.used_columns())) / 6.5))
         for cat, nodes in by_cat.items():
             kw: dict[str, Any] = {}
             if show_text and not gl:
-                kw = {"mode": "markers+text", "text": [short(n.label, 24) for n in nodes],
-                      "textposition": "middle right", "textfont": {"size": 9}}
+                kw = {"mode": "markers+text", "text": [short(n.label, width) for n in nodes],
+                      "textposition": "top center", "textfont": {"size": 10}}
             else:
                 kw = {"mode": "markers"}
             out.append(make(
@@ -129,14 +149,18 @@ def _norm(i: int, n: int) -> float:
     return (i + 0.5) / n if n else 0.5
 
 
-def axis_off(titles: list[str] | None = None) -> dict:
-    """Layout for a layered drawing: no grid, column titles along the top."""
+def axis_off(titles: list[str] | None = None, tallest: int = 0) -> dict:
+    """Layout for a layered drawing: no grid, column titles along the top; with `tallest` (the most
+    nodes in a column), room above the top row for its labels, below the titles."""
+    yaxis: dict[str, Any] = {"visible": False}
+    if tallest:
+        yaxis["range"] = [-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 0.9]
     layout: dict[str, Any] = {
-        "xaxis": {"visible": False}, "yaxis": {"visible": False}, "showlegend": True, "hovermode": "closest",
+        "xaxis": {"visible": False}, "yaxis": yaxis, "showlegend": True, "hovermode": "closest",
         "legend": {"orientation": "v", "x": 1.0, "y": 1.0, "font": {"size": 10}},
     }
     if titles:
         layout["annotations"] = [{"x": i, "y": 1.02, "xref": "x", "yref": "paper", "text": f"<b>{t}</b>",
                                   "showarrow": False, "font": {"size": 11}} for i, t in enumerate(titles)]
-        layout["xaxis"]["range"] = [-0.3, len(titles) - 0.2]  # room for the labels right of the last column
+        layout["xaxis"]["range"] = [-0.5, len(titles) - 0.5]  # room for the labels centred on the edge columns
     return layout

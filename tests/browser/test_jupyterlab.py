@@ -182,6 +182,7 @@ def test_notebook_renders_tables_figures_and_widgets(lab):
             marks.append(("drawn", time.monotonic()))
             drawn = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
                 traces: gd.querySelectorAll('.scatterlayer .trace, .sankey .sankey-link').length,
+                cells: gd.querySelectorAll('.table .column-cell').length,
                 title: (gd.layout && gd.layout.title && gd.layout.title.text) || ''}))""")
             table = page.evaluate("() => document.querySelector('.jp-OutputArea-output table').innerText")
             page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
@@ -205,6 +206,8 @@ def test_notebook_renders_tables_figures_and_widgets(lab):
     assert any(t.startswith("Rollout of deployment/nginx-deploy") for t in titles), drawn
     assert any(t.startswith("Routes to svc/nginx-svc") for t in titles), drawn
     assert all(d["traces"] > 0 for d in drawn), drawn
+    # beside the routes Sankey, the node's kube-proxy chains as a drawn table
+    assert all(d["cells"] > 0 for d in drawn if d["title"].startswith("Routes to")), drawn
     assert bad == [] and stderr == [], (bad, stderr)
     assert errors == [], errors
     assert shot.stat().st_size > 10_000

@@ -47,6 +47,7 @@ def shown(ip, monkeypatch):
 @pytest.mark.parametrize("line,view", [
     pytest.param("rollout deploy/web", "rollout", id="rollout"),
     pytest.param("routes svc/web", "routes", id="routes"),
+    pytest.param("routes svc/web --node mac-master", "routes", id="routes-node"),
     pytest.param("storage", "storage", id="storage"),
     pytest.param("nodes", "nodes", id="nodes"),
     pytest.param("graph --focus deploy/web", "graph", id="graph"),
@@ -109,3 +110,20 @@ def test_completion(ip, shown):
     assert "kube-system" in complete(["storage", "-n", ""])
     assert complete(["graph", "--focus", ""])[:1] == ["deploy/web"]
     assert "--static" in complete(["nodes", "--"])
+    assert complete(["routes", "svc/web", "--node", ""]) == ["mac-master", "mac-worker"]
+
+
+def test_routes_of_one_node_show_its_chains(ip, shown, capsys):
+    ip.run_line_magic("kviz", "routes svc/web --node mac-master --static")
+    (obj,) = shown
+    data = obj.fig.to_plotly_json()["data"]
+    assert [tr["type"] for tr in data] == ["sankey", "table"]
+    assert data[1]["meta"]["node"] == "mac-master"
+    svc = SESSION.current.get("svc", "web")
+    assert "frontend:default/web:80/TCP:ClusterIP@mac-master" in data[0]["node"]["customdata"]
+    assert any(r.startswith("-A KUBE-SERVICES -d " + svc.spec.cluster_ip) for r in data[1]["meta"]["rules"])
+    fallback = obj._repr_mimebundle_()["text/html"]
+    assert "<b>kube-proxy's chains on node mac-master</b>" in fallback
+    assert "<b>Routes to svc/web from node mac-master</b>" in fallback  # the title, without its subtitle markup
+    ip.run_line_magic("kviz", "routes svc/web --node nope")
+    assert capsys.readouterr().err == 'Error from server (NotFound): nodes "nope" not found\n'

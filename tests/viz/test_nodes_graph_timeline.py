@@ -101,6 +101,36 @@ def test_graph_edges_focus_aggregation_and_webgl(monkeypatch):
     assert {tr["type"] for tr in big.to_plotly_json()["data"]} == {"scattergl"}
 
 
+def test_graph_labels_are_short_kind_names_kept_apart(rolled):
+    """The course's rollout: labels read like kubectl (``deploy/``, ``rs/``, ``po/``, ``svc/``), sit above
+    their marker, are no wider than a column, and no two share a column closer than a row apart."""
+    from kubenb.viz.layered import WIDTH
+
+    c, _, _ = rolled
+    fig = viz.graph(c, "default")
+    nodes = traces(fig, "nodes")
+    prefixes = {"Deployment": "deploy/", "ReplicaSet": "rs/", "Pod": "po/", "Service": "svc/", "Node": "no/",
+                "ConfigMap": "cm/"}
+    xs = sorted({x for tr in nodes for x in tr["x"]})
+    assert xs == [float(i) for i in range(len(xs))]  # empty columns (Ingress, PVC, PV…) take no room
+    budget = int(WIDTH / len(xs) / 6.5)
+    seen: dict[float, list[float]] = {}
+    cats: set[str] = set()
+    for tr in nodes:
+        cat = tr["meta"]["category"]
+        assert tr["textposition"] == "top center"
+        for text, x, y in zip(tr["text"], tr["x"], tr["y"], strict=True):
+            assert text.startswith(prefixes[cat]) and len(text) <= budget
+            cats.add(cat)
+            seen.setdefault(x, []).append(y)
+    for ys in seen.values():
+        ys.sort()
+        assert all(b - a >= 1 for a, b in zip(ys, ys[1:], strict=False))
+    assert cats >= {"Deployment", "ReplicaSet", "Pod", "Service"}
+    titles = [a["text"] for a in fig.layout.annotations]
+    assert len(titles) == len(xs) and "<b>PVC</b>" not in titles
+
+
 def test_timeline_bars_are_the_recorded_intervals(rolled):
     c, _, _ = rolled
     fig = viz.timeline(c, "app=nginx-deploy")

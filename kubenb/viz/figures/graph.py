@@ -165,6 +165,12 @@ class _Edges:
                 yield pvc, obj, "bound"
 
 
+def short_kind(cluster: Any, kind: str) -> str:
+    """kubectl's short name of a kind (``deploy``, ``rs``, ``po``, ``svc``, ``pvc``…), else its lower-case name."""
+    info = cluster.registry.resolve(kind.lower())
+    return info.short_names[0] if info is not None and info.short_names else kind.lower()
+
+
 def _state(obj: Any) -> Optional[str]:
     if obj.KIND == "Pod":
         return pod_state(obj)[0]
@@ -322,14 +328,15 @@ def graph(cluster: Any, namespace: str = "default", focus: Optional[str] = None,
             states = d["states"]
             main = max(states.items(), key=lambda kv: (kv[1], kv[0] or ""))[0]
             summary = ", ".join(f"{n} {s}" for s, n in sorted(states.items(), key=lambda kv: kv[0] or ""))
-            layer.add(k, f"Pod ×{d['count']}", COLUMN["Pods"], "Pod", state_color(main),
+            layer.add(k, f"po ×{d['count']}", COLUMN["Pods"], "Pod", state_color(main),
                       f"{d['count']} pods of {d['name']}<br>{summary}<br>on {len(d['nodes'])} nodes",
                       size=14 + min(26, d["count"] ** 0.5 * 2))
             continue
         c = state_color(d.get("state")) if kind in ("Pod", "PersistentVolumeClaim", "PersistentVolume") \
             else KIND_COLORS.get(kind, "#7f7f7f")
         state = f": {d['state']}" if d.get("state") else ""
-        layer.add(k, f"{kind.lower()}/{d['name']}", COLUMN.get(kind, 5), kind, c, f"{kind} {d['name']}{state}")
+        layer.add(k, f"{short_kind(cluster, kind)}/{d['name']}", COLUMN.get(kind, 5), kind, c,
+                  f"{kind} {d['name']}{state}")
     for u, v, d in g.edges(data=True):
         layer.edge(u, v, d["kind"])
     gl = len(layer.nodes) > GL_THRESHOLD
@@ -347,7 +354,7 @@ def graph(cluster: Any, namespace: str = "default", focus: Optional[str] = None,
     title = f"Objects of namespace {namespace}" + (f" connected to {focus}" if focus else "")
     if skip_nodes and node_vertices and nodes:
         title += f" (pods on {len(node_vertices)} nodes; nodes not drawn)"
-    layout = base_layout(title, **axis_off(TITLES), height=height,
+    layout = base_layout(title, **axis_off(layer.titles(TITLES), layer.tallest()), height=height,
                          meta=figure_meta("graph", cluster, target=focus, namespace=namespace, columns=["KIND", "COUNT"],
                                           rows=rows, aggregated=aggregated, webgl=gl,
                                           nodes=g.number_of_nodes(), edges=g.number_of_edges()))

@@ -162,7 +162,7 @@ def storage(cluster: Any, namespace: str = "default", recorder: Optional[Recorde
         rows.append(["", "", f"pv/{pv.metadata.name} {pv.status.phase or ''}", claim])
     bound = [[s, d] for (s, d, k) in g.edges if k == "bound"]
     traces = g.traces(edge_styles=EDGE_STYLES)
-    layout = base_layout(f"Storage of namespace {namespace}", **axis_off(COLUMNS),
+    layout = base_layout(f"Storage of namespace {namespace}", **axis_off(g.titles(COLUMNS), g.tallest()),
                          height=max(480, 60 + 40 * max((sum(1 for n in g.nodes.values() if n.column == c)
                                                          for c in range(6)), default=1)),
                          meta=figure_meta("storage", cluster, namespace=namespace,
