@@ -23,6 +23,7 @@ from kubenb.store import errors
 from kubenb.store.admission import Admission
 from kubenb.store.allocators import ServiceAllocators
 from kubenb.store.indexes import Indexes
+from kubenb.store.limits import SimulationLimits
 
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 
@@ -55,12 +56,12 @@ WatchHandler = Callable[[WatchEvent], None]
 
 class Store:
     def __init__(self, registry: Registry, clock: Clock, rng: RandomStreams, service_cidr: str = "10.96.0.0/12",
-                 minor: int = 32) -> None:
+                 minor: int = 32, limits: Optional[SimulationLimits] = None) -> None:
         self.registry = registry
         self.clock = clock
         self.rng = rng
         self.allocators = ServiceAllocators(service_cidr, rng.stream("service-allocators"), minor)
-        self.admission = Admission(self, self.allocators)
+        self.admission = Admission(self, self.allocators, limits)
         self.indexes = Indexes()
         self._objects: dict[str, dict[tuple[str, str], KubeObject]] = {}
         self._watchers: dict[Optional[str], list[WatchHandler]] = {}
