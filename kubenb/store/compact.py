@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 _CANONICAL: dict[frozenset, set] = {}
 _CANONICAL_IDS: set[int] = set()  # ids of the canonical sets (they live for good in _CANONICAL)
+_SCALARS = frozenset({str, int, bool, float, type(None)})  # most fields: skipped without an isinstance chain
 
 
 def share_fields_sets(obj: BaseModel, old: Optional[BaseModel]) -> None:
@@ -34,8 +35,10 @@ def _share(model: BaseModel, old: Any) -> None:
         object.__setattr__(model, "__pydantic_fields_set__", canonical)
     before = old.__dict__ if isinstance(old, BaseModel) else None
     for name, value in model.__dict__.items():
+        if type(value) in _SCALARS:
+            continue
         prior = before.get(name) if before is not None else None
-        if value is prior or value is None:
+        if value is prior:
             continue
         if isinstance(value, BaseModel):
             _share(value, prior)
