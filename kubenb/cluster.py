@@ -8,8 +8,10 @@ and then waits for the learner.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import threading
+from collections.abc import Mapping
 from typing import Any, Optional, Union
 
 from kubenb.api import models  # noqa: F401  (registers every typed kind)
@@ -48,7 +50,7 @@ from kubenb.sim.clock import Clock
 from kubenb.sim.duration import parse_duration
 from kubenb.sim.loop import EventLoop
 from kubenb.sim.random import RandomStreams
-from kubenb.store import Store
+from kubenb.store import SimulationLimits, Store
 
 DEFAULT_PACE = 2.0
 
@@ -61,7 +63,8 @@ class Cluster:
     """
 
     def __init__(self, profile: Union[str, Profile] = "kubeadm", seed: int = 0, pace: float = DEFAULT_PACE,
-                 nodes: Optional[int] = None, name: str = "default") -> None:
+                 nodes: Optional[int] = None, name: str = "default",
+                 limits: Union[None, SimulationLimits, Mapping[str, int]] = None) -> None:
         self.name = name
         # Everything here is single-threaded; a caller on another thread (the HTTP façade) takes this
         # lock, and so do the entry points below, so the kernel and a server never interleave.
@@ -74,7 +77,10 @@ class Cluster:
         self.loop = EventLoop(self.clock)
         self.rng = RandomStreams(seed)
         self.registry = Registry(resources_for(self.version.minor))
-        self.store = Store(self.registry, self.clock, self.rng, self.profile.service_cidr, self.version.minor)
+        #: the simulator's capacity limits (see kubenb.store.limits): a runaway request is refused, not run
+        self.limits = SimulationLimits.of(limits)
+        self.store = Store(self.registry, self.clock, self.rng, self.profile.service_cidr, self.version.minor,
+                           self.limits)
         self.nfs = NfsFabric()  # NFS between the machines: the kubelet, the provisioners and the host shells meet here
         self.components = [
             NamespaceController(self), GarbageCollector(self), ReplicaSetController(self),
@@ -92,6 +98,8 @@ class Cluster:
         self.loop.run_until(self.profile.epoch("now"))
         created = {"profile": profile if isinstance(profile, str) else None, "seed": seed, "pace": pace,
                    "nodes": nodes, "name": name}
+        if limits is not None:
+            created["limits"] = dataclasses.asdict(self.limits)
         self.journal = Journal(self, created)  # what is asked of it from now on, for save()/load()
 
     # ---------------------------------------------------------------- time

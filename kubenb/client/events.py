@@ -3,10 +3,15 @@
 An event repeated with the same source, object, type, reason and message updates the existing
 Event (count+1, lastTimestamp) instead of creating a new one — what makes `kubectl describe`
 print `(x3 over 2m)`.
+
+What the recorder remembers to do that is bounded as client-go's is: an LRU cache of the last
+4,096 distinct events (``maxLruCacheEntries`` in ``tools/record/events_cache.go``), so a
+recorder that has seen a hundred thousand pods come and go does not keep a key for each.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api.base import KubeObject, evolve
@@ -16,15 +21,17 @@ if TYPE_CHECKING:
     from kubenb.sim.loop import EventLoop
     from kubenb.store import Store
 
+MAX_LRU_CACHE_ENTRIES = 4096
+
 
 class EventRecorder:
     def __init__(self, store: Store, component: str, host: Optional[str] = None) -> None:
         self.store = store
         self.component = component
         self.host = host
-        self._seen: dict[tuple, tuple[str, str]] = {}
+        self._seen: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
         #: per object, the nanoseconds after the last name moved on past a taken one (see `_name`)
-        self._moved_on: dict[tuple[str, str], int] = {}
+        self._moved_on: OrderedDict[tuple[str, str], int] = OrderedDict()
 
     def _name(self, namespace: str, name: str) -> str:
         """client-go names an event `<object>.<hex of UnixNano>`, unique because a real clock has
@@ -39,7 +46,7 @@ class EventRecorder:
         nanos = max(nanos + 1, self._moved_on.get(key, 0))
         while self.store.try_get("Event", namespace, f"{name}.{nanos:x}") is not None:
             nanos += 1
-        self._moved_on[key] = nanos + 1
+        _remember(self._moved_on, key, nanos + 1)
         return f"{name}.{nanos:x}"
 
     def normal(self, obj: KubeObject, reason: str, message: str, field_path: Optional[str] = None) -> None:
@@ -58,6 +65,7 @@ class EventRecorder:
         key = (type_, reason, message, obj.KIND, namespace, meta.name, meta.uid, field_path)
         existing = self._seen.get(key)
         if existing is not None:
+            self._seen.move_to_end(key)
             ev = self.store.try_get("Event", *existing)
             if ev is not None:
                 ev = evolve(ev)
@@ -75,7 +83,15 @@ class EventRecorder:
             reporting_component=self.component, reporting_instance=self.host or "",
         )
         created = self.store.create(event)
-        self._seen[key] = (namespace, created.metadata.name or "")
+        _remember(self._seen, key, (namespace, created.metadata.name or ""))
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
+    """Put `key` in an LRU cache of MAX_LRU_CACHE_ENTRIES, forgetting the least recently used."""
+    cache[key] = value
+    cache.move_to_end(key)
+    if len(cache) > MAX_LRU_CACHE_ENTRIES:
+        cache.popitem(last=False)
 
 
 def events_for(store: Store, obj: Any) -> list[KubeObject]:

@@ -46,6 +46,19 @@ def _argv(line: str) -> list[str]:
         return []
 
 
+def _limits(pairs: list[str]) -> Optional[dict[str, int]]:
+    """`--limit replicas=20000 --limit pods=300000` as the mapping `Cluster(limits=...)` takes."""
+    if not pairs:
+        return None
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise ValueError(f"--limit takes NAME=N (a whole number), not {pair!r}")
+        out[name.strip()] = int(value)
+    return out
+
+
 @magics_class
 class KubeMagics(Magics):
     @cell_magic
@@ -91,6 +104,8 @@ class KubeMagics(Magics):
     @argument("--seed", type=int, default=0, help="random seed (same seed, same names and timings)")
     @argument("--pace", type=float, default=None, help="simulated seconds each command lets pass first")
     @argument("--nodes", type=int, default=None, help="number of nodes (control plane included)")
+    @argument("--limit", action="append", default=[], metavar="NAME=N",
+              help="raise or lower a simulator limit: replicas (per workload) or pods (per cluster)")
     @line_magic
     def kcluster(self, line: str) -> None:
         """Manage the notebook's simulated clusters: `%kcluster new --profile course`, `reset`, `use NAME`, `list`,
@@ -98,8 +113,14 @@ class KubeMagics(Magics):
         `load FILE` (rebuild a saved cluster by replaying its recipe, and use it)."""
         args = parse_argstring(self.kcluster, line)
         if args.action == "new":
-            kwargs = {} if args.pace is None else {"pace": args.pace}
-            c = SESSION.new(args.name or args.profile, args.profile, args.seed, nodes=args.nodes, **kwargs)
+            kwargs: dict = {} if args.pace is None else {"pace": args.pace}
+            try:
+                limits = _limits(args.limit)
+                c = SESSION.new(args.name or args.profile, args.profile, args.seed, nodes=args.nodes,
+                                limits=limits, **kwargs)
+            except ValueError as e:
+                sys.stderr.write(f"error: {e}\n")
+                return
             print(f"cluster {c.name!r}: {c.profile.name} profile, Kubernetes {c.version.git_version}, "
                   f"{len(c.profile.nodes)} nodes")
         elif args.action == "reset":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Optional
 
 from kubenb.cluster import DEFAULT_PACE, Cluster
@@ -19,15 +20,15 @@ class Session:
         return self.clusters[self.current_name]
 
     def new(self, name: str, profile: str = "kubeadm", seed: int = 0, pace: float = DEFAULT_PACE,
-            nodes: Optional[int] = None) -> Cluster:
-        cluster = Cluster(profile=profile, seed=seed, pace=pace, nodes=nodes, name=name)
+            nodes: Optional[int] = None, limits: Optional[Mapping[str, int]] = None) -> Cluster:
+        cluster = Cluster(profile=profile, seed=seed, pace=pace, nodes=nodes, name=name, limits=limits)
         self.clusters[name] = cluster
         self.current_name = name
         return cluster
 
     def reset(self) -> Cluster:
         c = self.current
-        return self.new(self.current_name, c.profile.name, c.seed, c.pace)
+        return self.new(self.current_name, c.profile.name, c.seed, c.pace, limits=c.journal.created.get("limits"))
 
     def load(self, path: str) -> Cluster:
         """Rebuild the cluster saved at `path` (under its saved name) and make it current."""

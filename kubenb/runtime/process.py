@@ -50,22 +50,26 @@ class LoopScheduler:
 
 
 class Timer:
-    """A cancellable one-shot timer (the event loop itself cannot cancel)."""
+    """A cancellable one-shot timer (the event loop itself cannot cancel).
 
-    __slots__ = ("cancelled",)
+    The loop keeps the entry until its time comes, so a cancelled timer drops its callback at
+    once: a stopped container's 30-second kill timer must not keep the container, its processes,
+    its filesystem and its pod worker alive for those 30 seconds after the pod is gone.
+    """
+
+    __slots__ = ("callback",)
 
     def __init__(self, scheduler: Scheduler, delay: float, callback: Callable[[], None]) -> None:
-        self.cancelled = False
+        self.callback: Callable[[], None] | None = callback
+        scheduler.call_later(max(0.0, delay), self._fire)
 
-        def fire() -> None:
-            if not self.cancelled:
-                self.cancelled = True
-                callback()
-
-        scheduler.call_later(max(0.0, delay), fire)
+    def _fire(self) -> None:
+        callback, self.callback = self.callback, None
+        if callback is not None:
+            callback()
 
     def cancel(self) -> None:
-        self.cancelled = True
+        self.callback = None
 
 
 class StartFailure(Exception):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from kubenb.api import defaults, validation
 from kubenb.api.base import KubeObject
 from kubenb.api.registry import ResourceInfo
-from kubenb.store import errors
+from kubenb.store import errors, limits
 from kubenb.store.allocators import ServiceAllocators
 
 if TYPE_CHECKING:
@@ -42,9 +42,11 @@ SYSTEM_PRIORITIES = {"system-node-critical": 2000001000, "system-cluster-critica
 
 
 class Admission:
-    def __init__(self, store: Store, allocators: ServiceAllocators) -> None:
+    def __init__(self, store: Store, allocators: ServiceAllocators,
+                 simulation_limits: Optional[limits.SimulationLimits] = None) -> None:
         self.store = store
         self.allocators = allocators
+        self.limits = simulation_limits or limits.SimulationLimits()
 
     def has_generation(self, info: ResourceInfo) -> bool:
         return info.kind in GENERATION_KINDS
@@ -66,6 +68,7 @@ class Admission:
         if info.kind == "Pod" and not keep_status:
             self._initial_pod_status(obj)
         self._validate(info, obj, None)
+        limits.check(self.limits, info, obj, None, self.store.count("Pod"))
 
     def after_uid(self, info: ResourceInfo, obj: KubeObject) -> None:
         """Strategy steps that need the new object's uid (the Job's generated selector)."""
@@ -89,6 +92,7 @@ class Admission:
             new.status = old.status
         defaults.apply_defaults(new, self.allocators.minor)
         self._validate(info, new, old)
+        limits.check(self.limits, info, new, old, self.store.count("Pod"))
         if info.kind == "PersistentVolumeClaim":
             self._admit_resize(info, new, old)
         if info.kind in GENERATION_KINDS and getattr(new, "spec", None) != getattr(old, "spec", None):

@@ -75,12 +75,15 @@ class ServiceAllocators:
                 return port, []
         return None, [FieldError("Internal error", path, detail="range is full")]
 
-    def snapshot(self) -> tuple[dict, dict]:
-        return dict(self.ips), dict(self.node_ports)
+    def snapshot(self, kind: str) -> tuple[dict, dict] | None:
+        """What `restore` needs to undo a write of `kind`: only Services allocate, so any other
+        write (a pod's status, an Event) copies nothing -- the tables grow with every Service."""
+        return (dict(self.ips), dict(self.node_ports)) if kind == "Service" else None
 
-    def restore(self, state: tuple[dict, dict]) -> None:
+    def restore(self, state: tuple[dict, dict] | None) -> None:
         """Undo allocations of a write that failed or was a dry run (a failed command changes nothing)."""
-        self.ips, self.node_ports = dict(state[0]), dict(state[1])
+        if state is not None:
+            self.ips, self.node_ports = dict(state[0]), dict(state[1])
 
     def release(self, owner: str) -> None:
         self.ips = {ip: o for ip, o in self.ips.items() if o != owner}

@@ -22,7 +22,9 @@ from kubenb.sim.random import RandomStreams
 from kubenb.store import errors
 from kubenb.store.admission import Admission
 from kubenb.store.allocators import ServiceAllocators
+from kubenb.store.compact import share_fields_sets
 from kubenb.store.indexes import Indexes
+from kubenb.store.limits import SimulationLimits
 
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 
@@ -55,12 +57,12 @@ WatchHandler = Callable[[WatchEvent], None]
 
 class Store:
     def __init__(self, registry: Registry, clock: Clock, rng: RandomStreams, service_cidr: str = "10.96.0.0/12",
-                 minor: int = 32) -> None:
+                 minor: int = 32, limits: Optional[SimulationLimits] = None) -> None:
         self.registry = registry
         self.clock = clock
         self.rng = rng
         self.allocators = ServiceAllocators(service_cidr, rng.stream("service-allocators"), minor)
-        self.admission = Admission(self, self.allocators)
+        self.admission = Admission(self, self.allocators, limits)
         self.indexes = Indexes()
         self._objects: dict[str, dict[tuple[str, str], KubeObject]] = {}
         self._watchers: dict[Optional[str], list[WatchHandler]] = {}
@@ -172,7 +174,7 @@ class Store:
         key = (meta.namespace or "", meta.name or "")
         if meta.name and key in self._objects.get(obj.KIND, {}):
             raise errors.already_exists(info, meta.name)
-        allocated = self.allocators.snapshot()
+        allocated = self.allocators.snapshot(info.kind)
         try:
             self.admission.admit_create(info, obj, keep_status=keep_status)
         except errors.StatusError:
@@ -209,7 +211,7 @@ class Store:
             new.metadata = obj.metadata.model_copy()
         else:
             new = evolve(obj)  # defaulting edits the spec in place: work on a private copy
-        allocated = self.allocators.snapshot()
+        allocated = self.allocators.snapshot(info.kind)
         try:
             self.admission.admit_update(info, new, old, subresource=subresource)
         except errors.StatusError:
@@ -311,6 +313,7 @@ class Store:
             self.indexes.remove(old)
         if old is None:
             self._sorted_keys.pop(obj.KIND, None)
+        share_fields_sets(obj, old)
         self._objects.setdefault(obj.KIND, {})[(obj.metadata.namespace or "", obj.metadata.name or "")] = obj
         self.indexes.add(obj)
 

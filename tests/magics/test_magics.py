@@ -70,3 +70,17 @@ def test_completion_offers_types_and_names(ip):
     assert complete_kubectl_args(["describe", "pod", ""]) == ["web"]
     assert "get" in complete_kubectl_args([""])
     assert complete_kubectl_args(["rollout", ""])[0] == "history"
+
+
+def test_kcluster_new_takes_simulator_limits(ip, capsys):
+    ip.run_line_magic("kcluster", "new small --limit replicas=4 --limit pods=100")
+    capsys.readouterr()
+    assert (SESSION.current.limits.replicas, SESSION.current.limits.pods) == (4, 100)
+    ip.run_line_magic("k", "create deployment web --image=nginx --replicas=5")
+    assert "is over this simulated cluster's limit of 4 pods per workload" in capsys.readouterr().err
+    ip.run_line_magic("kcluster", "reset")
+    assert SESSION.current.limits.replicas == 4  # a reset cluster keeps its limits
+    ip.run_line_magic("kcluster", "new other --limit replicas")
+    assert capsys.readouterr().err == "error: --limit takes NAME=N (a whole number), not 'replicas'\n"
+    ip.run_line_magic("kcluster", "new other --limit nodes=3")
+    assert capsys.readouterr().err.startswith("error: unknown simulation limit 'nodes'")
