@@ -59,7 +59,7 @@ def _pod(pod: Any, now: float) -> list[str]:
     ready = 0
     reason = status.reason or status.phase or ""
     for cond in conditions:
-        if cond.type == "PodScheduled" and cond.reason == "SchedulingGated":
+        if cond.reason == "SchedulingGated" and cond.type == "PodScheduled":
             reason = "SchedulingGated"
 
     initializing = False

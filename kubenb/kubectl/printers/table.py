@@ -23,7 +23,7 @@ class Column:
     since: int = 0  # the first Kubernetes minor whose printer has this column
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[str]
     object: Any = None
