@@ -33,7 +33,7 @@ def stamped_cluster(nodes: int, pods: int, per_deployment: int = PER_DEPLOYMENT)
     names = apply_deployments(cluster, len(sizes), per_deployment=1)
     run_until(cluster, lambda: all_available(cluster))
     placer = _Placer(cluster)
-    for name, replicas in zip(names, sizes):
+    for name, replicas in zip(names, sizes, strict=True):
         _grow(cluster, placer, name, replicas)
     return cluster
 
