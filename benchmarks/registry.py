@@ -13,17 +13,19 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    run: Callable[[int, int], None]  # (nodes, pods)
+    run: Callable[..., None]  # (nodes, pods, **flags)
     nodes: int  # the sizes the scale issue asks for, used when --nodes / --pods are not given
     pods: int
     summary: str
+    flags: dict[str, str]  # boolean options: name (a keyword argument of `run`, `--name` on the command line) -> help
 
 
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(name: str, *, nodes: int, pods: int) -> Callable[[Callable[[int, int], None]], Callable[[int, int], None]]:
-    def register(fn: Callable[[int, int], None]) -> Callable[[int, int], None]:
-        SCENARIOS[name] = Scenario(name, fn, nodes, pods, (fn.__doc__ or "").strip().splitlines()[0])
+def scenario(name: str, *, nodes: int, pods: int, flags: dict[str, str] | None = None,
+             ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        SCENARIOS[name] = Scenario(name, fn, nodes, pods, (fn.__doc__ or "").strip().splitlines()[0], flags or {})
         return fn
     return register

@@ -98,7 +98,8 @@ def events_for(store: Store, obj: Any) -> list[KubeObject]:
     """The Events whose involvedObject is `obj` (by uid), oldest first (what `describe` lists)."""
     uid = obj.metadata.uid
     ns = obj.metadata.namespace or "default"
-    found = [e for e in store.list("Event", ns) if e.involved_object.uid == uid]
+    found = [e for e in (store.try_get("Event", *key) for key in store.indexes.event_keys(uid or "") if key[0] == ns)
+             if e is not None]
     return sorted(found, key=lambda e: (e.last_timestamp or e.first_timestamp or "", e.metadata.resource_version and int(e.metadata.resource_version)))
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import enum
 import re
+from itertools import repeat
 from typing import NamedTuple
 
 ESCAPE = "\udcff"
@@ -60,10 +61,15 @@ _CELL_ENDS = "\t\v\n\f"
 _HTML_END = {"<": ">", "&": ";"}
 _PLAIN_SPECIALS = re.compile(f"[{_CELL_ENDS}{ESCAPE}]")
 _HTML_SPECIALS = re.compile(f"[{_CELL_ENDS}{ESCAPE}<&]")
+# What only the character-by-character reader handles; text without it splits on tabs and newlines.
+_PLAIN_SLOW = re.compile(f"[\v\f{ESCAPE}]")
+_HTML_SLOW = re.compile(f"[\v\f{ESCAPE}<&]")
 
 
 class _Cell(NamedTuple):
-    text: str
+    """What a cell is besides its text, kept only for cells whose width is not their length (an
+    escape, a tag or an entity in them) or that a soft tab ended: most lines need no such record."""
+
     width: int
     htab: bool
     """Terminated by a hard ``'\\t'`` (never discarded) rather than a soft ``'\\v'``."""
@@ -104,6 +110,12 @@ class TabWriter:
         self._debug = Flag.DEBUG in flags
         self._remember_widths = Flag.REMEMBER_WIDTHS in flags
         self._specials = _HTML_SPECIALS if Flag.FILTER_HTML in flags else _PLAIN_SPECIALS
+        self._slow = _HTML_SLOW if Flag.FILTER_HTML in flags else _PLAIN_SLOW
+        # Lines are padded by str.ljust unless a flag or tab padding asks for more (see _write_lines).
+        self._ljust = not (self._align_right or self._tab_indent or self._debug) and padchar != "\t"
+        #: the shortcuts for plain text (split on tabs, cells measured by length, ljust); off, every
+        #: text goes through the character reader and every cell is recorded (tests compare the two)
+        self.fast = True
         self._maxwidths: list[int] = []
         self._out: list[str] = []
         self._reset()
@@ -112,6 +124,10 @@ class TabWriter:
 
     def write(self, text: str) -> None:
         """Split ``text`` into cells; lines that can no longer change are formatted at once."""
+        if self.fast and not self._end_char and not self._pieces and len(self._lines) - 1 not in self._odd \
+                and self._slow.search(text) is None:
+            self._write_plain(text)
+            return
         pos = 0
         while pos < len(text):
             pos = self._read_escaped(text, pos) if self._end_char else self._read_cells(text, pos)
@@ -151,8 +167,29 @@ class TabWriter:
         self._unmeasured = 0  # trailing characters not yet added to _width
         self._width = 0
         self._end_char = ""  # closes the escape, tag or entity being read; "" outside one
-        self._lines: list[list[_Cell]] = [[]]
+        self._lines: list[list[str]] = [[]]  # the text of each cell, line by line
+        self._odd: dict[int, list[_Cell]] = {}  # line index -> every cell's record, for lines needing one
         self._widths: list[int] = []  # widths of the columns left of the one being formatted
+
+    def _write_plain(self, text: str) -> None:
+        """``write`` of text whose only specials are tabs and newlines, between whole cells.
+
+        Every cell's width is its length and every tab is hard, so cells are the pieces
+        ``str.split`` gives: a 150,000-line table is split at C speed instead of character by character.
+        """
+        rows = text.split("\n")
+        lines = self._lines
+        for row in rows[:-1]:
+            line = lines[-1]
+            line += row.split("\t")
+            lines.append([])
+            if len(line) == 1:  # no tab-terminated cell: everything so far is final (see _end_cell)
+                self._format_buffer()
+                lines = self._lines
+        *cells, rest = rows[-1].split("\t")
+        lines[-1] += cells
+        self._append(rest)
+        self._update_width()
 
     def _read_cells(self, text: str, pos: int) -> int:
         """Consume cells from ``pos`` until an escape opens or the text ends; return where it stopped."""
@@ -204,17 +241,24 @@ class TabWriter:
         self._unmeasured = 0
         self._end_char = ""
 
-    def _terminate_cell(self, htab: bool) -> int:
+    def _terminate_cell(self, htab: bool, last: bool = False) -> int:
+        """End the cell being read; `last` if it ends its line (no column ever measures such a cell)."""
         pieces = self._pieces
-        text = pieces[0] if len(pieces) == 1 else "".join(pieces)
+        text = "" if not pieces else pieces[0] if len(pieces) == 1 else "".join(pieces)
         line = self._lines[-1]
-        line.append(_Cell(text, self._width, htab))
+        index = len(self._lines) - 1
+        odd = self._odd.get(index)
+        if odd is None and (not self.fast or not last and (self._width != len(text) or not htab)):
+            odd = self._odd[index] = [_Cell(len(t), True) for t in line]
+        if odd is not None:
+            odd.append(_Cell(self._width, htab))
+        line.append(text)
         pieces.clear()
         self._width = 0
         return len(line)
 
     def _end_cell(self, ch: str) -> None:
-        ncells = self._terminate_cell(htab=ch == "\t")
+        ncells = self._terminate_cell(htab=ch == "\t", last=ch in _LINE_ENDS)
         if ch not in _LINE_ENDS:
             return
         self._lines.append([])
@@ -231,7 +275,7 @@ class TabWriter:
         if self._pieces:
             if self._end_char:
                 self._end_escape()  # an unterminated escape counts as complete
-            self._terminate_cell(htab=False)
+            self._terminate_cell(htab=False, last=True)
         self._format(0, len(self._lines))
         self._reset()
 
@@ -246,12 +290,19 @@ class TabWriter:
             # This line has a cell in this column: a column block starts here.
             self._write_lines(line0, this)
             line0 = this
-            width, discardable = self._minwidth, True
-            while this < line1 and column < len(self._lines[this]) - 1:
-                cell = self._lines[this][column]
-                width = max(width, cell.width + self._padding)
-                discardable = discardable and cell.width == 0 and not cell.htab
-                this += 1
+            lines, odd = self._lines, self._odd
+            # the block: this line and the following ones that have a cell in this column
+            this = next((i for i in range(this + 1, line1) if column >= len(lines[i]) - 1), line1)
+            if not odd:  # plain cells: their length, hard tabs
+                width, discardable = max([len(line[column]) for line in lines[line0:this]]), False
+            else:
+                width, discardable = 0, True
+                for i in range(line0, this):
+                    record = odd.get(i)
+                    cell = _Cell(len(lines[i][column]), True) if record is None else record[column]
+                    width = max(width, cell.width)
+                    discardable = discardable and cell.width == 0 and not cell.htab
+            width = max(self._minwidth, width + self._padding)
             if discardable and self._discard_empty:
                 width = 0
             if self._remember_widths:
@@ -277,21 +328,43 @@ class TabWriter:
         return width
 
     def _write_lines(self, line0: int, line1: int) -> None:
-        out, widths = self._out, self._widths
+        out, widths, lines, odd = self._out, self._widths, self._lines, self._odd
+        last = len(lines) - 1
+        if self._ljust and self.fast and not odd and line0 < line1:
+            # _format writes together only lines with one cell per known column plus a last cell
+            # (and, at the very end, the empty line after the last newline): every cell but the
+            # last is padded on the right with the padchar, as str.ljust does. Column by column
+            # at C speed, since a 150,000-line table is written in one block.
+            end = line1 - 1 if line1 - 1 == last and not lines[last] else line1
+            try:
+                columns = list(zip(*lines[line0:end], strict=True))
+            except ValueError:  # lines of different lengths: not the shape described above
+                columns = None
+            if columns is not None and (len(columns) == len(widths) + 1 or line0 == end):
+                if columns:
+                    pad = repeat(self._padchar)
+                    padded = [map(str.ljust, column, repeat(width), pad)
+                              for column, width in zip(columns[:-1], widths, strict=True)]
+                    out.append("\n".join(map("".join, zip(*padded, columns[-1], strict=True))))
+                    if end - 1 < last:
+                        out.append("\n")
+                return
         for i in range(line0, line1):
             use_tabs = self._tab_indent  # pad leading empty cells with tabs
-            for j, cell in enumerate(self._lines[i]):
+            record = odd.get(i)
+            for j, text in enumerate(lines[i]):
                 if j > 0 and self._debug:
                     out.append("|")
                 column_width = widths[j] if j < len(widths) else None
-                if not cell.text:
+                cell_width = len(text) if record is None else record[j].width
+                if not text:
                     if column_width is not None:
-                        out.append(self._padding_for(cell.width, column_width, use_tabs))
+                        out.append(self._padding_for(cell_width, column_width, use_tabs))
                     continue
                 use_tabs = False
-                pad = "" if column_width is None else self._padding_for(cell.width, column_width, False)
-                out.append(pad + cell.text if self._align_right else cell.text + pad)
-            if i + 1 < len(self._lines):
+                pad = "" if column_width is None else self._padding_for(cell_width, column_width, False)
+                out.append(pad + text if self._align_right else text + pad)
+            if i < last:
                 out.append("\n")
 
     def _padding_for(self, text_width: int, cell_width: int, use_tabs: bool) -> str:

@@ -2,6 +2,7 @@
 
 Kept per kind: namespace -> names, (label, value) -> keys. Across kinds: owner uid -> dependents
 (the garbage collector's graph). For pods: node name -> pods (the kubelet's and scheduler's view).
+For events: involvedObject.uid -> events (what `describe` shows under an object).
 
 Buckets are dicts used as ordered sets: iteration follows insertion order, which the simulation
 makes deterministic (a `set` of strings would iterate in a hash order that changes per process).
@@ -26,6 +27,7 @@ class Indexes:
         self._labels: dict[str, dict[tuple[str, str], dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
         self._owners: dict[str, dict[tuple[str, str, str], None]] = defaultdict(dict)
         self._nodes: dict[str, dict[Key, None]] = defaultdict(dict)
+        self._involved: dict[str, dict[Key, None]] = defaultdict(dict)
 
     def add(self, obj: KubeObject) -> None:
         self._apply(obj, _add)
@@ -45,6 +47,8 @@ class Indexes:
             op(self._owners[ref.uid], (kind, key[0], key[1]))
         if kind == "Pod" and obj.spec.node_name:
             op(self._nodes[obj.spec.node_name], key)
+        elif kind == "Event" and obj.involved_object.uid:
+            op(self._involved[obj.involved_object.uid], key)
 
     def namespace_keys(self, kind: str, namespace: str) -> Collection[Key]:
         return self._namespace.get(kind, {}).get(namespace, _EMPTY).keys()
@@ -57,6 +61,10 @@ class Indexes:
 
     def node_keys(self, node: str) -> Collection[Key]:
         return self._nodes.get(node, _EMPTY).keys()
+
+    def event_keys(self, uid: str) -> Collection[Key]:
+        """The Events whose involvedObject.uid is `uid` (the field selector `describe` lists them by)."""
+        return self._involved.get(uid, _EMPTY).keys()
 
 
 def _add(bucket: dict, key: Any) -> None:

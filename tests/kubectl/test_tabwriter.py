@@ -9,6 +9,8 @@ liggitt/tabwriter ``tabwriter_test.go`` (commit 008d87d1) repeats before adding
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubenb.kubectl.tabwriter import ESCAPE, Flag, TabWriter, describe_writer, get_writer
 
@@ -350,3 +352,27 @@ def test_text_that_looks_like_latin_small_y_diaeresis_is_not_an_escape():
 def test_invalid_configuration(args, message):
     with pytest.raises(ValueError, match=message):
         TabWriter(*args)
+
+
+_PLAIN = ["a", "bb", "é", " ", "\t", "\t", "\n"]
+_SPECIAL = ["\v", "\f", ESCAPE, "<", ">", "&", ";"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=(st.lists(st.sampled_from(_PLAIN), max_size=40) | st.lists(st.sampled_from(_PLAIN + _SPECIAL), max_size=40))
+       .map("".join), minwidth=st.integers(0, 4), padding=st.integers(0, 3), padchar=st.sampled_from([" ", ".", "\t"]),
+       flags=st.sampled_from([0, Flag.REMEMBER_WIDTHS, Flag.FILTER_HTML, Flag.STRIP_ESCAPE, Flag.ALIGN_RIGHT,
+                              Flag.DISCARD_EMPTY_COLUMNS, Flag.TAB_INDENT, Flag.DEBUG]))
+def test_split_path_and_character_reader_agree(text, minwidth, padding, padchar, flags):
+    """The shortcuts for plain text (split on tabs, widths from lengths, ljust) change no byte: a
+    writer without them aligns every text the same way, flushes included."""
+    fast, reference = (TabWriter(minwidth, 4, padding, padchar, flags) for _ in range(2))
+    reference.fast = False
+    halves = text[: len(text) // 2], text[len(text) // 2:]
+    got, expected = [], []
+    for half in halves:
+        fast.write(half)
+        got.append(fast.flush())
+        reference.write(half)
+        expected.append(reference.flush())
+    assert got == expected

@@ -40,6 +40,9 @@ class StoreLookup:
     def try_get(self, kind: str, namespace: str, name: str) -> Any:
         return self._store.try_get(kind, namespace, name)
 
+    def pods_on_node(self, name: str) -> list:
+        return self._store.pods_on_node(name)
+
     def events_for(self, obj: Any) -> list:
         return events_for(self._store, obj) if self.show_events else []
 

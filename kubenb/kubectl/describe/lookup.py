@@ -23,6 +23,8 @@ class Lookup(Protocol):
       (namespace, then name), like ``kubenb.store.Store.list``.
     * ``try_get(kind, namespace, name)`` -- one object or ``None`` (``namespace`` is ``""`` for
       cluster-scoped kinds).
+    * ``pods_on_node(name)`` -- the Pods whose ``spec.nodeName`` is ``name``, in API list order
+      (kubectl lists them with that field selector; an index answers it without a scan).
     * ``events_for(obj)`` -- the core/v1 Events whose ``involvedObject.uid`` is the object's uid
       (for a Node, also those whose uid is the node's *name*: the kubelet reports them that way
       and ``kubectl describe node`` merges both searches). Any order: the describers sort them
@@ -35,5 +37,7 @@ class Lookup(Protocol):
     def list(self, kind: str, namespace: Optional[str] = None, selector: Any = None) -> list: ...
 
     def try_get(self, kind: str, namespace: str, name: str) -> Optional[Any]: ...
+
+    def pods_on_node(self, name: str) -> list: ...
 
     def events_for(self, obj: Any) -> list: ...

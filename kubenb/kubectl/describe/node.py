@@ -125,8 +125,8 @@ def describe_node_resource(pods: list[Any], node: Any, w: Any, now: float) -> No
     allocatable = {k: _q(v) for k, v in (allocatable_text if allocatable_text else capacity).items()}
     alloc_cpu = _get(allocatable, "cpu").milli_value()
     alloc_mem = _get(allocatable, "memory", Format.BINARY_SI).value()
-    for pod in pods:
-        req, limit = pod_requests_and_limits(pod)
+    totals = [pod_requests_and_limits(pod) for pod in pods]  # each pod's, for its row and for the sums
+    for pod, (req, limit) in zip(pods, totals, strict=True):
         cpu_req, cpu_limit = _get(req, "cpu"), _get(limit, "cpu")
         mem_req, mem_limit = _get(req, "memory"), _get(limit, "memory")
         w.write(LEVEL_1, f"{pod.metadata.namespace}\t{pod.metadata.name}\t\t"
@@ -141,8 +141,7 @@ def describe_node_resource(pods: list[Any], node: Any, w: Any, now: float) -> No
     w.write(LEVEL_1, "--------\t--------\t------\n")
     reqs: dict[str, Quantity] = {}
     limits: dict[str, Quantity] = {}
-    for pod in pods:
-        pod_reqs, pod_limits = pod_requests_and_limits(pod)
+    for pod_reqs, pod_limits in totals:
         for name, q in pod_reqs.items():
             reqs[name] = reqs[name] + q if name in reqs else q
         for name, q in pod_limits.items():
@@ -198,8 +197,7 @@ def _lease_lines(lookup: Lookup, node: Any, w: Any) -> None:
 def describe_node(lookup: Lookup, node: Any, show_events: bool = True) -> str:
     minor, now = lookup.minor, lookup.now
     meta, spec, status = node.metadata, node.spec, node.status
-    pods = [p for p in lookup.list("Pod", None)
-            if p.spec.node_name == meta.name and p.status.phase not in ("Succeeded", "Failed")]
+    pods = [p for p in lookup.pods_on_node(meta.name) if p.status.phase not in ("Succeeded", "Failed")]
     events = lookup.events_for(node) if show_events else None
 
     def body(w: Any) -> None:

@@ -8,6 +8,7 @@ some cluster-scoped kinds, as upstream).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, Optional
 
 from kubenb.api.labels import format_label_selector, format_labels, selector_from_label_selector
@@ -23,6 +24,12 @@ def age(timestamp: Optional[str], now: float) -> str:
     """`translateTimestampSince`: HumanDuration since the timestamp, `<unknown>` when unset."""
     if not timestamp:
         return "<unknown>"
+    return _since(timestamp, now)
+
+
+@lru_cache(maxsize=4096)
+def _since(timestamp: str, now: float) -> str:
+    """Cached: the objects of a table share few distinct timestamps, and formatting one costs ~10 µs."""
     return human_duration(now - parse_rfc3339(timestamp))
 
 
@@ -39,29 +46,27 @@ def _containers_images(spec: Any) -> tuple[str, str]:
 
 
 def _pod(pod: Any, now: float) -> list[str]:
+    """`printPod`. Written for the common pod (no init containers, no readiness gates, Running):
+    each field is read once into a local, and the rare branches cost nothing when they do not apply."""
     spec, status = pod.spec, pod.status
+    conditions = status.conditions or ()
+    init_specs = spec.init_containers or []
     restarts = 0
     last_restart: Optional[float] = None
-    total = len(spec.containers) + sum(1 for c in spec.init_containers or () if c.restart_policy == "Always")
+    total = len(spec.containers)
+    if init_specs:
+        total += sum(1 for c in init_specs if c.restart_policy == "Always")
     ready = 0
     reason = status.reason or status.phase or ""
-    for cond in status.conditions or ():
-        if cond.type == "PodScheduled" and cond.reason == "SchedulingGated":
+    for cond in conditions:
+        if cond.reason == "SchedulingGated" and cond.type == "PodScheduled":
             reason = "SchedulingGated"
 
-    def note_restart(cs: Any) -> None:
-        nonlocal last_restart
-        term = cs.last_state.terminated if cs.last_state is not None else None
-        if term is not None and term.finished_at:
-            t = parse_rfc3339(term.finished_at)
-            last_restart = t if last_restart is None or t > last_restart else last_restart
-
     initializing = False
-    init_specs = spec.init_containers or []
     for i, ics in enumerate(status.init_container_statuses or ()):
         restarts += ics.restart_count
         if ics.restart_count:
-            note_restart(ics)
+            last_restart = _last_restart(ics, last_restart)
         sidecar = i < len(init_specs) and init_specs[i].restart_policy == "Always"
         term, wait = ics.state.terminated, ics.state.waiting
         if term is not None and term.exit_code == 0:
@@ -78,42 +83,52 @@ def _pod(pod: Any, now: float) -> list[str]:
             reason = f"Init:{i}/{len(init_specs)}"
         initializing = True
         break
-    initialized = any(c.type == "Initialized" and c.status == "True" for c in status.conditions or ())
-    if not initializing or initialized:
+    if not initializing or any(c.type == "Initialized" and c.status == "True" for c in conditions):
         has_running = False
-        for cs in reversed(status.container_statuses or []):
-            restarts += cs.restart_count
-            if cs.restart_count:
-                note_restart(cs)
+        for cs in reversed(status.container_statuses or ()):
+            count = cs.restart_count
+            if count:
+                restarts += count
+                last_restart = _last_restart(cs, last_restart)
             state = cs.state
-            if state.waiting is not None and state.waiting.reason:
-                reason = state.waiting.reason
-            elif state.terminated is not None and state.terminated.reason:
-                reason = state.terminated.reason
-            elif state.terminated is not None:
-                t = state.terminated
-                reason = f"Signal:{t.signal}" if t.signal else f"ExitCode:{t.exit_code}"
+            waiting, terminated = state.waiting, state.terminated
+            if waiting is not None and waiting.reason:
+                reason = waiting.reason
+            elif terminated is not None:
+                reason = terminated.reason or (f"Signal:{terminated.signal}" if terminated.signal
+                                               else f"ExitCode:{terminated.exit_code}")
             elif cs.ready and state.running is not None:
                 has_running = True
                 ready += 1
         if reason == "Completed" and has_running:
-            pod_ready = any(c.type == "Ready" and c.status == "True" for c in status.conditions or ())
+            pod_ready = any(c.type == "Ready" and c.status == "True" for c in conditions)
             reason = "Running" if pod_ready else "NotReady"
-    if pod.metadata.deletion_timestamp and status.reason == "NodeLost":
-        reason = "Unknown"
-    elif pod.metadata.deletion_timestamp and status.phase not in ("Succeeded", "Failed"):
-        reason = "Terminating"
+    if pod.metadata.deletion_timestamp:
+        if status.reason == "NodeLost":
+            reason = "Unknown"
+        elif status.phase not in ("Succeeded", "Failed"):
+            reason = "Terminating"
     restarts_text = str(restarts)
     if restarts and last_restart is not None:
         restarts_text = f"{restarts} ({human_duration(now - last_restart)} ago)"
-    ip = status.pod_ips[0].ip if status.pod_ips else (status.pod_ip or NONE)
+    pod_ips = status.pod_ips
+    ip = pod_ips[0].ip if pod_ips else (status.pod_ip or NONE)
     gates = NONE
     if spec.readiness_gates:
-        true = sum(1 for g in spec.readiness_gates for c in status.conditions or ()
+        true = sum(1 for g in spec.readiness_gates for c in conditions
                    if c.type == g.condition_type and c.status == "True")
         gates = f"{true}/{len(spec.readiness_gates)}"
     return [pod.metadata.name, f"{ready}/{total}", reason, restarts_text, _age(pod, now), ip,
             spec.node_name or NONE, status.nominated_node_name or NONE, gates]
+
+
+def _last_restart(cs: Any, last: Optional[float]) -> Optional[float]:
+    """The later of `last` and when the container's previous run ended (the RESTARTS "(… ago)")."""
+    term = cs.last_state.terminated if cs.last_state is not None else None
+    if term is not None and term.finished_at:
+        t = parse_rfc3339(term.finished_at)
+        return t if last is None or t > last else last
+    return last
 
 
 # ------------------------------------------------------------------ workloads

@@ -46,6 +46,9 @@ class FakeLookup:
                 return o
         return None
 
+    def pods_on_node(self, name: str) -> list:
+        return [p for p in self.list("Pod") if p.spec.node_name == name]
+
     def events_for(self, obj: Any) -> list:
         uid = obj.metadata.uid
         keys = {uid, obj.metadata.name} if obj.KIND == "Node" else {uid}
