@@ -13,9 +13,6 @@ all available.
 
 from __future__ import annotations
 
-import heapq
-import math
-from collections import Counter
 from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
@@ -23,14 +20,11 @@ from kubenb.api import podutil
 from kubenb.api.base import evolve
 from kubenb.controllers import replicatally
 from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference
-from kubenb.controllers.podviews import PodView, PodViews
+from kubenb.controllers.podviews import PodViews
 from kubenb.controllers.replicatally import ReplicaTally
-from kubenb.sim.clock import parse_rfc3339
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
-_PHASE_ORDER = {"Pending": 0, "Unknown": 1, "Running": 2}
-DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 #: `--replicaset-burst-replicas` (kube-controller-manager's default): pods created or deleted per sync
 BURST_REPLICAS = 500
 
@@ -146,7 +140,7 @@ class ReplicaSetController(Controller):
         status = self._status(rs, tally)
         error: Optional[StatusError] = None
         if rs.metadata.deletion_timestamp is None and len(tally.kept) != rs.spec.replicas:
-            error = self._manage_replicas(rs, list(tally.kept.values()))
+            error = self._manage_replicas(rs, tally)
         rs = self._update_status(rs, status)
         if error is not None:
             raise error
@@ -185,10 +179,10 @@ class ReplicaSetController(Controller):
             tally = self._tallies[uid] = ReplicaTally(stamp, selector, dict(stamp[1]), self._views.owned(uid))
         return tally
 
-    def _manage_replicas(self, rs: Any, pods: list[PodView]) -> Optional[StatusError]:
+    def _manage_replicas(self, rs: Any, tally: ReplicaTally) -> Optional[StatusError]:
         """`manageReplicas`: create or delete up to `BURST_REPLICAS` pods; the first failed
         creation stops the rest (upstream's slow start) and is returned for a retry."""
-        diff = len(pods) - rs.spec.replicas
+        diff = len(tally.kept) - rs.spec.replicas
         if diff < 0:
             for _ in range(min(-diff, BURST_REPLICAS)):
                 try:
@@ -197,7 +191,7 @@ class ReplicaSetController(Controller):
                     self.events.warning(rs, "FailedCreate", f"Error creating: {err}")
                     return err
         elif diff > 0:
-            for pod in self._pods_to_delete(pods, min(diff, BURST_REPLICAS)):
+            for pod in tally.ranked_first(min(diff, BURST_REPLICAS), self.clock.now):
                 try:
                     self.store.delete("Pod", pod.metadata.namespace or "", pod.metadata.name or "")
                 except StatusError as err:
@@ -224,31 +218,6 @@ class ReplicaSetController(Controller):
         created = self.store.create(pod)
         self.events.normal(rs, "SuccessfulCreate", f"Created pod: {created.metadata.name}")
 
-    def _pods_to_delete(self, views: list[PodView], diff: int) -> list[Any]:
-        """`getPodsToDelete`: the `diff` pods ranked first by `ActivePodsWithRanks`, in rank order."""
-        per_node = Counter(v.pod.spec.node_name or "" for v in views)
-        buckets: dict[float, int] = {}  # timestamps have whole seconds: few distinct ages per sync
-        now = self.clock.now
-
-        def bucket(at: Optional[float]) -> int:
-            if at is None:
-                return -2
-            found = buckets.get(at)
-            if found is None:
-                found = buckets[at] = _log_bucket(now - at)
-            return found
-
-        def rank(view: PodView) -> tuple:
-            """`ActivePodsWithRanks.Less` as a sort key (smaller = deleted first)."""
-            if view.rank is None:
-                view.rank = _static_rank(view)
-            node, assigned, phase, ready, cost, ready_at, restarts, created, uid = view.rank
-            # more recently ready (smaller age bucket) first; zero time first
-            return (assigned, phase, ready, cost, -per_node[node], bucket(ready_at) if ready else 0, restarts,
-                    bucket(created), uid)
-
-        return [v.pod for v in heapq.nsmallest(diff, views, key=rank)]
-
     def _status(self, rs: Any, tally: ReplicaTally) -> Any:
         """`calculateStatus` from the tally of the pods this sync found."""
         from kubenb.api.apps import ReplicaSetStatus
@@ -267,18 +236,3 @@ class ReplicaSetController(Controller):
         if status == rs.status:
             return rs
         return self.store.update(evolve(rs, deep=(), status=status), subresource="status")
-
-
-def _log_bucket(seconds: float) -> int:
-    return int(math.floor(math.log2(seconds))) if seconds >= 1 else -1
-
-
-def _static_rank(view: PodView) -> tuple:
-    """What a pod's deletion rank takes from the pod alone: (node, assigned, phase order, ready,
-    deletion cost, ready since, minus restarts, created, uid)."""
-    p = view.pod
-    created = parse_rfc3339(p.metadata.creation_timestamp) if p.metadata.creation_timestamp else None
-    restarts = max((cs.restart_count for cs in p.status.container_statuses or ()), default=0)
-    cost = int((p.metadata.annotations or {}).get(DELETION_COST, "0"))
-    return (p.spec.node_name or "", bool(p.spec.node_name), _PHASE_ORDER.get(p.status.phase or "Pending", 0),
-            view.ready, cost, view.ready_since, -restarts, created, p.metadata.uid or "")

@@ -4,10 +4,20 @@ it writes the status a walk over every pod would have written."""
 
 from __future__ import annotations
 
+import math
+import random
+from collections import Counter
+
+import pytest
+
 from kubenb import Cluster
 from kubenb.api import labels as labelsel
 from kubenb.api import podutil
+from kubenb.api.core import Pod
+from kubenb.controllers.podviews import PodView
 from kubenb.controllers.replicaset import ReplicaSetController
+from kubenb.controllers.replicatally import DELETION_COST, ReplicaTally
+from kubenb.sim.clock import format_rfc3339, parse_rfc3339
 
 WEB = """\
 apiVersion: apps/v1
@@ -85,3 +95,49 @@ def test_tally_holds_the_recount_through_a_rollout_a_relabel_and_an_adoption() -
     assert _run(c, 5) > 0
     rs = c.store.get("ReplicaSet", "default", rs.metadata.name)
     assert rs.status.replicas and rs.status.fully_labeled_replicas is None
+
+
+def _rank(p, per_node: dict, now: float) -> tuple:
+    """`ActivePodsWithRanks.Less` spelled out for one pod, as a sort key (smaller = deleted first)."""
+    def bucket(seconds: float) -> int:
+        return int(math.floor(math.log2(seconds))) if seconds >= 1 else -1
+
+    ready = podutil.is_ready(p)
+    ready_at = podutil.ready_since(p) if ready else None
+    created = parse_rfc3339(p.metadata.creation_timestamp)
+    return (bool(p.spec.node_name), {"Pending": 0, "Unknown": 1, "Running": 2}[p.status.phase], ready,
+            int((p.metadata.annotations or {}).get(DELETION_COST, "0")), -per_node[p.spec.node_name or ""],
+            (bucket(now - ready_at) if ready_at is not None else -2) if ready else 0,
+            -max((cs.restart_count for cs in p.status.container_statuses or ()), default=0),
+            bucket(now - created), p.metadata.uid)
+
+
+@pytest.mark.parametrize("mixed", [pytest.param(True, id="mixed"), pytest.param(False, id="rollout-like")])
+def test_ranked_first_picks_what_sorting_every_pod_picks(mixed: bool) -> None:
+    """Mixed: every rank field varies. Rollout-like: running ready pods spread evenly, a few ages
+    apart, so whole tiers of groups on different nodes tie until the uid."""
+    rng = random.Random(7)
+    now = 1_000_000.0
+    pods = []
+    for i in range(300):
+        node = rng.choice(["", "n1", "n2", "n3", "n4", "n5"]) if mixed else f"n{i % 6}"
+        ready = bool(node) and (rng.random() < 0.7 if mixed else True)
+        ready_ago = rng.choice([0, 1, 3, 40, 900] if mixed else [1, 3])
+        conditions = [{"type": "Ready", "status": "True" if ready else "False",
+                       "lastTransitionTime": format_rfc3339(now - ready_ago)}]
+        pods.append(Pod.model_validate({
+            "metadata": {"name": f"p{i}", "namespace": "default", "uid": f"{rng.getrandbits(64):016x}",
+                         "labels": {"app": "web"},
+                         "creationTimestamp": format_rfc3339(now - rng.choice([2, 5, 60, 4000] if mixed else [5])),
+                         "annotations": {DELETION_COST: str(rng.choice([0, 0, 0, -5, 10] if mixed else [0]))}},
+            "spec": {"nodeName": node or None, "containers": [{"name": "c", "image": "nginx"}]},
+            "status": {"phase": "Running" if node and (not mixed or rng.random() < 0.8) else "Pending",
+                       "conditions": conditions,
+                       "containerStatuses": [{"name": "c", "image": "nginx", "imageID": "", "ready": ready,
+                                              "restartCount": rng.choice([0, 0, 1, 4] if mixed else [0])}]},
+        }))
+    tally = ReplicaTally(None, labelsel.selector_from_set({"app": "web"}), {}, [PodView(p) for p in pods])
+    per_node = Counter(p.spec.node_name or "" for p in pods)
+    everything = [p.metadata.name for p in sorted(pods, key=lambda p: _rank(p, per_node, now))]
+    for n in (1, 2, 7, 50, 150, 299, 300):
+        assert [p.metadata.name for p in tally.ranked_first(n, now)] == everything[:n], n
