@@ -77,6 +77,10 @@ class PodViews:
             self._by_owner.setdefault(view.owner_uid, {})[key] = view
         return old, view
 
+    def knows(self, pod: Any) -> bool:
+        """Whether a version of `pod` was observed and not deleted since."""
+        return (pod.metadata.namespace or "", pod.metadata.name or "") in self._views
+
     def of(self, pod: Any) -> PodView:
         """The view of `pod` (computed now if `pod` is not the version last observed)."""
         view = self._views.get((pod.metadata.namespace or "", pod.metadata.name or ""))
