@@ -15,7 +15,6 @@ from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.api import podutil
-from kubenb.api.base import evolve
 from kubenb.api.codec import decode
 from kubenb.controllers.base import Controller, owner_reference
 from kubenb.store import WatchEvent
@@ -118,11 +117,12 @@ class EndpointsController(Controller):
             desired.metadata.annotations = {TRIGGER_TIME: self.clock.rfc3339()} if rendered else None
             self.store.create(desired)
         elif current.subsets != desired.subsets or current.metadata.labels != desired.metadata.labels:
-            new = evolve(current)
-            new.subsets = desired.subsets
-            new.metadata.labels = desired.metadata.labels
-            new.metadata.annotations = {**(current.metadata.annotations or {}), TRIGGER_TIME: self.clock.rfc3339()}
-            self.store.update(new)
+            # shallow copies suffice: the store copies what it is given before admitting it
+            annotations = {**(current.metadata.annotations or {}), TRIGGER_TIME: self.clock.rfc3339()}
+            self.store.update(current.model_copy(update={
+                "subsets": desired.subsets,
+                "metadata": current.metadata.model_copy(update={"labels": desired.metadata.labels,
+                                                                "annotations": annotations})}))
 
     # ---------------------------------------------------------------- EndpointSlice
 
@@ -169,9 +169,7 @@ class EndpointsController(Controller):
 
     def _update_slice(self, current: Any, want: Any) -> None:
         if current.endpoints != want.endpoints or current.ports != want.ports:
-            new = evolve(current)
-            new.endpoints, new.ports = want.endpoints, want.ports
-            self.store.update(new)
+            self.store.update(current.model_copy(update={"endpoints": want.endpoints, "ports": want.ports}))
 
     def _delete_slice(self, stale: Any) -> None:
         self._delete("EndpointSlice", stale.metadata.namespace, stale.metadata.name)
