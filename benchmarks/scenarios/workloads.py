@@ -10,22 +10,77 @@ from benchmarks.registry import scenario
 from benchmarks.scenarios.cluster import all_available, deployment, new_cluster, run_until
 from benchmarks.scenarios.converge import converge_cluster
 
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata: {name: big}
+spec:
+  selector: {app: big}
+  ports: [{port: 80}]
+"""
+
 
 @scenario("rollout", nodes=200, pods=10_000)
 def rollout(nodes: int, pods: int) -> None:
     """Image change of one P-replica Deployment (maxSurge/maxUnavailable 25%) run to completion."""
+    _rollout(nodes, pods)
+
+
+@scenario("rollout-service", nodes=200, pods=10_000)
+def rollout_service(nodes: int, pods: int) -> None:
+    """`rollout` with a Service in front: the Endpoints and EndpointSlice follow every pod."""
+    _rollout(nodes, pods, SERVICE)
+
+
+def _rollout(nodes: int, pods: int, *extra: str) -> None:
     cluster = new_cluster(nodes)
     with stopwatch() as t:
-        cluster.apply(deployment("big", pods))
+        for manifest in (deployment("big", pods), *extra):
+            cluster.apply(manifest)
         run_until(cluster, lambda: all_available(cluster))
     figure(f"create {pods}-replica Deployment", t[0], "s", f"cpu {t[1]:.1f} s")
     writes = Writes(cluster)
+    syncs = SyncTimes(cluster)
     with stopwatch() as t:
         cluster.kubectl("set image deployment/big c=nginx:1.27-alpine")
         simulated = run_until(cluster, lambda: all_available(cluster))
     writes.close()
     timed(f"rollout of {pods} replicas", t[0], writes.floor(), f"cpu {t[1]:.1f} s, simulated {simulated:.0f} s")
+    figure("controller syncs (writes they make included)", syncs.total(), "s",
+           f"cpu, {100 * syncs.total() / t[1]:.0f}% of the rollout's")
+    for name, (cpu, count) in syncs.busiest():
+        figure(f"  {name}", cpu, "s", f"cpu in {count:,} syncs")
     peak_rss(cluster.store.count("Pod"))
+
+
+class SyncTimes:
+    """CPU time and count of every controller's syncs: each work queue's sync callback, timed."""
+
+    def __init__(self, cluster) -> None:
+        from kubenb.controllers.base import Controller
+
+        self.spent: dict[str, list[float]] = {}
+        for component in cluster.components:
+            if isinstance(component, Controller):
+                self._time(type(component).__name__, component.queue)
+
+    def _time(self, name: str, queue) -> None:
+        sync, spent = queue._sync, self.spent.setdefault(name, [0.0, 0])
+
+        def timed_sync(key):
+            t0 = time.process_time()
+            try:
+                return sync(key)
+            finally:
+                spent[0] += time.process_time() - t0
+                spent[1] += 1
+        queue._sync = timed_sync
+
+    def total(self) -> float:
+        return sum(cpu for cpu, _ in self.spent.values())
+
+    def busiest(self, n: int = 4) -> list[tuple[str, tuple[float, int]]]:
+        return sorted(((k, tuple(v)) for k, v in self.spent.items() if v[1]), key=lambda kv: -kv[1][0])[:n]
 
 
 @scenario("churn", nodes=1000, pods=30_000)

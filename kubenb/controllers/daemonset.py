@@ -105,8 +105,9 @@ class DaemonSetController(Controller):
         """Keep the views and their node index, and mark the nodes a DaemonSet pod left or
         reached for its owner's next sync (`watch_owned` enqueues the owner)."""
         pod = ev.object
-        self._views.observe(ev.type, pod)
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        if _daemon_pod(pod) or (ev.old_object is not None and _daemon_pod(ev.old_object)) or self._views.knows(pod):
+            self._views.observe(ev.type, pod)  # views of DaemonSet pods only: others are never asked about
         filed = self._filed.pop(key, None)
         if filed is not None:
             uid, node = filed
@@ -371,3 +372,7 @@ def _fits_selector(ds: Any, node: Any) -> bool:
 def _taints(node: Any) -> list[Any]:
     return [t for t in node.spec.taints or () if (t.key, t.effect) not in DEFAULT_TOLERATIONS]
 
+
+def _daemon_pod(pod: Any) -> bool:
+    ref = pod.metadata.controller_ref()
+    return ref is not None and ref.kind == "DaemonSet"

@@ -15,7 +15,6 @@ from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.api import podutil
-from kubenb.api.base import evolve
 from kubenb.api.codec import decode
 from kubenb.controllers.base import Controller, owner_reference
 from kubenb.store import WatchEvent
@@ -36,11 +35,31 @@ class EndpointsController(Controller):
         self.store.watch(self._on_pod, "Pod")
 
     def _on_pod(self, ev: WatchEvent) -> None:
-        """Queue every Service in the pod's namespace whose selector matches the pod (now or before)."""
-        pods = [ev.object] + ([ev.old_object] if ev.old_object is not None else [])
-        ns = ev.object.metadata.namespace or ""
-        for svc in self.store.list("Service", ns):
-            if svc.spec.selector and any(_selects(svc, p) for p in pods):
+        """`addPod` / `updatePod` / `deletePod`: queue the Services of the pod's namespace whose
+        selector matches it (`GetPodServiceMemberships`). A pod update queues only if something a
+        sync reads from the pod changed (`podEndpointsChanged`); then the Services it belongs to,
+        and, if its labels changed, those it belonged to before — all of both if the endpoint
+        itself changed, else only those it joined or left (`determineNeededServiceUpdates`).
+        A status write that changes nothing an endpoint shows (a probe result with the same
+        readiness, a restart count) queues nothing."""
+        pod, old = ev.object, ev.old_object
+        if ev.type != "MODIFIED" or old is None:
+            self._enqueue_services(pod, None, True)
+            return
+        changed = _endpoint_facts(pod) != _endpoint_facts(old)
+        if (pod.metadata.labels or {}) != (old.metadata.labels or {}):
+            self._enqueue_services(pod, old, changed)
+        elif changed:
+            self._enqueue_services(pod, None, True)
+
+    def _enqueue_services(self, pod: Any, old: Optional[Any], changed: bool) -> None:
+        """Queue the selecting Services of `pod` (and of its `old` labels): all of them if its
+        endpoint `changed`, else those whose membership differs between the two."""
+        for svc in self.store.list("Service", pod.metadata.namespace or ""):
+            if not svc.spec.selector:
+                continue
+            now, before = _selects(svc, pod), old is not None and _selects(svc, old)
+            if (now or before) and (changed or now != before):
                 self.enqueue(svc)
 
     def sync(self, namespace: str, name: str) -> Optional[float]:
@@ -98,11 +117,12 @@ class EndpointsController(Controller):
             desired.metadata.annotations = {TRIGGER_TIME: self.clock.rfc3339()} if rendered else None
             self.store.create(desired)
         elif current.subsets != desired.subsets or current.metadata.labels != desired.metadata.labels:
-            new = evolve(current)
-            new.subsets = desired.subsets
-            new.metadata.labels = desired.metadata.labels
-            new.metadata.annotations = {**(current.metadata.annotations or {}), TRIGGER_TIME: self.clock.rfc3339()}
-            self.store.update(new)
+            # shallow copies suffice: the store copies what it is given before admitting it
+            annotations = {**(current.metadata.annotations or {}), TRIGGER_TIME: self.clock.rfc3339()}
+            self.store.update(current.model_copy(update={
+                "subsets": desired.subsets,
+                "metadata": current.metadata.model_copy(update={"labels": desired.metadata.labels,
+                                                                "annotations": annotations})}))
 
     # ---------------------------------------------------------------- EndpointSlice
 
@@ -149,9 +169,7 @@ class EndpointsController(Controller):
 
     def _update_slice(self, current: Any, want: Any) -> None:
         if current.endpoints != want.endpoints or current.ports != want.ports:
-            new = evolve(current)
-            new.endpoints, new.ports = want.endpoints, want.ports
-            self.store.update(new)
+            self.store.update(current.model_copy(update={"endpoints": want.endpoints, "ports": want.ports}))
 
     def _delete_slice(self, stale: Any) -> None:
         self._delete("EndpointSlice", stale.metadata.namespace, stale.metadata.name)
@@ -173,6 +191,14 @@ def _labels(svc: Any) -> dict[str, str]:
 def _selects(svc: Any, pod: Any) -> bool:
     labels = pod.metadata.labels or {}
     return all(labels.get(k) == v for k, v in svc.spec.selector.items())
+
+
+def _endpoint_facts(pod: Any) -> tuple:
+    """What a sync reads from a pod besides its labels: whether it is served (IP, phase, deletion)
+    and what its address shows (IP, node, readiness, terminating, hostname). Name, uid and
+    container ports are immutable."""
+    return (pod.status.pod_ip, pod.status.phase in ("Succeeded", "Failed"), pod.metadata.deletion_timestamp,
+            podutil.is_ready(pod), pod.spec.node_name, pod.spec.hostname, pod.spec.subdomain)
 
 
 def _serves(pod: Any, svc: Any) -> bool:

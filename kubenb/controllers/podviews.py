@@ -16,10 +16,10 @@ from kubenb.api import podutil
 
 
 class PodView:
-    """One stored pod's facts: controller uid, active, ready (and since when), and the last
-    selector verdicts asked of it (`stamp` says for which controller version)."""
+    """One stored pod's facts: controller uid, active, ready (and since when), the node it runs on,
+    and, once a ReplicaSet asked, the parts of its deletion rank that do not depend on the time."""
 
-    __slots__ = ("pod", "owner_uid", "active", "deleting", "ready", "ready_since", "node", "stamp", "verdicts")
+    __slots__ = ("pod", "owner_uid", "active", "deleting", "ready", "ready_since", "node", "rank")
 
     def __init__(self, pod: Any) -> None:
         self.pod = pod
@@ -30,8 +30,7 @@ class PodView:
         self.ready = podutil.is_ready(pod)
         self.ready_since = podutil.ready_since(pod) if self.ready else None
         self.node = target_node(pod)
-        self.stamp: Any = None
-        self.verdicts: tuple = ()
+        self.rank: Optional[tuple] = None
 
     def available(self, min_ready_seconds: int, now: float) -> bool:
         """`podutil.IsPodAvailable` from the cached facts."""
@@ -61,8 +60,9 @@ class PodViews:
         self._views: dict[tuple[str, str], PodView] = {}
         self._by_owner: dict[str, dict[tuple[str, str], PodView]] = {}
 
-    def observe(self, type_: str, pod: Any) -> None:
-        """Keep up with one pod write (`ADDED`, `MODIFIED` or `DELETED`)."""
+    def observe(self, type_: str, pod: Any) -> tuple[Optional[PodView], Optional[PodView]]:
+        """Keep up with one pod write (`ADDED`, `MODIFIED` or `DELETED`): the views of the version
+        it replaced and of the one it stored (None for a pod that was not, or is no more)."""
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
         old = self._views.pop(key, None)
         if old is not None and old.owner_uid:
@@ -70,10 +70,16 @@ class PodViews:
             del siblings[key]
             if not siblings:
                 del self._by_owner[old.owner_uid]
-        if type_ != "DELETED":
-            view = self._views[key] = PodView(pod)
-            if view.owner_uid:  # re-added last, as the store's owner index orders a rewritten pod
-                self._by_owner.setdefault(view.owner_uid, {})[key] = view
+        if type_ == "DELETED":
+            return old, None
+        view = self._views[key] = PodView(pod)
+        if view.owner_uid:  # re-added last, as the store's owner index orders a rewritten pod
+            self._by_owner.setdefault(view.owner_uid, {})[key] = view
+        return old, view
+
+    def knows(self, pod: Any) -> bool:
+        """Whether a version of `pod` was observed and not deleted since."""
+        return (pod.metadata.namespace or "", pod.metadata.name or "") in self._views
 
     def of(self, pod: Any) -> PodView:
         """The view of `pod` (computed now if `pod` is not the version last observed)."""

@@ -13,20 +13,18 @@ all available.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.api import podutil
 from kubenb.api.base import evolve
+from kubenb.controllers import replicatally
 from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference
 from kubenb.controllers.podviews import PodViews
-from kubenb.sim.clock import parse_rfc3339
+from kubenb.controllers.replicatally import ReplicaTally
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
-_PHASE_ORDER = {"Pending": 0, "Unknown": 1, "Running": 2}
-DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 #: `--replicaset-burst-replicas` (kube-controller-manager's default): pods created or deleted per sync
 BURST_REPLICAS = 500
 
@@ -39,7 +37,10 @@ class ReplicaSetController(Controller):
         #: names of the pods without a controllerRef, by namespace: the only pods a claim can adopt
         self._orphans: dict[str, set[str]] = {}
         self._views = PodViews()
+        #: each synced ReplicaSet's counts of its pods, by uid, moved along by every pod write
+        self._tallies: dict[str, ReplicaTally] = {}
         self.watch_own("ReplicaSet")
+        self.store.watch(self._on_replica_set_deleted, "ReplicaSet")
         self.store.watch(self._on_pod, "Pod")
 
     # ---------------------------------------------------------------- pod events (addPod, updatePod, deletePod)
@@ -57,7 +58,7 @@ class ReplicaSetController(Controller):
             orphans.add(pod.metadata.name or "")
         else:
             orphans.discard(pod.metadata.name or "")
-        self._views.observe(ev.type, pod)
+        replicatally.replace(self._tallies, *self._views.observe(ev.type, pod))
         if ev.type == "DELETED" or (ev.type == "ADDED" and pod.metadata.deletion_timestamp is not None):
             self._enqueue_owner(namespace, ref)  # no controller cares about an orphan being deleted
             return
@@ -89,6 +90,10 @@ class ReplicaSetController(Controller):
             return
         if labels_changed or ref_changed:
             self._enqueue_adopters(pod)
+
+    def _on_replica_set_deleted(self, ev: WatchEvent) -> None:
+        if ev.type == "DELETED":
+            self._tallies.pop(ev.object.metadata.uid or "", None)
 
     def _enqueue_owner(self, namespace: str, ref: Any) -> None:
         rs = self.resolve_controller_ref(namespace, ref, "ReplicaSet")
@@ -128,14 +133,15 @@ class ReplicaSetController(Controller):
             selector = labelsel.selector_from_label_selector(rs.spec.selector)
         except labelsel.SelectorError:
             return None  # upstream reports it and waits for an edit: retrying cannot help
-        pods = self._claim_pods(rs, selector)
-        error: Optional[StatusError] = None
-        if rs.metadata.deletion_timestamp is None and len(pods) != rs.spec.replicas:
-            error = self._manage_replicas(rs, pods)
+        tally = self._claim_pods(rs, selector)
         # the status counts the pods as this sync found them (`calculateStatus(rs, filteredPods)`):
         # those created or deleted just now show at the next sync, which their watch events bring
         # -- hence a `get rs -w` row with CURRENT one short after a pod is deleted and replaced
-        rs = self._update_status(rs, selector, pods)
+        status = self._status(rs, tally)
+        error: Optional[StatusError] = None
+        if rs.metadata.deletion_timestamp is None and len(tally.kept) != rs.spec.replicas:
+            error = self._manage_replicas(rs, tally)
+        rs = self._update_status(rs, status)
         if error is not None:
             raise error
         replicas = rs.spec.replicas or 0
@@ -144,42 +150,39 @@ class ReplicaSetController(Controller):
             return float(rs.spec.min_ready_seconds)  # the last line of defence against clock skew
         return None
 
-    def _claim_pods(self, rs: Any, selector: Any) -> list[Any]:
-        """`claimPods` over the active pods: ours that still match, plus matching orphans adopted.
+    def _claim_pods(self, rs: Any, selector: Any) -> ReplicaTally:
+        """`claimPods` over the active pods: the tally of ours that still match, after the others
+        (ours that no longer match, matching orphans) were offered to the claim.
 
         Upstream offers every pod of the namespace to the claim; only those `rs` owns and the
         orphans can be affected, so those are the ones read. Ours that still match are all a
-        claim keeps untouched; the others (ours that no longer match, orphans) are offered to the
-        claim in name order, as upstream's sorted list offers them."""
+        claim keeps untouched; the others are offered in name order, as upstream's sorted list
+        offers them. What the claim adopts or releases reaches the tally through the pod watch."""
         namespace = rs.metadata.namespace or ""
-        kept, others = [], []
-        for view in self._views.owned(rs.metadata.uid or ""):
-            if view.active:
-                (kept if self._verdicts(rs, selector, view)[0] else others).append(view.pod)
+        tally = self._tally(rs, selector)
+        others = [view.pod for view in tally.unmatched.values()]
         for name in self._orphans.get(namespace, ()):
             pod = self.store.try_get("Pod", namespace, name)
             if pod is not None and self._views.of(pod).active:
                 others.append(pod)
-        if not others:
-            return kept
-        manager = ControllerRefManager(self.store, rs, lambda pod: selector.matches(pod.metadata.labels or {}))
-        return kept + manager.claim(sorted(others, key=lambda p: p.metadata.name or ""))
+        if others:
+            manager = ControllerRefManager(self.store, rs, lambda pod: selector.matches(pod.metadata.labels or {}))
+            manager.claim(sorted(others, key=lambda p: p.metadata.name or ""))
+        return tally
 
-    def _verdicts(self, rs: Any, selector: Any, view: Any) -> tuple[bool, bool]:
-        """(matches the selector, carries the template's labels) for a pod's view, asked once per
-        pod version and ReplicaSet generation (the selector is immutable, the template is not)."""
-        pod = view.pod
-        stamp = (rs.metadata.uid, rs.metadata.generation)
-        if view.stamp != stamp:
-            labels = pod.metadata.labels or {}
-            template = rs.spec.template.metadata.labels or {}
-            view.stamp, view.verdicts = stamp, (selector.matches(labels), all(labels.get(k) == v for k, v in template.items()))
-        return view.verdicts
+    def _tally(self, rs: Any, selector: Any) -> ReplicaTally:
+        """The tally of `rs`'s active pods, rebuilt from its pods when its verdicts are stale."""
+        uid = rs.metadata.uid or ""
+        stamp = replicatally.stamp_of(rs, selector)
+        tally = self._tallies.get(uid)
+        if tally is None or tally.stamp != stamp:
+            tally = self._tallies[uid] = ReplicaTally(stamp, selector, dict(stamp[1]), self._views.owned(uid))
+        return tally
 
-    def _manage_replicas(self, rs: Any, pods: list[Any]) -> Optional[StatusError]:
+    def _manage_replicas(self, rs: Any, tally: ReplicaTally) -> Optional[StatusError]:
         """`manageReplicas`: create or delete up to `BURST_REPLICAS` pods; the first failed
         creation stops the rest (upstream's slow start) and is returned for a retry."""
-        diff = len(pods) - rs.spec.replicas
+        diff = len(tally.kept) - rs.spec.replicas
         if diff < 0:
             for _ in range(min(-diff, BURST_REPLICAS)):
                 try:
@@ -188,7 +191,7 @@ class ReplicaSetController(Controller):
                     self.events.warning(rs, "FailedCreate", f"Error creating: {err}")
                     return err
         elif diff > 0:
-            for pod in self._pods_to_delete(pods, min(diff, BURST_REPLICAS)):
+            for pod in tally.ranked_first(min(diff, BURST_REPLICAS), self.clock.now):
                 try:
                     self.store.delete("Pod", pod.metadata.namespace or "", pod.metadata.name or "")
                 except StatusError as err:
@@ -215,54 +218,21 @@ class ReplicaSetController(Controller):
         created = self.store.create(pod)
         self.events.normal(rs, "SuccessfulCreate", f"Created pod: {created.metadata.name}")
 
-    def _pods_to_delete(self, pods: list[Any], diff: int) -> list[Any]:
-        """`getPodsToDelete`: the `diff` pods ranked first by `ActivePodsWithRanks`."""
-        per_node: dict[str, int] = {}
-        for p in pods:
-            per_node[p.spec.node_name or ""] = per_node.get(p.spec.node_name or "", 0) + 1
-        now = self.clock.now
-        return sorted(pods, key=lambda p: _deletion_rank(p, per_node, now))[:diff]
-
-    def _update_status(self, rs: Any, selector: Any, pods: list[Any]) -> Any:
-        """`calculateStatus` + `updateReplicaSetStatus`: the stored ReplicaSet after the write."""
+    def _status(self, rs: Any, tally: ReplicaTally) -> Any:
+        """`calculateStatus` from the tally of the pods this sync found."""
         from kubenb.api.apps import ReplicaSetStatus
 
-        min_ready = rs.spec.min_ready_seconds or 0
-        now = self.clock.now
-        views = [self._views.of(p) for p in pods]
-        status = ReplicaSetStatus(
-            replicas=len(pods),
-            fully_labeled_replicas=sum(1 for v in views if self._verdicts(rs, selector, v)[1]) or None,
-            ready_replicas=sum(1 for v in views if v.ready) or None,
-            available_replicas=sum(1 for v in views if v.available(min_ready, now)) or None,
+        return ReplicaSetStatus(
+            replicas=len(tally.kept),
+            fully_labeled_replicas=tally.fully_labeled or None,
+            ready_replicas=tally.ready or None,
+            available_replicas=tally.available(rs.spec.min_ready_seconds or 0, self.clock.now) or None,
             observed_generation=rs.metadata.generation,
             conditions=rs.status.conditions,
         )
+
+    def _update_status(self, rs: Any, status: Any) -> Any:
+        """`updateReplicaSetStatus`: the stored ReplicaSet after the write."""
         if status == rs.status:
             return rs
         return self.store.update(evolve(rs, deep=(), status=status), subresource="status")
-
-
-def _log_bucket(seconds: float) -> int:
-    return int(math.floor(math.log2(seconds))) if seconds >= 1 else -1
-
-
-def _deletion_rank(p: Any, per_node: dict[str, int], now: float) -> tuple:
-    """Sort key implementing `ActivePodsWithRanks.Less` (smaller = deleted first)."""
-    ready = podutil.is_ready(p)
-    ready_at = podutil.ready_since(p) if ready else None
-    created = parse_rfc3339(p.metadata.creation_timestamp) if p.metadata.creation_timestamp else None
-    restarts = max((cs.restart_count for cs in p.status.container_statuses or ()), default=0)
-    cost = int((p.metadata.annotations or {}).get(DELETION_COST, "0"))
-    return (
-        bool(p.spec.node_name),
-        _PHASE_ORDER.get(p.status.phase or "Pending", 0),
-        ready,
-        cost,
-        -per_node.get(p.spec.node_name or "", 0),
-        # more recently ready (smaller age bucket) first; zero time first
-        (_log_bucket(now - ready_at) if ready_at is not None else -2) if ready else 0,
-        -restarts,
-        _log_bucket(now - created) if created is not None else -2,
-        p.metadata.uid or "",
-    )

@@ -292,10 +292,10 @@ class DeploymentController(Controller):
         size_changed = rs.spec.replicas != replicas
         if not size_changed and all(annotations.get(k) == v for k, v in wanted.items()):
             return rs
-        new = evolve(rs)
-        new.spec.replicas = replicas
         annotations.update(wanted)
-        new.metadata.annotations = annotations
+        # shallow copies suffice: the store copies what it is given before admitting it
+        new = rs.model_copy(update={"spec": rs.spec.model_copy(update={"replicas": replicas}),
+                                    "metadata": rs.metadata.model_copy(update={"annotations": annotations})})
         updated = self.store.update(new)
         if size_changed:
             if operation is None:

@@ -1,0 +1,178 @@
+"""A ReplicaSet's running tally of its active pods, kept up to date by the pod watch.
+
+`calculateStatus` counts a ReplicaSet's pods, ready pods and available pods, and every pod event
+wakes the sync that counts them: with 10,000 replicas a rollout's tens of thousands of pod events
+each walked 10,000 pods. The counts only change when one pod does, so the tally changes them by
+that pod: each write of a pod the ReplicaSet controls moves the old version out of the tally and
+the new one in, at the cost of that one pod. A sync then reads its counts in constant time, and
+walks its pods only to pick the ones to delete.
+
+Deletions follow `ActivePodsWithRanks`, whose order depends on the time (ages are compared by
+their power-of-two bucket) and on how many of the pods share a node. Everything else in a pod's
+rank is fixed for a pod version, so the tally groups its pods by those fixed parts, uid aside:
+ranking the groups (a few per node) and then the uids in the first ones picks the pods to delete
+without ranking all of them.
+
+The verdicts a tally keeps (matches the selector, carries the template's labels) hold for one
+selector and one set of template labels, its `stamp`; a sync under another stamp (an edited
+template, a first sync) rebuilds the tally from the ReplicaSet's pods.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_left, insort
+from collections import Counter
+from operator import itemgetter
+from typing import Any, Optional
+
+from kubenb.controllers.podviews import PodView
+from kubenb.sim.clock import parse_rfc3339
+
+PodKey = tuple[str, str]
+_PHASE_ORDER = {"Pending": 0, "Unknown": 1, "Running": 2}
+DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+
+
+class ReplicaTally:
+    """The active pods one ReplicaSet controls, split by whether its selector matches them."""
+
+    __slots__ = ("stamp", "selector", "template", "kept", "unmatched", "fully_labeled", "ready", "ready_since",
+                 "per_node", "groups")
+
+    def __init__(self, stamp: Any, selector: Any, template: dict[str, str], views: list[PodView]) -> None:
+        self.stamp = stamp
+        self.selector = selector
+        self.template = template
+        #: active pods the selector matches (what a claim keeps untouched), by (namespace, name)
+        self.kept: dict[PodKey, PodView] = {}
+        #: active pods the selector no longer matches (a claim releases them)
+        self.unmatched: dict[PodKey, PodView] = {}
+        self.fully_labeled = 0
+        self.ready = 0
+        #: ready-since times of the kept ready pods that have one, ascending (availability is a prefix)
+        self.ready_since: list[float] = []
+        #: kept pods by node (`spec.nodeName`), and by the parts of their rank fixed for a pod version
+        self.per_node: Counter[str] = Counter()
+        self.groups: dict[tuple, dict[PodKey, PodView]] = {}
+        for view in views:
+            self.add(view)
+
+    def add(self, view: PodView) -> None:
+        if not view.active:
+            return
+        pod = view.pod
+        labels = pod.metadata.labels or {}
+        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        if not self.selector.matches(labels):
+            self.unmatched[key] = view
+            return
+        self.kept[key] = view
+        if view.rank is None:
+            view.rank = _fixed_rank(view)
+        self.per_node[view.rank[0]] += 1
+        self.groups.setdefault(view.rank[:-1], {})[key] = view
+        if all(labels.get(k) == v for k, v in self.template.items()):
+            self.fully_labeled += 1
+        if view.ready:
+            self.ready += 1
+            if view.ready_since is not None:
+                insort(self.ready_since, view.ready_since)
+
+    def remove(self, view: PodView) -> None:
+        pod = view.pod
+        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        if self.unmatched.get(key) is view:
+            del self.unmatched[key]
+            return
+        if self.kept.get(key) is not view:
+            return
+        del self.kept[key]
+        self.per_node[view.rank[0]] -= 1
+        group = self.groups[view.rank[:-1]]
+        del group[key]
+        if not group:
+            del self.groups[view.rank[:-1]]
+        labels = pod.metadata.labels or {}
+        if all(labels.get(k) == v for k, v in self.template.items()):
+            self.fully_labeled -= 1
+        if view.ready:
+            self.ready -= 1
+            if view.ready_since is not None:
+                del self.ready_since[bisect_left(self.ready_since, view.ready_since)]
+
+    def available(self, min_ready_seconds: int, now: float) -> int:
+        """How many kept pods `PodView.available` would count: the ready ones without a
+        minReadySeconds, else those ready since before `now - minReadySeconds` (a prefix of the
+        ascending times, found by the same comparison the view makes)."""
+        if not min_ready_seconds:
+            return self.ready
+        return bisect_left(self.ready_since, True, key=lambda since: not since + min_ready_seconds < now)
+
+
+    def ranked_first(self, n: int, now: float) -> list[Any]:
+        """`getPodsToDelete`: the `n` kept pods that `ActivePodsWithRanks.Less` orders first, in that
+        order. Each group's rank but the uid is computed (ages bucketed at `now`, per-node counts
+        as they stand); groups of equal rank form one tier whose pods are ordered by uid; tiers are
+        taken in order until `n` pods are found."""
+        buckets: dict[float, int] = {}  # timestamps have whole seconds: few distinct ages
+
+        def bucket(at: Optional[float]) -> int:
+            if at is None:
+                return -2
+            found = buckets.get(at)
+            if found is None:
+                found = buckets[at] = _log_bucket(now - at)
+            return found
+
+        ranked = []
+        for fixed, members in self.groups.items():
+            node, assigned, phase, ready, cost, ready_at, restarts, created = fixed
+            # more recently ready (smaller age bucket) first; zero time first
+            ranked.append(((assigned, phase, ready, cost, -self.per_node[node], bucket(ready_at) if ready else 0,
+                            restarts, bucket(created)), members))
+        ranked.sort(key=itemgetter(0))
+        out: list[Any] = []
+        i = 0
+        while len(out) < n and i < len(ranked):
+            tier: list[PodView] = []
+            j = i
+            while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+                tier.extend(ranked[j][1].values())
+                j += 1
+            out.extend(v.pod for v in heapq.nsmallest(n - len(out), tier, key=_uid))
+            i = j
+        return out
+
+
+def _uid(view: PodView) -> str:
+    return view.rank[-1]
+
+
+def _fixed_rank(view: PodView) -> tuple:
+    """What a pod's deletion rank takes from the pod version alone: (node, assigned, phase order,
+    ready, deletion cost, ready since, minus restarts, created, uid)."""
+    p = view.pod
+    created = parse_rfc3339(p.metadata.creation_timestamp) if p.metadata.creation_timestamp else None
+    restarts = max((cs.restart_count for cs in p.status.container_statuses or ()), default=0)
+    cost = int((p.metadata.annotations or {}).get(DELETION_COST, "0"))
+    return (p.spec.node_name or "", bool(p.spec.node_name), _PHASE_ORDER.get(p.status.phase or "Pending", 0),
+            view.ready, cost, view.ready_since, -restarts, created, p.metadata.uid or "")
+
+
+def _log_bucket(seconds: float) -> int:
+    return int(math.floor(math.log2(seconds))) if seconds >= 1 else -1
+
+
+def stamp_of(rs: Any, selector: Any) -> tuple:
+    """What a tally's verdicts depend on: the selector and the template's labels."""
+    return selector, tuple(sorted((rs.spec.template.metadata.labels or {}).items()))
+
+
+def replace(tallies: dict[str, ReplicaTally], old: Optional[PodView], new: Optional[PodView]) -> None:
+    """Move one pod write through the tallies of the ReplicaSets that control its versions."""
+    if old is not None and old.owner_uid in tallies:
+        tallies[old.owner_uid].remove(old)
+    if new is not None and new.owner_uid in tallies:
+        tallies[new.owner_uid].add(new)
