@@ -101,15 +101,15 @@ class Scheduler:
         self.pod_topology_spread = PodTopologySpread(self.store, self.minor)
         self.inter_pod_affinity = InterPodAffinity(self.store)
         self.image_locality = ImageLocality(self.minor)
-        #: the default profile's Score plugins in upstream's order, with their weights
-        self.scorers: list[tuple[str, int, Scorer]] = [
-            ("TaintToleration", 3, taint_toleration_score),
-            ("NodeAffinity", 2, node_affinity_score),
-            ("NodeResourcesFit", 1, least_allocated),
-            ("PodTopologySpread", 2, self.pod_topology_spread.score),
-            ("InterPodAffinity", 2, self.inter_pod_affinity.score),
-            ("NodeResourcesBalancedAllocation", 1, balanced_allocation),
-            ("ImageLocality", 1, self.image_locality),
+        #: the default profile's Score plugins in upstream's order, with their weights and vector forms
+        self.scorers: list[tuple[str, int, Scorer, Optional[Any]]] = [
+            ("TaintToleration", 3, taint_toleration_score, taint_toleration_score.vector),
+            ("NodeAffinity", 2, node_affinity_score, node_affinity_score.vector),
+            ("NodeResourcesFit", 1, least_allocated, least_allocated.vector),
+            ("PodTopologySpread", 2, self.pod_topology_spread.score, self.pod_topology_spread.score_vector),
+            ("InterPodAffinity", 2, self.inter_pod_affinity.score, self.inter_pod_affinity.score_vector),
+            ("NodeResourcesBalancedAllocation", 1, balanced_allocation, balanced_allocation.vector),
+            ("ImageLocality", 1, self.image_locality, self.image_locality.vector),
         ]
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(self._on_node, "Node")
@@ -225,15 +225,14 @@ class Scheduler:
         summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
         by_slot = self.cache.by_slot
         slots = feasible.tolist()
-        names = [self.cache.names[s] for s in slots]
+        names = self.cache.names_of(feasible)
         if len(names) == 1:
             return names[0]
         totals = np.zeros(len(names), np.int64)
         by_plugin: dict[str, Sequence[int]] = {}
         infos: Optional[list[plugins.NodeInfo]] = None
-        for plugin, weight, scorer in self.scorers:
-            vector = getattr(scorer, "vector", None) if self.vectorised else None
-            scores = vector(pod, self.cache.columns, feasible) if vector is not None else plugins.SCALAR
+        for plugin, weight, scorer, vector in self.scorers:
+            scores = vector(pod, self.cache.columns, feasible) if self.vectorised else plugins.SCALAR
             if scores is plugins.SCALAR:
                 if infos is None:
                     infos = [by_slot[s] for s in slots]

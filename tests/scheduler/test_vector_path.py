@@ -3,7 +3,7 @@
 Two clusters are built alike -- one scheduling with the plugins' vector forms, one without -- and
 given the same randomly labelled, tainted and cordoned nodes and the same random pods (requests,
 nodeSelectors, required and preferred node affinity of every operator, tolerations, host ports,
-topology spread), created in the same order. Every pod must land on the same node, or fail with
+topology spread, preferred pod anti-affinity), created in the same order. Every pod must land on the same node, or fail with
 the same FailedScheduling text, after the same nodes were examined with the same verdicts and
 scores, and the search must leave off at the same node.
 """
@@ -79,8 +79,11 @@ def _pod(rng: random.Random, i: int, names: list[str]) -> Pod:
     if rng.random() < 0.4:
         affinity["preferredDuringSchedulingIgnoredDuringExecution"] = [
             {"weight": rng.randint(1, 100), "preference": _term(rng, names)} for _ in range(rng.randint(1, 3))]
-    if affinity:
-        spec["affinity"] = {"nodeAffinity": affinity}
+    spec["affinity"] = {"nodeAffinity": affinity} if affinity else {}
+    if rng.random() < 0.1:
+        spec["affinity"]["podAntiAffinity"] = {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 10, "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": "spread"}},
+                                               "topologyKey": "zone"}}]}
     tolerations = [{"key": t["key"], "operator": "Exists"} for t in TAINTS if rng.random() < 0.3]
     if rng.random() < 0.05:
         tolerations.append({"operator": "Exists"})
