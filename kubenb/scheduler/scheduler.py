@@ -263,16 +263,18 @@ class Scheduler:
     # ---------------------------------------------------------------- writing the outcome
 
     def _bind(self, pod: Any, node: str) -> None:
-        """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write."""
+        """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write. The
+        Binding carries only the node and the condition -- the store copies what it keeps -- so
+        the pod is copied shallowly, not its status deeply as a status writer's would be."""
         from kubenb.api.core import PodCondition
 
-        new = evolve(pod, deep=("status",))
-        new.spec = pod.spec.model_copy(update={"node_name": node})
         now = self.cluster.clock.rfc3339()
-        new.status.conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
+        conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
             PodCondition(type="PodScheduled", status="True", last_transition_time=now, last_probe_time=None)]
+        binding = pod.model_copy(update={"spec": pod.spec.model_copy(update={"node_name": node}),
+                                         "status": pod.status.model_copy(update={"conditions": conditions})})
         try:
-            bound = self.store.bind(new)
+            bound = self.store.bind(binding)
         except StatusError:
             return
         self.events.record(bound, "Normal", "Scheduled",
