@@ -243,8 +243,8 @@ class Scheduler:
             by_plugin[plugin] = scores.tolist()
             totals += scores * weight
         decision.scored, decision.totals, decision.by_plugin = names, totals.tolist(), by_plugin
-        best = np.flatnonzero(totals == totals.max()).tolist()
-        return names[best[0]] if len(best) == 1 else self.rng.choice([names[i] for i in best])
+        best = np.flatnonzero(totals == totals.max())
+        return names[best[0]] if len(best) == 1 else self.rng.choice(self.cache.names_of(feasible[best]))
 
     def _fit_error(self, n: int, histogram: dict[str, int], helpless: int, prefilter: str = "") -> str:
         """`FitError.Error()`, then DefaultPreemption's verdict: nodes whose status is
