@@ -6,6 +6,8 @@ never O(pods). Like kube-scheduler, a cycle starts with the plugins' PreFilter -
 of the pod computed once, plugins with nothing to check skipped -- then filters nodes from where
 the previous cycle stopped until it has found `percentageOfNodesToScore` of them feasible (all of
 them below 100 nodes), and scores only those, with the default profile's plugins and weights.
+Plugins that have a vector form answer for all the nodes at once from the cache's NumPy columns
+(:mod:`kubenb.scheduler.walk`), deciding exactly as node by node (`Scheduler.vectorised = False`).
 
 From v1.24 NodeAffinity's PreFilter may name the only nodes worth filtering (a DaemonSet pod's
 `matchFields metadata.name`): the cycle then filters just those, so such a pod costs O(1) nodes,
@@ -18,7 +20,7 @@ Pending; the most recent `DECISIONS_KEPT` are kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -102,7 +104,7 @@ class Scheduler:
         self.inter_pod_affinity = InterPodAffinity(self.store)
         self.image_locality = ImageLocality(self.minor)
         #: the default profile's Score plugins in upstream's order, with their weights and vector forms
-        self.scorers: list[tuple[str, int, Scorer, Optional[Any]]] = [
+        self.scorers: list[tuple[str, int, Scorer, Callable[..., Any]]] = [
             ("TaintToleration", 3, taint_toleration_score, taint_toleration_score.vector),
             ("NodeAffinity", 2, node_affinity_score, node_affinity_score.vector),
             ("NodeResourcesFit", 1, least_allocated, least_allocated.vector),
@@ -223,8 +225,6 @@ class Scheduler:
     def _select(self, pod: Any, feasible: np.ndarray, decision: Decision) -> str:
         """`prioritizeNodes` + `selectHost`: each Score plugin's normalised scores times its weight,
         summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
-        by_slot = self.cache.by_slot
-        slots = feasible.tolist()
         names = self.cache.names_of(feasible)
         if len(names) == 1:
             return names[0]
@@ -235,7 +235,7 @@ class Scheduler:
             scores = vector(pod, self.cache.columns, feasible) if self.vectorised else plugins.SCALAR
             if scores is plugins.SCALAR:
                 if infos is None:
-                    infos = [by_slot[s] for s in slots]
+                    infos = [self.cache.by_slot[s] for s in feasible.tolist()]
                 listed = scorer(pod, infos)
                 scores = None if listed is None else np.array(listed, np.int64)
             if scores is None:
