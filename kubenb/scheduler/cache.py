@@ -7,7 +7,9 @@ kubelet's many) costs a dictionary look-up. Usage of a node the cache has not se
 too, as upstream keeps an "imaginary" NodeInfo for pods bound to a node that is not there.
 
 `nodes()` lists the present nodes in the store's order (by name), rebuilt only when a node comes
-or goes, so a cycle's walk from `nextStartNodeIndex` visits them as the store would list them.
+or goes, so a cycle's walk from `nextStartNodeIndex` visits them as the store would list them;
+`order()` gives their slots in the same order. Every change is written to the NodeInfo and to the
+node's row of :attr:`NodeCache.columns`, which the vectorised plugins read.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+import numpy as np
+
+from kubenb.scheduler.columns import NodeColumns
 from kubenb.scheduler.plugins.base import NodeInfo
 from kubenb.scheduler.resources import Request, node_allocatable, pod_request
 from kubenb.store import WatchEvent
@@ -39,6 +44,12 @@ class NodeCache:
         self._infos: dict[str, NodeInfo] = {}
         self._pods: dict[tuple[str, str], _Accounted] = {}
         self._ordered: Optional[list[NodeInfo]] = None
+        self._order: Optional[np.ndarray] = None
+        self.columns = NodeColumns()
+        #: every NodeInfo and node name by slot (deleted nodes' too: their `node` is None)
+        self.by_slot: list[NodeInfo] = []
+        self.names: list[str] = []
+        self._names = np.array([], object)  # `names` as an array, for fancy indexing
 
     # ---------------------------------------------------------------- reading
 
@@ -48,6 +59,18 @@ class NodeCache:
             self._ordered = sorted((i for i in self._infos.values() if i.node is not None),
                                    key=lambda i: i.node.metadata.name)
         return self._ordered
+
+    def order(self) -> np.ndarray:
+        """The slots of :meth:`nodes`, in the same order."""
+        if self._order is None or self._ordered is None:
+            self._order = np.fromiter((i.slot for i in self.nodes()), np.intp, len(self.nodes()))
+        return self._order
+
+    def names_of(self, slots: np.ndarray) -> list[str]:
+        """The names of the nodes in `slots`, in that order."""
+        if len(self._names) != len(self.names):
+            self._names = np.array(self.names, object)
+        return self._names[slots].tolist()
 
     def get(self, name: str) -> Optional[NodeInfo]:
         """The node's info, or None when no such node is present."""
@@ -60,21 +83,27 @@ class NodeCache:
         name = ev.object.metadata.name or ""
         info = self._info(name)
         if ev.type == "DELETED":
+            if info.node is not None:
+                self.columns.clear_node(info.slot, info.node)
             info.node, info.plain = None, False
-            self._ordered = None
+            self._ordered = self._order = None
             return
+        old = ev.old_object if info.node is not None else None
         if info.node is None:
-            self._ordered = None
+            self._ordered = self._order = None
         info.node = ev.object
         info.plain = not ev.object.spec.unschedulable and not ev.object.spec.taints
-        old = ev.old_object
+        self.columns.set_node(info.slot, ev.object, old)
         if old is None or old.status.allocatable != ev.object.status.allocatable:
             info.allocatable = node_allocatable(ev.object)
+            self.columns.set_allocatable(info.slot, info.allocatable)
 
     def _info(self, name: str) -> NodeInfo:
         info = self._infos.get(name)
         if info is None:
-            info = self._infos[name] = NodeInfo(None, NONE, NONE, set(), NONE)
+            info = self._infos[name] = NodeInfo(None, NONE, NONE, set(), NONE, slot=self.columns.add())
+            self.by_slot.append(info)
+            self.names.append(name)
         return info
 
     # ---------------------------------------------------------------- pods
@@ -107,6 +136,7 @@ class NodeCache:
             info.requested = info.requested - entry.requested
             info.nonzero_requested = info.nonzero_requested - entry.nonzero
             info.host_ports.difference_update(entry.ports)
+        self.columns.set_usage(info.slot, info.requested, info.nonzero_requested)
 
 
 def holds_room(pod: Any) -> bool:

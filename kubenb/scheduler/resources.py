@@ -37,7 +37,26 @@ def _container_request(c: Any, nonzero: bool) -> tuple[int, int]:
     return cpu, mem
 
 
+#: nonzero -> (containers, init containers, overhead, their request): the last pod's, by identity
+_last: dict[bool, tuple[Any, Any, Any, Request]] = {}
+
+
 def pod_request(spec: Any, nonzero: bool = False) -> Request:
+    """The pod's request, remembered for the last pod asked about: a cycle asks for the same pod
+    several times (PreFilter, two scores), and the cache again once it is bound -- a spec copied
+    with its nodeName set shares the containers list. Stored objects are never changed in place,
+    so the same list objects mean the same request (and the entry keeps them alive, so their
+    identities cannot be reused)."""
+    last = _last.get(nonzero)
+    if last is not None and last[0] is spec.containers and last[1] is spec.init_containers and \
+            last[2] is spec.overhead:
+        return last[3]
+    request = _pod_request(spec, nonzero)
+    _last[nonzero] = (spec.containers, spec.init_containers, spec.overhead, request)
+    return request
+
+
+def _pod_request(spec: Any, nonzero: bool) -> Request:
     cpu = mem = 0
     for c in spec.containers:
         c_cpu, c_mem = _container_request(c, nonzero)

@@ -6,6 +6,8 @@ never O(pods). Like kube-scheduler, a cycle starts with the plugins' PreFilter -
 of the pod computed once, plugins with nothing to check skipped -- then filters nodes from where
 the previous cycle stopped until it has found `percentageOfNodesToScore` of them feasible (all of
 them below 100 nodes), and scores only those, with the default profile's plugins and weights.
+Plugins that have a vector form answer for all the nodes at once from the cache's NumPy columns
+(:mod:`kubenb.scheduler.walk`), deciding exactly as node by node (`Scheduler.vectorised = False`).
 
 From v1.24 NodeAffinity's PreFilter may name the only nodes worth filtering (a DaemonSet pod's
 `matchFields metadata.name`): the cycle then filters just those, so such a pod costs O(1) nodes,
@@ -18,14 +20,15 @@ Pending; the most recent `DECISIONS_KEPT` are kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any, Optional
+
+import numpy as np
 
 from kubenb.api.base import evolve
 from kubenb.client.events import SeriesRecorder
-from kubenb.scheduler import plugins
+from kubenb.scheduler import plugins, walk
 from kubenb.scheduler.cache import NodeCache
 from kubenb.scheduler.plugins import node_affinity
 from kubenb.scheduler.plugins.image_locality import ImageLocality
@@ -91,21 +94,24 @@ class Scheduler:
         self.queue = SchedulingQueue(cluster.loop, self._schedule_key, self.minor)
         self.cache = NodeCache()
         self.decisions: dict[tuple[str, str], Decision] = {}
+        #: whether plugins' vector forms are used (:mod:`kubenb.scheduler.walk`); off, every Filter
+        #: and Score runs node by node -- the reference the vector forms must agree with
+        self.vectorised = True
         #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
         self.next_start_node_index = 0
         self.volume_binding = VolumeBinding(self.store)
         self.pod_topology_spread = PodTopologySpread(self.store, self.minor)
         self.inter_pod_affinity = InterPodAffinity(self.store)
         self.image_locality = ImageLocality(self.minor)
-        #: the default profile's Score plugins in upstream's order, with their weights
-        self.scorers: list[tuple[str, int, Scorer]] = [
-            ("TaintToleration", 3, taint_toleration_score),
-            ("NodeAffinity", 2, node_affinity_score),
-            ("NodeResourcesFit", 1, least_allocated),
-            ("PodTopologySpread", 2, self.pod_topology_spread.score),
-            ("InterPodAffinity", 2, self.inter_pod_affinity.score),
-            ("NodeResourcesBalancedAllocation", 1, balanced_allocation),
-            ("ImageLocality", 1, self.image_locality),
+        #: the default profile's Score plugins in upstream's order, with their weights and vector forms
+        self.scorers: list[tuple[str, int, Scorer, Callable[..., Any]]] = [
+            ("TaintToleration", 3, taint_toleration_score, taint_toleration_score.vector),
+            ("NodeAffinity", 2, node_affinity_score, node_affinity_score.vector),
+            ("NodeResourcesFit", 1, least_allocated, least_allocated.vector),
+            ("PodTopologySpread", 2, self.pod_topology_spread.score, self.pod_topology_spread.score_vector),
+            ("InterPodAffinity", 2, self.inter_pod_affinity.score, self.inter_pod_affinity.score_vector),
+            ("NodeResourcesBalancedAllocation", 1, balanced_allocation, balanced_allocation.vector),
+            ("ImageLocality", 1, self.image_locality, self.image_locality.vector),
         ]
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(self._on_node, "Node")
@@ -166,7 +172,7 @@ class Scheduler:
         if nodes:
             processed = len(feasible) + len(decision.rejections)
             self.next_start_node_index = (self.next_start_node_index + processed) % len(nodes)
-        if not feasible:
+        if not len(feasible):
             histogram: dict[str, int] = {}
             for reasons in decision.rejections.values():
                 for reason in reasons:
@@ -180,39 +186,30 @@ class Scheduler:
         best = self._select(pod, feasible, decision)
         decision.node = best
         if delayed:
-            self.volume_binding.prebind(pod, next(i.node for i in feasible if i.node.metadata.name == best), delayed)
+            self.volume_binding.prebind(pod, self.cache.get(best).node, delayed)
         self._bind(pod, best)
 
     def _find_feasible(self, pod: Any, candidates: Sequence[plugins.NodeInfo], delayed: list[Any],
-                       all_nodes: Sequence[Any], decision: Decision) -> tuple[list[plugins.NodeInfo], int]:
+                       all_nodes: Sequence[Any], decision: Decision) -> tuple[np.ndarray, int]:
         """`findNodesThatPassFilters`: the candidates from `nextStartNodeIndex` on, through this
         cycle's Filters, until enough are feasible; each rejected node's reasons go to `decision`.
-        Returns the feasible nodes and how many were rejected as UnschedulableAndUnresolvable."""
-        minor = self.minor
+        Returns the feasible nodes' slots and how many were rejected as UnschedulableAndUnresolvable.
+
+        Over the whole node list the Filters that have a vector form answer for every node at once
+        (:mod:`kubenb.scheduler.walk`); a named few nodes are filtered one by one."""
         filters, plain_filters = plugins.node_filters(pod)
         later = [f for f in (self.volume_binding.cycle_filter(pod, delayed),
                              self.pod_topology_spread.prefilter(pod, all_nodes),
                              self.inter_pod_affinity.prefilter(pod, all_nodes)) if f is not None]
         filters += later
         plain_filters += later
-        rejections = decision.rejections
-        unresolvable = 0
-        feasible: list[plugins.NodeInfo] = []
         count = len(candidates)
         wanted = num_feasible_nodes_to_find(count)
         first = self.next_start_node_index % count if count else 0
-        for info in chain(candidates[first:], candidates[:first]):  # candidates[(start + i) % count]
-            for f in plain_filters if info.plain else filters:
-                rejection = f(pod, info, minor)
-                if rejection is not None:
-                    rejections[info.node.metadata.name] = rejection.reasons
-                    unresolvable += rejection.unresolvable
-                    break
-            else:
-                feasible.append(info)
-                if len(feasible) >= wanted:
-                    break
-        return feasible, unresolvable
+        if self.vectorised and count and candidates is self.cache.nodes():
+            return walk.vector_walk(pod, self.cache, filters, first, wanted, self.minor, decision.rejections)
+        return walk.scalar_walk(pod, candidates, filters, plain_filters, first, wanted, self.minor,
+                                decision.rejections)
 
     def _keep(self, key: tuple[str, str], decision: Decision) -> None:
         """Record the pod's latest decision, forgetting the oldest beyond `DECISIONS_KEPT`."""
@@ -225,24 +222,29 @@ class Scheduler:
         self.queue.park(key)  # parked before the status write, so that write does not re-queue it
         self._fail(pod, decision.message)
 
-    def _select(self, pod: Any, feasible: list[plugins.NodeInfo], decision: Decision) -> str:
+    def _select(self, pod: Any, feasible: np.ndarray, decision: Decision) -> str:
         """`prioritizeNodes` + `selectHost`: each Score plugin's normalised scores times its weight,
         summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
-        names = [info.node.metadata.name for info in feasible]
-        if len(feasible) == 1:
+        names = self.cache.names_of(feasible)
+        if len(names) == 1:
             return names[0]
-        totals = [0] * len(feasible)
+        totals = np.zeros(len(names), np.int64)
         by_plugin: dict[str, Sequence[int]] = {}
-        for plugin, weight, scorer in self.scorers:
-            scores = scorer(pod, feasible)
+        infos: Optional[list[plugins.NodeInfo]] = None
+        for plugin, weight, scorer, vector in self.scorers:
+            scores = vector(pod, self.cache.columns, feasible) if self.vectorised else plugins.SCALAR
+            if scores is plugins.SCALAR:
+                if infos is None:
+                    infos = [self.cache.by_slot[s] for s in feasible.tolist()]
+                listed = scorer(pod, infos)
+                scores = None if listed is None else np.array(listed, np.int64)
             if scores is None:
                 continue
-            by_plugin[plugin] = scores
-            totals = [t + s * weight for t, s in zip(totals, scores, strict=True)]
-        decision.scored, decision.totals, decision.by_plugin = names, totals, by_plugin
-        top = max(totals)
-        best = [name for name, total in zip(names, totals, strict=True) if total == top]
-        return best[0] if len(best) == 1 else self.rng.choice(best)
+            by_plugin[plugin] = scores.tolist()
+            totals += scores * weight
+        decision.scored, decision.totals, decision.by_plugin = names, totals.tolist(), by_plugin
+        best = np.flatnonzero(totals == totals.max())
+        return names[best[0]] if len(best) == 1 else self.rng.choice(self.cache.names_of(feasible[best]))
 
     def _fit_error(self, n: int, histogram: dict[str, int], helpless: int, prefilter: str = "") -> str:
         """`FitError.Error()`, then DefaultPreemption's verdict: nodes whose status is
@@ -261,16 +263,18 @@ class Scheduler:
     # ---------------------------------------------------------------- writing the outcome
 
     def _bind(self, pod: Any, node: str) -> None:
-        """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write."""
+        """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write. The
+        Binding carries only the node and the condition -- the store copies what it keeps -- so
+        the pod is copied shallowly, not its status deeply as a status writer's would be."""
         from kubenb.api.core import PodCondition
 
-        new = evolve(pod, deep=("status",))
-        new.spec = pod.spec.model_copy(update={"node_name": node})
         now = self.cluster.clock.rfc3339()
-        new.status.conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
+        conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
             PodCondition(type="PodScheduled", status="True", last_transition_time=now, last_probe_time=None)]
+        binding = pod.model_copy(update={"spec": pod.spec.model_copy(update={"node_name": node}),
+                                         "status": pod.status.model_copy(update={"conditions": conditions})})
         try:
-            bound = self.store.bind(new)
+            bound = self.store.bind(binding)
         except StatusError:
             return
         self.events.record(bound, "Normal", "Scheduled",

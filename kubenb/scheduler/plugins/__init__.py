@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from kubenb.scheduler.plugins import node_affinity, node_name, node_ports, node_resources_fit, node_unschedulable
-from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import SCALAR, Filter, NodeInfo, Rejection
 from kubenb.scheduler.plugins.taint_toleration import taint_toleration
 
-__all__ = ["Filter", "NodeInfo", "Rejection", "node_filters"]
+__all__ = ["SCALAR", "Filter", "NodeInfo", "Rejection", "node_filters"]
 
 
 def node_filters(pod: Any) -> tuple[list[Filter], list[Filter]]:

@@ -1,4 +1,14 @@
-"""What a Filter plugin sees (the node and its accounted usage) and what it answers."""
+"""What a Filter plugin sees (the node and its accounted usage) and what it answers.
+
+A Filter or Score plugin may also offer a `vector` form (:func:`vectorised`) answering for every
+node at once from the cache's columns (:class:`kubenb.scheduler.columns.NodeColumns`):
+
+- a Filter's `vector(pod, columns)` returns a boolean array over the slots, True where the
+  scalar Filter would reject the node -- exactly there, so that the framework asks the scalar
+  Filter only for a rejected node's reasons -- or None when it has no vector form for this pod;
+- a Scorer's `vector(pod, columns, slots)` returns the normalised scores of those slots as an
+  int64 array, None for PreScore's Skip, or :data:`SCALAR` to have the scalar form called.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +47,17 @@ class NodeInfo:
     nonzero_requested: Request = field(default_factory=lambda: Request(0, 0, 0))
     #: neither cordoned nor tainted: NodeUnschedulable and TaintToleration cannot reject it
     plain: bool = False
+    #: the node's row in the cache's columns (:mod:`kubenb.scheduler.columns`); -1 outside a cache
+    slot: int = -1
 
 
 Filter = Callable[[Any, NodeInfo, int], Optional[Rejection]]
+
+#: what a Scorer's vector form returns when it has none for this pod: call the scalar form
+SCALAR = object()
+
+
+def vectorised(plugin: Any, vector: Callable[..., Any]) -> Any:
+    """`plugin` (a Filter or Scorer function) with its vector form attached."""
+    plugin.vector = vector
+    return plugin

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from kubenb.scheduler.plugins.base import NodeInfo
+import numpy as np
+
+from kubenb.scheduler.plugins.base import SCALAR, NodeInfo
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
 
 MB = 1024 * 1024
@@ -55,14 +57,26 @@ class ImageLocality:
         for image in images:
             self.holders[image] = self.holders.get(image, 0) + 1
 
-    def __call__(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+    def _spread(self, pod: Any) -> tuple[list[Any], list[tuple[str, float]]]:
+        """The pod's containers, and each of their images some node holds with the share of nodes
+        holding it (the same for every node of the cycle)."""
         containers = list(pod.spec.containers)
         if self.minor >= INIT_CONTAINERS_MINOR:
             containers += list(pod.spec.init_containers or ())
         total = len(self.nodes) or 1
-        # each image's spread (the share of nodes holding it) is the same for every node of the cycle
-        spread = [(n, self.holders[n] / total) for n in (normalized_image_name(c.image or "") for c in containers)
-                  if self.holders.get(n)]
+        return containers, [(n, self.holders[n] / total) for n in
+                            (normalized_image_name(c.image or "") for c in containers) if self.holders.get(n)]
+
+    def vector(self, pod: Any, columns: Any, slots: np.ndarray) -> Any:
+        """The vector form where no node holds any of the pod's images (every node scores the
+        same); otherwise the scalar one, whose look-ups are per node holding an image."""
+        containers, spread = self._spread(pod)
+        if spread:
+            return SCALAR
+        return np.full(len(slots), calculate_priority(0, len(containers)), np.int64)
+
+    def __call__(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+        containers, spread = self._spread(pod)
         nothing = calculate_priority(0, len(containers))
         out = []
         for info in infos:

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import SCALAR, Filter, NodeInfo, Rejection
 from kubenb.scheduler.plugins.pod_terms import Term, bound, preferred_terms, required_terms
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
 from kubenb.store import WatchEvent
@@ -107,6 +107,15 @@ class InterPodAffinity:
         return inter_pod_affinity
 
     # ---------------------------------------------------------------- score
+
+    def score_vector(self, pod: Any, columns: Any, slots: Any) -> Any:
+        """No vector form: only PreScore's Skip -- no preferred terms of the pod's, no bound pod
+        with affinity -- is answered without the nodes."""
+        affinity = pod.spec.affinity
+        preferred = affinity is not None and any(
+            a is not None and a.preferred_during_scheduling_ignored_during_execution
+            for a in (affinity.pod_affinity, affinity.pod_anti_affinity))
+        return SCALAR if preferred or self.with_affinity else None
 
     def score(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
         affinity = preferred_terms(self.store, pod, anti=False)

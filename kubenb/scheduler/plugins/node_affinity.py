@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Optional
 
+import numpy as np
+
 from kubenb.api import labels as labelsel
-from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
-from kubenb.scheduler.plugins.scoring import default_normalize
+from kubenb.scheduler.plugins.base import SCALAR, Filter, NodeInfo, Rejection, vectorised
+from kubenb.scheduler.plugins.scoring import default_normalize, default_normalize_vector
 
 REASON = "node(s) didn't match Pod's node affinity/selector"
 CONFLICT = "pod affinity terms conflict"
@@ -35,7 +37,20 @@ def prefilter(pod: Any) -> Optional[Filter]:
 
     def node_affinity(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
         return None if match(info.node) else _REJECTED
-    return node_affinity
+
+    def rejects(pod: Any, columns: Any) -> Optional[np.ndarray]:
+        selector = tuple((pod.spec.node_selector or {}).items())
+        required = _required_terms(pod)
+        terms = None if required is None else [_compile(t) for t in required]
+        if terms is not None and any(t is not None and t[1] for t in terms):
+            return None  # matchFields: by name, node by node
+        ok = np.ones(columns.size, bool)
+        for k, v in selector:
+            ok &= columns.label_equals(k, v)
+        if terms is not None:
+            ok &= _terms_mask(terms, columns)
+        return ~ok
+    return vectorised(node_affinity, rejects)
 
 
 def node_names(pod: Any) -> Optional[frozenset[str]]:
@@ -88,6 +103,40 @@ def node_affinity_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[in
         return None  # PreScore: Skip
     return default_normalize([sum(w for w, t in preferred if _compiled_matches(t, info.node.metadata.labels or {}, info.node))
                               for info in infos])
+
+
+def _term_mask(term: Optional[Term], columns: Any) -> np.ndarray:
+    """The slots a compiled term's label requirements match (none for an empty term)."""
+    if term is None:
+        return np.zeros(columns.size, bool)
+    ok = np.ones(columns.size, bool)
+    for req in term[0]:
+        ok &= columns.label_matches(req)
+    return ok
+
+
+def _terms_mask(terms: list[Optional[Term]], columns: Any) -> np.ndarray:
+    out = np.zeros(columns.size, bool)
+    for term in terms:
+        out |= _term_mask(term, columns)
+    return out
+
+
+def _score_vector(pod: Any, columns: Any, slots: np.ndarray) -> Any:
+    affinity = pod.spec.affinity and pod.spec.affinity.node_affinity
+    preferred = [(t.weight, _compile(t.preference))
+                 for t in (affinity and affinity.preferred_during_scheduling_ignored_during_execution) or () if t.weight]
+    if not preferred:
+        return None  # PreScore: Skip
+    if any(t is not None and t[1] for _, t in preferred):
+        return SCALAR  # matchFields: by name, node by node
+    total = np.zeros(columns.size, np.int64)
+    for weight, term in preferred:
+        total += weight * _term_mask(term, columns)
+    return default_normalize_vector(total[slots])
+
+
+vectorised(node_affinity_score, _score_vector)
 
 
 def _required_terms(pod: Any) -> Optional[list[Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection, vectorised
 from kubenb.scheduler.resources import pod_request
 
 
@@ -30,4 +30,13 @@ def prefilter(pod: Any) -> Filter:
         if mem and mem > alloc.memory - used.memory:
             missing.append("Insufficient memory")
         return Rejection(tuple(missing), False)
-    return node_resources_fit
+
+    def rejects(pod: Any, columns: Any) -> Any:
+        n = columns.size
+        out = columns.alloc_pods[:n] - columns.req_pods[:n] < 1
+        if cpu:
+            out |= cpu > columns.alloc_cpu[:n] - columns.req_cpu[:n]
+        if mem:
+            out |= mem > columns.alloc_mem[:n] - columns.req_mem[:n]
+        return out
+    return vectorised(node_resources_fit, rejects)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from kubenb.api.taints import tolerates
-from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection, vectorised
 
 TAINT = "node.kubernetes.io/unschedulable"
 _REJECTED = Rejection.one("node(s) were unschedulable", True)
@@ -20,3 +20,6 @@ def prefilter(pod: Any) -> Optional[Filter]:
 
 def node_unschedulable(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
     return _REJECTED if info.node.spec.unschedulable else None
+
+
+vectorised(node_unschedulable, lambda pod, columns: columns.unschedulable[:columns.size])

@@ -31,7 +31,7 @@ from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.api.taints import untolerated
-from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection
+from kubenb.scheduler.plugins.base import SCALAR, Filter, NodeInfo, Rejection
 from kubenb.scheduler.plugins.node_affinity import required_matches
 from kubenb.scheduler.plugins.pod_terms import matching_pods
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
@@ -162,6 +162,10 @@ class PodTopologySpread:
         return pod_topology_spread
 
     # ---------------------------------------------------------------- score
+
+    def score_vector(self, pod: Any, columns: Any, slots: Any) -> Any:
+        """No vector form: only PreScore's Skip is answered without the nodes."""
+        return SCALAR if self.constraints(pod, "ScheduleAnyway") else None
 
     def score(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
         constraints = self.constraints(pod, "ScheduleAnyway")

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
+import numpy as np
+
 from kubenb.scheduler.plugins.base import NodeInfo
 
 MAX_NODE_SCORE = 100
@@ -33,3 +35,12 @@ def default_normalize(scores: list[int], reverse: bool = False) -> list[int]:
         return [MAX_NODE_SCORE] * len(scores) if reverse else list(scores)
     out = [MAX_NODE_SCORE * s // top for s in scores]
     return [MAX_NODE_SCORE - s for s in out] if reverse else out
+
+
+def default_normalize_vector(scores: np.ndarray, reverse: bool = False) -> np.ndarray:
+    """:func:`default_normalize` over an int64 array (the same integer division)."""
+    top = int(scores.max()) if len(scores) else 0
+    if top == 0:
+        return np.full(len(scores), MAX_NODE_SCORE, np.int64) if reverse else scores.astype(np.int64)
+    out = MAX_NODE_SCORE * scores // top
+    return MAX_NODE_SCORE - out if reverse else out

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Optional
 
+import numpy as np
+
 from kubenb.api.taints import tolerates, untolerated
-from kubenb.scheduler.plugins.base import NodeInfo, Rejection
-from kubenb.scheduler.plugins.scoring import default_normalize
+from kubenb.scheduler.plugins.base import NodeInfo, Rejection, vectorised
+from kubenb.scheduler.plugins.scoring import default_normalize, default_normalize_vector
 
 
 def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
@@ -27,11 +29,34 @@ def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection
     return Rejection.one(f"node(s) had taint {text}, that the pod didn't tolerate", True)
 
 
-def taint_toleration_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
-    """Score: the node's PreferNoSchedule taints that the pod's PreferNoSchedule (or effect-less)
-    tolerations leave untolerated, fewer being better (reversed `DefaultNormalizeScore`)."""
+def _rejects(pod: Any, columns: Any) -> np.ndarray:
+    return columns.per_taint_set(lambda taints: untolerated(pod.spec.tolerations, taints) is not None)
+
+
+vectorised(taint_toleration, _rejects)
+
+
+def _untolerated_preferred(pod: Any) -> Any:
+    """How many of a node's PreferNoSchedule taints the pod's PreferNoSchedule (or effect-less)
+    tolerations leave untolerated."""
     tolerations = [t for t in pod.spec.tolerations or () if t.effect in (None, "", "PreferNoSchedule")]
-    counts = [sum(1 for taint in taints if taint.effect == "PreferNoSchedule" and not any(
-        tolerates(t, taint.key, taint.value or "", taint.effect) for t in tolerations))
-        if (taints := info.node.spec.taints) else 0 for info in infos]
-    return default_normalize(counts, reverse=True)
+
+    def count(taints: Any) -> int:
+        return sum(1 for taint in taints or () if taint.effect == "PreferNoSchedule" and not any(
+            tolerates(t, taint.key, taint.value or "", taint.effect) for t in tolerations))
+    return count
+
+
+def taint_toleration_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
+    """Score: the node's untolerated PreferNoSchedule taints, fewer being better (reversed
+    `DefaultNormalizeScore`)."""
+    count = _untolerated_preferred(pod)
+    return default_normalize([count(info.node.spec.taints) for info in infos], reverse=True)
+
+
+def _score_vector(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
+    counts = columns.per_taint_set(_untolerated_preferred(pod), np.int64)[slots]
+    return default_normalize_vector(counts, reverse=True)
+
+
+vectorised(taint_toleration_score, _score_vector)

@@ -1,0 +1,132 @@
+"""The vector path decides exactly as the node-by-node one.
+
+Two clusters are built alike -- one scheduling with the plugins' vector forms, one without -- and
+given the same randomly labelled, tainted and cordoned nodes and the same random pods (requests,
+nodeSelectors, required and preferred node affinity of every operator, tolerations, host ports,
+topology spread, preferred pod anti-affinity), created in the same order. Every pod must land on the same node, or fail with
+the same FailedScheduling text, after the same nodes were examined with the same verdicts and
+scores, and the search must leave off at the same node.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kubenb import Cluster
+from kubenb.api.base import evolve
+from kubenb.api.core import Pod, Taint
+
+KEYS = ("zone", "rank", "disk")
+TAINTS = ({"key": "dedicated", "value": "a", "effect": "NoSchedule"},
+          {"key": "gpu", "effect": "NoExecute"},
+          {"key": "soft", "value": "x", "effect": "PreferNoSchedule"},
+          {"key": "soft2", "effect": "PreferNoSchedule"})
+OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
+
+
+def _value(rng: random.Random, key: str) -> str:
+    return {"zone": f"z{rng.randrange(4)}", "rank": str(rng.randrange(10)), "disk": rng.choice(("ssd", "hdd"))}[key]
+
+
+def _shape_nodes(cluster: Cluster, rng: random.Random) -> None:
+    for node in cluster.store.list("Node"):
+        new = evolve(node, deep=("metadata", "spec"))
+        new.metadata.labels = {**(node.metadata.labels or {}),
+                               **{k: _value(rng, k) for k in KEYS if rng.random() < 0.8}}
+        if rng.random() < 0.3:
+            new.spec.taints = [Taint.model_validate(t) for t in TAINTS if rng.random() < 0.4] or None
+        if rng.random() < 0.1:
+            new.spec.unschedulable = True
+        cluster.store.update(new)
+
+
+def _expression(rng: random.Random) -> dict:
+    key, op = rng.choice(KEYS), rng.choice(OPERATORS)
+    if op in ("Exists", "DoesNotExist"):
+        return {"key": key, "operator": op}
+    if op in ("Gt", "Lt"):
+        return {"key": "rank", "operator": op, "values": [str(rng.randrange(10))]}
+    return {"key": key, "operator": op, "values": sorted({_value(rng, key) for _ in range(rng.randint(1, 2))})}
+
+
+def _term(rng: random.Random, names: list[str]) -> dict:
+    if rng.random() < 0.05:
+        return {}  # an empty term matches no node
+    term: dict = {"matchExpressions": [_expression(rng) for _ in range(rng.randint(1, 2))]}
+    if rng.random() < 0.05:
+        term["matchFields"] = [{"key": "metadata.name", "operator": "NotIn", "values": rng.sample(names, 3)}]
+    return term
+
+
+def _pod(rng: random.Random, i: int, names: list[str]) -> Pod:
+    requests = {}
+    if rng.random() < 0.8:
+        requests["cpu"] = f"{rng.choice((1, 50, 250, 900, 1500, 5000))}m"
+    if rng.random() < 0.7:
+        requests["memory"] = f"{rng.choice((1, 64, 512, 3000, 9000))}Mi"
+    container: dict = {"name": "c", "image": rng.choice(("nginx:alpine", "busybox")), "resources": {"requests": requests}}
+    if rng.random() < 0.05:
+        container["ports"] = [{"containerPort": 80, "hostPort": 8080}]
+    spec: dict = {"containers": [container]}
+    if rng.random() < 0.3:
+        spec["nodeSelector"] = {k: _value(rng, k) for k in rng.sample(KEYS, rng.randint(1, 2))}
+    affinity: dict = {}
+    if rng.random() < 0.3:
+        affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {
+            "nodeSelectorTerms": [_term(rng, names) for _ in range(rng.randint(1, 2))]}
+    if rng.random() < 0.4:
+        affinity["preferredDuringSchedulingIgnoredDuringExecution"] = [
+            {"weight": rng.randint(1, 100), "preference": _term(rng, names)} for _ in range(rng.randint(1, 3))]
+    spec["affinity"] = {"nodeAffinity": affinity} if affinity else {}
+    if rng.random() < 0.1:
+        spec["affinity"]["podAntiAffinity"] = {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 10, "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": "spread"}},
+                                               "topologyKey": "zone"}}]}
+    tolerations = [{"key": t["key"], "operator": "Exists"} for t in TAINTS if rng.random() < 0.3]
+    if rng.random() < 0.05:
+        tolerations.append({"operator": "Exists"})
+    if tolerations:
+        spec["tolerations"] = tolerations
+    if rng.random() < 0.05:
+        spec["topologySpreadConstraints"] = [{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                                              "labelSelector": {"matchLabels": {"app": "spread"}}}]
+    return Pod.model_validate({"metadata": {"name": f"p-{i}", "namespace": "default",
+                                            "labels": {"app": rng.choice(("spread", "other"))}}, "spec": spec})
+
+
+def _outcomes(profile: str, nodes: int, pods: int, seed: int, vectorised: bool) -> tuple[list, int]:
+    cluster = Cluster(profile, nodes=nodes, pace=0)
+    cluster.scheduler.vectorised = vectorised
+    rng = random.Random(seed)
+    _shape_nodes(cluster, rng)
+    cluster.settle()
+    names = [n.metadata.name for n in cluster.store.list("Node")]
+    for i in range(pods):
+        cluster.store.create(_pod(rng, i, names))
+        cluster.settle()
+    outcomes = []
+    for key, d in cluster.scheduler.decisions.items():
+        pod = cluster.store.get("Pod", *key)
+        condition = next((c.message for c in pod.status.conditions or () if c.type == "PodScheduled"), None)
+        outcomes.append((key, pod.spec.node_name, condition, d.node, d.message, d.rejections, list(d.scored),
+                         list(d.totals), d.by_plugin))
+    return outcomes, cluster.scheduler.next_start_node_index
+
+
+@pytest.mark.parametrize(("profile", "nodes", "pods", "seed"), [
+    pytest.param("kubeadm", 130, 60, 1, id="kubeadm-130-nodes-partial-walk"),
+    pytest.param("course", 120, 60, 2, id="course-120-nodes-v1.23-texts"),
+    pytest.param("kubeadm", 12, 80, 3, id="kubeadm-12-nodes-filling-up"),
+])
+def test_vector_and_scalar_paths_decide_alike(profile, nodes, pods, seed):
+    vector, vector_next = _outcomes(profile, nodes, pods, seed, vectorised=True)
+    scalar, scalar_next = _outcomes(profile, nodes, pods, seed, vectorised=False)
+    assert len([o for o in vector if o[0][0] == "default"]) == pods
+    # the random pods must exercise both outcomes, rejections and scoring, or the test shows nothing
+    assert any(o[1] for o in vector) and any(not o[1] for o in vector)
+    assert any(o[5] for o in vector) and any(o[8] for o in vector)
+    for v, s in zip(vector, scalar, strict=True):
+        assert v == s
+    assert vector_next == scalar_next
