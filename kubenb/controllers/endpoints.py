@@ -129,7 +129,10 @@ class EndpointsController(Controller):
     def _write_slice(self, svc: Any, pods: list[Any]) -> None:
         """One EndpointSlice per set of resolved ports (`getEndpointPorts` keys the reconciler's slices):
         a pod without a named target port lands in a slice without that port, so no proxy sends that
-        port's traffic to it. No pod at all leaves one placeholder slice with neither endpoints nor ports."""
+        port's traffic to it. No pod at all leaves one placeholder slice with neither endpoints nor ports.
+
+        Unlike upstream, a slice is not capped at `--max-endpoints-per-slice` (100): a Service with more
+        ready pods gets one big slice per port set; kept until the goldens that list slices move with it."""
         groups: dict[tuple, list[dict]] = {}
         for pod in sorted(pods, key=lambda p: (p.status.pod_ip, p.metadata.uid)):
             ready = podutil.is_ready(pod)

@@ -110,12 +110,15 @@ class ReplicaTally:
             return self.ready
         return bisect_left(self.ready_since, True, key=lambda since: not since + min_ready_seconds < now)
 
-
     def ranked_first(self, n: int, now: float) -> list[Any]:
         """`getPodsToDelete`: the `n` kept pods that `ActivePodsWithRanks.Less` orders first, in that
         order. Each group's rank but the uid is computed (ages bucketed at `now`, per-node counts
         as they stand); groups of equal rank form one tier whose pods are ordered by uid; tiers are
-        taken in order until `n` pods are found."""
+        taken in order until `n` pods are found.
+
+        Unlike upstream, `per_node` counts this ReplicaSet's own pods on each node, where
+        `getPodsRankedByRelatedPodsOnSameNode` counts the related pods of every ReplicaSet of the same
+        owner; kept until the outputs that pin today's deletion order are re-derived with it."""
         buckets: dict[float, int] = {}  # timestamps have whole seconds: few distinct ages
 
         def bucket(at: Optional[float]) -> int:
