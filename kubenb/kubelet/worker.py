@@ -786,6 +786,10 @@ class PodWorker:
                     if p.kind == "readiness":
                         p.trigger()
         new_status = status.build(self, current.status)
+        if new_status == current.status:
+            # upstream's status manager (`needsUpdate`) compares before it writes: an unchanged
+            # status is no write at all, not a PUT the API server finds empty
+            return
         try:
             self.store.update(evolve(current, deep=(), status=new_status), subresource="status")
         except StatusError:
