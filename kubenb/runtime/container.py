@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kubenb.runtime import resources
@@ -110,6 +111,12 @@ def start_failure_status(failure: StartFailure, runtime: str) -> tuple[str, int,
     )
 
 
+@lru_cache(maxsize=64)
+def _parse_passwd(text: str) -> tuple[tuple[str, ...], ...]:
+    """/etc/passwd's entries; every container of an image reads the same text, parsed once."""
+    return tuple(tuple(line.split(":")) for line in text.splitlines() if line.count(":") >= 6)
+
+
 class ContainerNotRunning(Exception):
     pass
 
@@ -193,12 +200,12 @@ class Container:
 
     # -- users ------------------------------------------------------------------------------
 
-    def _passwd(self) -> list[list[str]]:
+    def _passwd(self) -> tuple[tuple[str, ...], ...]:
         try:
             text = self.fs.read_text("/etc/passwd")
         except FsError:  # an image without /etc/passwd, like the distroless ones
-            return []
-        return [line.split(":") for line in text.splitlines() if line.count(":") >= 6]
+            return ()
+        return _parse_passwd(text)
 
     def user_name(self, uid: int) -> str:
         for f in self._passwd():

@@ -167,12 +167,16 @@ class Mount:
 
 
 class _Walk:
-    """Where a path walk is: the stack of (path so far, node, read-only) from the root down."""
+    """Where a path walk is: the stack of (path so far, node, read-only) from the root down.
+
+    The path is kept only while the walk is above a mount point (where a child may be one); below,
+    no path can name a mount, so the walk does not spend a string on each step (``None``).
+    """
 
     __slots__ = ("stack",)
 
     def __init__(self, root: Node) -> None:
-        self.stack: list[tuple[str, Node, bool]] = [("/", root, False)]
+        self.stack: list[tuple[str | None, Node, bool]] = [("/", root, False)]
 
     @property
     def node(self) -> Node:
@@ -181,13 +185,6 @@ class _Walk:
     @property
     def read_only(self) -> bool:
         return self.stack[-1][2]
-
-    def path(self) -> str:
-        return self.stack[-1][0]
-
-    def child(self, name: str) -> str:
-        here = self.stack[-1][0]
-        return here + name if here == "/" else f"{here}/{name}"
 
 
 class FileSystem:
@@ -202,6 +199,8 @@ class FileSystem:
         self.root: Dir = base.thaw() if base.frozen else base
         self.clock = clock
         self._mounts: dict[str, Mount] = {}
+        self._above: dict[str, int] = {}  # every directory a mount point lies below -> how many do
+
 
     # ------------------------------------------------------------------ mounts
 
@@ -217,11 +216,22 @@ class FileSystem:
             self.makedirs(parent)
             if not self.exists(path):
                 self.write(path, b"")
+        if path not in self._mounts:
+            for above in _ancestors(path):
+                self._above[above] = self._above.get(above, 0) + 1
         self._mounts[path] = Mount(path, node, read_only, source or path)
 
     def umount(self, path: str) -> Mount:
         """Take the mount at `path` away (the mount point shows again); KeyError if nothing is mounted there."""
-        return self._mounts.pop(_norm(path))
+        path = _norm(path)
+        mount = self._mounts.pop(path)
+        for above in _ancestors(path):
+            left = self._above[above] - 1
+            if left:
+                self._above[above] = left
+            else:
+                del self._above[above]
+        return mount
 
     def mounts(self) -> list[Mount]:
         return [self._mounts[p] for p in sorted(self._mounts)]
@@ -235,37 +245,41 @@ class FileSystem:
         return walk
 
     def _descend(self, walk: _Walk, path: str, orig: str, follow: bool, for_write: bool, depth: int) -> None:
+        stack = walk.stack
         if path.startswith("/"):
-            del walk.stack[1:]
+            del stack[1:]
         parts = [p for p in path.split("/") if p and p != "."]
+        last = len(parts) - 1
+        above = self._above
         for i, name in enumerate(parts):
-            last = i == len(parts) - 1
             if name == "..":
-                if len(walk.stack) > 1:
-                    walk.stack.pop()
+                if len(stack) > 1:
+                    stack.pop()
                 continue
-            here = walk.node
+            here_path, here, read_only = stack[-1]
             if not isinstance(here, Dir):
                 raise FsError("ENOTDIR", orig)
-            child_path = walk.child(name)
-            mount = self._mounts.get(child_path) if self._mounts else None
-            if mount is not None:
-                walk.stack.append((child_path, mount.node, mount.read_only))
-                continue
+            child_path = None
+            if here_path is not None and here_path in above:
+                child_path = here_path + name if here_path == "/" else f"{here_path}/{name}"
+                mount = self._mounts.get(child_path)
+                if mount is not None:
+                    stack.append((child_path, mount.node, mount.read_only))
+                    continue
             child = here.children.get(name)
             if child is None:
                 raise FsError("ENOENT", orig)
-            if isinstance(child, Symlink) and (follow or not last):
+            if isinstance(child, Symlink) and (follow or i != last):
                 if depth >= _MAX_SYMLINKS:
                     raise FsError("ELOOP", orig)
                 depth += 1
                 self._descend(walk, child.target, orig, True, for_write, depth)
                 continue
-            if for_write and child.frozen and not walk.read_only:
+            if for_write and child.frozen and not read_only:
                 # `here` is thawed already: every step of a write walk thaws what it enters.
                 child = child.thaw()  # type: ignore[attr-defined]
                 here.children[name] = child
-            walk.stack.append((child_path, child, walk.read_only))
+            stack.append((child_path, child, read_only))
 
     def _parent(self, path: str, for_write: bool) -> tuple[_Walk, str]:
         """Walk to the directory that holds `path`'s last component; return it and that name."""
@@ -510,7 +524,16 @@ class FileSystem:
 def _norm(path: str) -> str:
     if not path.startswith("/"):
         raise ValueError(f"filesystem paths are absolute, got {path!r}")
+    if "//" not in path and "/." not in path and not path.endswith("/"):
+        return path  # already normal: what almost every call passes
     return posixpath.normpath(path).replace("//", "/") if path != "/" else "/"
+
+
+def _ancestors(path: str) -> Iterator[str]:
+    """The directories above a normalised path, from its parent up to the root."""
+    while path != "/":
+        path = posixpath.dirname(path)
+        yield path
 
 
 def join(cwd: str, path: str) -> str:

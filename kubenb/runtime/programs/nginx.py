@@ -236,7 +236,7 @@ class Nginx(Program):
         return (yield from self.serve(proc, config))
 
     def load(self, proc: Process, path: str) -> Config:
-        config = nginxconf.build(nginxconf.load(proc.fs, path))
+        config = nginxconf.configure(proc.fs, path)
         for server in config.servers:
             for loc in _all_locations(server.locations):
                 if loc.proxy_pass is not None:

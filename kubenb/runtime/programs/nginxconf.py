@@ -14,8 +14,10 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Protocol
 
 from kubenb.runtime.fs import FileSystem, FsError
 
@@ -74,15 +76,89 @@ class Directive:
 # ---------------------------------------------------------------------------- parsing
 
 
-def load(fs: FileSystem, path: str) -> list[Directive]:
-    """Parse `path` and everything it includes. Raises ConfError."""
+def _read_main(fs: Reader, path: str) -> str:
+    """The main file's text (``-c`` or nginx.conf); a file that cannot be read is an ``[emerg]``."""
     try:
-        text = fs.read_text(path)
+        return fs.read_text(path)
     except FsError as e:
         raise ConfError(f'open() "{path}" failed ({_errno(e.code)}: {e.strerror()})') from None
-    directives = _with_includes(fs, _parse(path, text))
+
+
+class Reader(Protocol):
+    """What parsing asks of a filesystem."""
+
+    def read_text(self, path: str) -> str: ...
+    def listdir(self, path: str) -> list[str]: ...
+    def is_file(self, path: str) -> bool: ...
+
+
+# (main file, its text) -> [(the other answers the parse depended on, the model it built)]
+_CONFIGS: OrderedDict[tuple[str, str], list[tuple[tuple[tuple[str, str, object], ...], Config]]] = OrderedDict()
+_CONFIGS_MAX = 256  # distinct main files kept
+_VARIANTS_MAX = 8  # models kept per main file (the includes differ)
+
+
+def configure(fs: FileSystem, path: str) -> Config:
+    """The model of `path` and everything it includes, shared by every nginx reading the same files.
+
+    150,000 nginx pods read the same few files; the model is read-only once built, so a start
+    replays the (few, cheap) filesystem answers the cached parse depended on -- the include
+    globs' listings and the files' texts -- and takes the model when every answer is the same.
+    Raises ConfError (failed parses are not kept).
+    """
+    text = _read_main(fs, path)
+    key = (path, text)
+    variants = _CONFIGS.get(key)
+    if variants is not None:
+        _CONFIGS.move_to_end(key)
+        for answers, config in variants:
+            if all(_answer(fs, op, arg) == result for op, arg, result in answers):
+                return config
+    recorder = _Recorder(fs)
+    directives = _with_includes(recorder, _parse(path, text))
     _check(directives, "")
-    return directives
+    config = build(directives)
+    if variants is None:
+        variants = _CONFIGS[key] = []
+        if len(_CONFIGS) > _CONFIGS_MAX:
+            _CONFIGS.popitem(last=False)
+    variants.insert(0, (tuple(recorder.answers), config))
+    del variants[_VARIANTS_MAX:]
+    return config
+
+
+def _answer(fs: Reader, op: str, arg: str) -> object:
+    """What `fs.op(arg)` answers; a failure is ``("FsError", errno name)``, which no answer equals."""
+    try:
+        return getattr(fs, op)(arg)
+    except FsError as e:
+        return ("FsError", e.code)
+
+
+class _Recorder:
+    """A :class:`Reader` that notes every answer it passes on, for :func:`configure` to replay."""
+
+    def __init__(self, fs: FileSystem) -> None:
+        self.fs = fs
+        self.answers: list[tuple[str, str, object]] = []
+
+    def _ask(self, op: str, arg: str) -> Any:
+        try:
+            result = getattr(self.fs, op)(arg)
+        except FsError as e:
+            self.answers.append((op, arg, ("FsError", e.code)))
+            raise
+        self.answers.append((op, arg, result))
+        return result
+
+    def read_text(self, path: str) -> str:
+        return self._ask("read_text", path)
+
+    def listdir(self, path: str) -> list[str]:
+        return self._ask("listdir", path)
+
+    def is_file(self, path: str) -> bool:
+        return self._ask("is_file", path)
 
 
 @lru_cache(maxsize=512)
@@ -91,7 +167,7 @@ def _parse(path: str, text: str) -> tuple[Directive, ...]:
     return tuple(_Parser(text, path).block(""))
 
 
-def _with_includes(fs: FileSystem, directives: tuple[Directive, ...] | list[Directive]) -> list[Directive]:
+def _with_includes(fs: Reader, directives: tuple[Directive, ...] | list[Directive]) -> list[Directive]:
     """The directives with every ``include`` replaced by what it names (cached trees stay untouched)."""
     out: list[Directive] = []
     for d in directives:
@@ -104,7 +180,7 @@ def _with_includes(fs: FileSystem, directives: tuple[Directive, ...] | list[Dire
     return out
 
 
-def _include(fs: FileSystem, d: Directive) -> list[Directive]:
+def _include(fs: Reader, d: Directive) -> list[Directive]:
     if len(d.args) != 1:
         raise ConfError('invalid number of arguments in "include" directive', d.file, d.line)
     pattern = d.args[0] if d.args[0].startswith("/") else posixpath.join("/etc/nginx", d.args[0])
