@@ -125,13 +125,18 @@ def conditions(worker: PodWorker, old: Any, init_statuses: list[Any], statuses: 
     from kubenb.api.core import PodCondition
 
     pod = worker.pod
-    now = worker.kubelet.clock.rfc3339()
+    clock = worker.kubelet.clock
     previous = {c.type: c for c in old.conditions or ()}
 
     def cond(type_: str, ok: bool, reason: Optional[str] = None, message: Optional[str] = None) -> Any:
         status = "True" if ok else "False"
         prev = previous.get(type_)
-        since = prev.last_transition_time if prev is not None and prev.status == status else now
+        if prev is not None and prev.status == status:
+            if prev.reason == reason and prev.message == message and prev.last_probe_time is None:
+                return prev  # unchanged: the stored condition itself (stored objects are never edited)
+            since = prev.last_transition_time
+        else:
+            since = clock.rfc3339()
         return PodCondition(type=type_, status=status, last_transition_time=since, last_probe_time=None,
                             reason=reason, message=message)
 

@@ -409,10 +409,21 @@ class FileSystem:
 
     def mkdir(self, path: str, mode: int = 0o755, uid: int = 0, gid: int = 0) -> None:
         path = _norm(path)
-        if self.exists(path, follow=False):
+        if path == "/":
             raise FsError("EEXIST", path)
-        parent, name = self._parent(path, for_write=True)
-        self._dir(parent).children[name] = Dir(mode, uid=uid, gid=gid, mtime=self.clock())
+        # one walk to the parent answers both questions: is the name taken (EEXIST comes first),
+        # and may a directory be made there
+        head, name = posixpath.split(path)
+        parent = self._walk(head, for_write=True)
+        here_path, here, read_only = parent.stack[-1]
+        if not isinstance(here, Dir):
+            raise FsError("ENOTDIR", path)
+        child_path = None if here_path is None else (here_path + name if here_path == "/" else f"{here_path}/{name}")
+        if name in here.children or (child_path is not None and child_path in self._mounts):
+            raise FsError("EEXIST", path)
+        if read_only:
+            raise FsError("EROFS", path)
+        here.children[name] = Dir(mode, uid=uid, gid=gid, mtime=self.clock())
         self._touch_dir(parent)
 
     def makedirs(self, path: str, mode: int = 0o755) -> None:
