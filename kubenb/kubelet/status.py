@@ -39,16 +39,23 @@ def build(worker: PodWorker, old: Any) -> Any:
     status.reason = worker.status_reason
     status.message = worker.status_message
     status.host_ip = worker.host_ip
-    if worker.kubelet.minor >= 28 and worker.host_ip:
+    # the stored lists when they say the same (a status built per flush need not rebuild them)
+    if worker.kubelet.minor >= 28 and worker.host_ip and not _single_ip(old.host_ips, worker.host_ip):
         status.host_ips = [HostIP(ip=worker.host_ip)]
     if worker.ip:
         status.pod_ip = worker.ip
-        status.pod_ips = [PodIP(ip=worker.ip)]
+        if not _single_ip(old.pod_ips, worker.ip):
+            status.pod_ips = [PodIP(ip=worker.ip)]
     status.start_time = worker.start_time
     status.init_container_statuses = init_statuses or None
     status.container_statuses = statuses
     status.conditions = conditions(worker, old, init_statuses, statuses, phase)
     return status
+
+
+def _single_ip(ips: Any, ip: str) -> bool:
+    """Whether `ips` (``hostIPs``/``podIPs``) is exactly ``[{ip: <ip>}]``."""
+    return ips is not None and len(ips) == 1 and ips[0].ip == ip
 
 
 def get_phase(pod: Any, init_statuses: list[Any], statuses: list[Any], terminal: bool) -> str:

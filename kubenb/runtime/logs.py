@@ -8,13 +8,16 @@ prints timestamps as RFC 3339 with nine fractional digits (``timeFormatOut`` in 
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogLine:
+    """One line; slotted, and its text interned: 150,000 nginx pods log the same entrypoint lines."""
+
     time: float
     stream: str  # "stdout" | "stderr"
     text: str
@@ -43,7 +46,7 @@ class ContainerLog:
         pending += text
         *complete, rest = pending.split("\n")
         for i, line in enumerate(complete):
-            self.lines.append(LogLine(started if i == 0 else now, stream, line))
+            self.lines.append(LogLine(started if i == 0 else now, stream, sys.intern(line)))
         if rest:
             self._partial[stream] = (started if not complete else now, rest)
 
