@@ -211,11 +211,9 @@ class FileSystem:
             raise ValueError("a mount shares a live tree; image layers are frozen")
         if isinstance(node, Dir):
             self.makedirs(path)
-        else:
-            parent = posixpath.dirname(path)
-            self.makedirs(parent)
-            if not self.exists(path):
-                self.write(path, b"")
+        elif not self.exists(path):  # a file there (hosts, resolv.conf...) implies its directory
+            self.makedirs(posixpath.dirname(path))
+            self.write(path, b"")
         if path not in self._mounts:
             for above in _ancestors(path):
                 self._above[above] = self._above.get(above, 0) + 1
@@ -543,7 +541,7 @@ def _norm(path: str) -> str:
 def _ancestors(path: str) -> Iterator[str]:
     """The directories above a normalised path, from its parent up to the root."""
     while path != "/":
-        path = posixpath.dirname(path)
+        path = path[: path.rfind("/")] or "/"
         yield path
 
 

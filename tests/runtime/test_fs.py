@@ -132,3 +132,44 @@ def test_rename_and_rmtree_across_a_mount() -> None:
 def test_frozen_trees_cannot_be_mounted() -> None:
     with pytest.raises(ValueError):
         FileSystem().mount("/x", freeze(Dir()))
+
+
+def test_mounts_below_symlinks_nested_and_unmounted() -> None:
+    """The walk looks mounts up only above a mount point: nested mounts, a mount reached through a
+    symlink, and a mount point that shows again after umount all resolve as before. (Mount paths
+    are resolved ones: the kubelet resolves a volume's path in the image before it mounts.)"""
+    t = Tree()
+    t.dir("/run")
+    t.link("/var/run", "/run")
+    t.file("/etc/hosts", "image\n")
+    fs = FileSystem(t.build(), clock=lambda: 5.0)
+    outer, inner, hosts = Dir(), Dir(), FileSystem().root
+    fs.mount("/run/secrets/sa", outer)
+    fs.mount("/run/secrets/sa/inner", inner)
+    fs.write("/var/run/secrets/sa/inner/token", "t")  # reached through the symlink
+    assert inner.children["token"].data == b"t"  # type: ignore[attr-defined]
+    assert fs.listdir("/run/secrets") == ["sa"]
+    assert fs.stat("/run/secrets").mtime == 5.0
+    with pytest.raises(FsError) as e:
+        fs.mkdir("/var/run/secrets/sa/inner")  # the mount point is taken
+    assert e.value.code == "EEXIST"
+    fs.umount("/run/secrets/sa/inner")
+    assert fs.listdir("/run/secrets/sa/inner") == []  # the (empty) mount point in `outer` shows again
+    fs.mount("/etc", hosts)
+    fs.write("/etc/hosts", "volume\n")
+    assert fs.read_text("/etc/hosts") == "volume\n"
+    fs.umount("/etc")
+    assert fs.read_text("/etc/hosts") == "image\n"
+    assert fs.read_text("/etc/../etc/./hosts") == "image\n"
+
+
+def test_mkdir_in_a_read_only_mount_and_through_a_file() -> None:
+    fs = FileSystem(image())
+    volume = Dir()
+    volume.children["taken"] = Dir()
+    fs.mount("/ro", volume, read_only=True)
+    for path, code in (("/ro/taken", "EEXIST"), ("/ro/new", "EROFS"), ("/etc/os-release/d", "ENOTDIR"),
+                       ("/nope/d", "ENOENT"), ("/", "EEXIST")):
+        with pytest.raises(FsError) as e:
+            fs.mkdir(path)
+        assert (path, e.value.code) == (path, code)

@@ -260,3 +260,21 @@ def test_proxy_pass_to_an_unknown_host_fails_at_start(node) -> None:
     assert c.log.render().endswith(
         'nginx: [emerg] host not found in upstream "nowhere" in /etc/nginx/conf.d/default.conf:1\n'
     )
+
+
+def test_nginx_containers_share_one_configuration_model_until_their_files_differ(node) -> None:
+    """The parsed model is kept per set of files read; a changed include gets its own model."""
+    from kubenb.runtime.programs.nginx import Nginx
+
+    def config(c):
+        return next(p.program.config for p in c.live_processes() if isinstance(p.program, Nginx))
+
+    a, b = node.start("nginx:alpine", hostname="a"), node.start("nginx:alpine", hostname="b")
+    assert config(a) is config(b)
+    volume = FileSystem()
+    volume.write("/default.conf", "server { listen 8080; return 200 'other'; }\n")
+    c = node.start("nginx:alpine", hostname="c", mounts=[MountSpec("/etc/nginx/conf.d", volume.root, read_only=True)])
+    assert config(c) is not config(a)
+    assert [p for _, p in config(c).ports()] == [8080]
+    assert node.get(c.sandbox, "/", port=8080).body == b"other"
+    assert node.get(a.sandbox, "/").status == 200
