@@ -55,9 +55,11 @@ class EndpointsController(Controller):
     def _enqueue_services(self, pod: Any, old: Optional[Any], changed: bool) -> None:
         """Queue the selecting Services of `pod` (and of its `old` labels): all of them if its
         endpoint `changed`, else those whose membership differs between the two."""
-        for svc in self.store.list("Service", pod.metadata.namespace or ""):
-            if not svc.spec.selector:
-                continue
+        namespace = pod.metadata.namespace or ""
+        candidates = {s.metadata.name: s for s in self.store.selecting("Service", namespace, pod.metadata.labels)}
+        if old is not None:  # the store's selector index: only Services selecting the pod, then or now
+            candidates.update((s.metadata.name, s) for s in self.store.selecting("Service", namespace, old.metadata.labels))
+        for _, svc in sorted(candidates.items()):
             now, before = _selects(svc, pod), old is not None and _selects(svc, old)
             if (now or before) and (changed or now != before):
                 self.enqueue(svc)

@@ -7,6 +7,7 @@ create and kept apart from spec on update), the mutating admission plugins a kub
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api import defaults, validation
@@ -36,7 +37,15 @@ STATUS_SUBRESOURCE_KINDS = {
 # The phase a kind's registry strategy writes on create (`PrepareForCreate`).
 INITIAL_PHASE = {"Namespace": "Active", "PersistentVolume": "Pending", "PersistentVolumeClaim": "Pending"}
 
+# Metadata the API server sets, never the client: cleared on create, kept from the stored object on update.
+SYSTEM_FIELDS = ("uid", "resource_version", "creation_timestamp", "deletion_timestamp",
+                 "deletion_grace_period_seconds", "generation", "self_link")
+KEPT_ON_UPDATE = ("uid", "creation_timestamp", "generation", "deletion_timestamp", "deletion_grace_period_seconds",
+                  "namespace")
+KEPT_ON_STATUS_UPDATE = ("labels", "annotations", "owner_references", "finalizers")
+
 DEFAULT_TOLERATION_SECONDS = 300
+TOKEN_VOLUME_PREFIX = "kube-api-access-"
 # The built-in PriorityClasses (Priority admission resolves priorityClassName to a number).
 SYSTEM_PRIORITIES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
 
@@ -55,9 +64,9 @@ class Admission:
         if not keep_status and info.kind in STATUS_SUBRESOURCE_KINDS:
             obj.status = type(obj.status)()
         meta = obj.metadata
-        for field in ("uid", "resource_version", "creation_timestamp", "deletion_timestamp",
-                      "deletion_grace_period_seconds", "generation", "self_link"):
-            setattr(meta, field, None)
+        for field in SYSTEM_FIELDS:
+            if getattr(meta, field) is not None:
+                setattr(meta, field, None)
         if info.kind == "Pod":
             self._admit_pod(obj)
         if info.kind in ("PersistentVolume", "PersistentVolumeClaim"):
@@ -79,14 +88,13 @@ class Admission:
 
     def admit_update(self, info: ResourceInfo, new: KubeObject, old: KubeObject, *, subresource: Optional[str]) -> None:
         meta = new.metadata
-        for field in ("uid", "creation_timestamp", "generation", "deletion_timestamp", "deletion_grace_period_seconds"):
-            setattr(meta, field, getattr(old.metadata, field))
-        meta.namespace = old.metadata.namespace
+        _keep(meta, old.metadata, KEPT_ON_UPDATE)
         if subresource == "status":
-            if hasattr(old, "spec"):
+            # the status strategy's PrepareForUpdate and ResetObjectMetaForStatus; a writer that
+            # edited a copy of the stored status shares the rest, so nothing is set at all
+            if hasattr(old, "spec") and new.spec is not old.spec:
                 new.spec = old.spec
-            meta.labels, meta.annotations = old.metadata.labels, old.metadata.annotations
-            meta.owner_references, meta.finalizers = old.metadata.owner_references, old.metadata.finalizers
+            _keep(meta, old.metadata, KEPT_ON_STATUS_UPDATE)
             return
         if info.kind in STATUS_SUBRESOURCE_KINDS:
             new.status = old.status
@@ -143,48 +151,27 @@ class Admission:
     # ---------------------------------------------------------------- pods
 
     def _admit_pod(self, pod: Any) -> None:
-        """ServiceAccount, DefaultTolerationSeconds and Priority admission plugins."""
-        from kubenb.api.core import (
-            ConfigMapProjection,
-            DownwardAPIProjection,
-            DownwardAPIVolumeFile,
-            KeyToPath,
-            ObjectFieldSelector,
-            ProjectedVolumeSource,
-            ServiceAccountTokenProjection,
-            Toleration,
-            Volume,
-            VolumeMount,
-            VolumeProjection,
-        )
+        """ServiceAccount, DefaultTolerationSeconds and Priority admission plugins.
 
+        What they add is the same for every pod but for the token volume's name, so it is built
+        once and shared (stored objects are never mutated): a pod's admission copies one model."""
         spec = pod.spec
         sa = spec.service_account_name or spec.service_account or "default"
         spec.service_account_name = spec.service_account = sa
         if spec.automount_service_account_token is not False and not any(
-            (v.name or "").startswith("kube-api-access-") for v in spec.volumes or ()
+            (v.name or "").startswith(TOKEN_VOLUME_PREFIX) for v in spec.volumes or ()
         ):
-            name = "kube-api-access-" + self.store.rng.name_suffix()
-            volume = Volume(name=name, projected=ProjectedVolumeSource(
-                default_mode=420,
-                sources=[
-                    VolumeProjection(service_account_token=ServiceAccountTokenProjection(
-                        expiration_seconds=3607, path="token")),
-                    VolumeProjection(config_map=ConfigMapProjection(
-                        name="kube-root-ca.crt", items=[KeyToPath(key="ca.crt", path="ca.crt")])),
-                    VolumeProjection(downward_api=DownwardAPIProjection(items=[DownwardAPIVolumeFile(
-                        path="namespace", field_ref=ObjectFieldSelector(api_version="v1", field_path="metadata.namespace"))])),
-                ]))
-            spec.volumes = [*(spec.volumes or ()), volume]
-            mount = VolumeMount(name=name, mount_path="/var/run/secrets/kubernetes.io/serviceaccount", read_only=True)
+            volume_template, mount_template = _token_volume()
+            name = TOKEN_VOLUME_PREFIX + self.store.rng.name_suffix()
+            spec.volumes = [*(spec.volumes or ()), volume_template.model_copy(update={"name": name})]
+            mount = mount_template.model_copy(update={"name": name})
             for c in (*(spec.init_containers or ()), *spec.containers):
                 c.volume_mounts = [*(c.volume_mounts or ()), mount]
         tolerations = list(spec.tolerations or ())
-        for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
+        for key, toleration in _default_tolerations():
             if not any(t.key == key and t.effect in (None, "", "NoExecute") for t in tolerations) and \
                     not any(t.operator == "Exists" and not t.key for t in tolerations):
-                tolerations.append(Toleration(key=key, operator="Exists", effect="NoExecute",
-                                              toleration_seconds=DEFAULT_TOLERATION_SECONDS))
+                tolerations.append(toleration)
         spec.tolerations = tolerations
         if spec.priority is None:
             spec.priority = SYSTEM_PRIORITIES.get(spec.priority_class_name or "", 0)
@@ -205,3 +192,53 @@ class Admission:
             errs = self.allocators.admit(obj, old)
         if errs:
             raise errors.invalid_object(info, obj.metadata.name or obj.metadata.generate_name or "", errs)
+
+
+def _keep(meta: Any, stored: Any, fields: tuple[str, ...]) -> None:
+    """Set `fields` of `meta` to the stored object's values; those already the same object are left
+    as they are (a copy of the stored metadata needs no write)."""
+    for field in fields:
+        value = getattr(stored, field)
+        if getattr(meta, field) is not value:
+            setattr(meta, field, value)
+
+
+@functools.cache
+def _token_volume() -> tuple[Any, Any]:
+    """The ServiceAccount plugin's projected token volume and its mount, named per pod by a copy."""
+    from kubenb.api.core import (
+        ConfigMapProjection,
+        DownwardAPIProjection,
+        DownwardAPIVolumeFile,
+        KeyToPath,
+        ObjectFieldSelector,
+        ProjectedVolumeSource,
+        ServiceAccountTokenProjection,
+        Volume,
+        VolumeMount,
+        VolumeProjection,
+    )
+
+    volume = Volume(name=TOKEN_VOLUME_PREFIX, projected=ProjectedVolumeSource(
+        default_mode=420,
+        sources=[
+            VolumeProjection(service_account_token=ServiceAccountTokenProjection(
+                expiration_seconds=3607, path="token")),
+            VolumeProjection(config_map=ConfigMapProjection(
+                name="kube-root-ca.crt", items=[KeyToPath(key="ca.crt", path="ca.crt")])),
+            VolumeProjection(downward_api=DownwardAPIProjection(items=[DownwardAPIVolumeFile(
+                path="namespace", field_ref=ObjectFieldSelector(api_version="v1", field_path="metadata.namespace"))])),
+        ]))
+    mount = VolumeMount(name=TOKEN_VOLUME_PREFIX, mount_path="/var/run/secrets/kubernetes.io/serviceaccount",
+                        read_only=True)
+    return volume, mount
+
+
+@functools.cache
+def _default_tolerations() -> tuple[tuple[str, Any], ...]:
+    """DefaultTolerationSeconds: (taint key, the toleration added when the pod tolerates it no other way)."""
+    from kubenb.api.core import Toleration
+
+    return tuple((key, Toleration(key=key, operator="Exists", effect="NoExecute",
+                                  toleration_seconds=DEFAULT_TOLERATION_SECONDS))
+                 for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"))

@@ -2,7 +2,13 @@
 
 Kept per kind: namespace -> names, (label, value) -> keys. Across kinds: owner uid -> dependents
 (the garbage collector's graph). For pods: node name -> pods (the kubelet's and scheduler's view).
-For events: involvedObject.uid -> events (what `describe` shows under an object).
+For events: involvedObject.uid -> events (what `describe` shows under an object). For kinds whose
+`spec.selector` is a plain label map (Services): which of them select a given set of labels, so a
+pod's write finds its Services without looking at every Service of the namespace.
+
+A write replaces an object's entries only when a fact they are keyed by changed, so a status
+write (which keeps metadata and spec) only moves the object to the end of its owners' buckets:
+`by_owner` lists dependents in the order they were last written, which controllers depend on.
 
 Buckets are dicts used as ordered sets: iteration follows insertion order, which the simulation
 makes deterministic (a `set` of strings would iterate in a hash order that changes per process).
@@ -19,6 +25,8 @@ if TYPE_CHECKING:
 
 Key = tuple[str, str]  # (namespace, name)
 _EMPTY: dict = {}
+#: kinds whose `spec.selector` is a map of labels, equality only (a LabelSelector is not indexed)
+MAP_SELECTOR_KINDS = frozenset({"Service", "ReplicationController"})
 
 
 class Indexes:
@@ -28,12 +36,28 @@ class Indexes:
         self._owners: dict[str, dict[tuple[str, str, str], None]] = defaultdict(dict)
         self._nodes: dict[str, dict[Key, None]] = defaultdict(dict)
         self._involved: dict[str, dict[Key, None]] = defaultdict(dict)
+        #: kind -> (namespace, label, value) -> keys of the objects whose selector's least pair that is
+        self._selectors: dict[str, dict[tuple[str, str, str], dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
 
     def add(self, obj: KubeObject) -> None:
         self._apply(obj, _add)
 
     def remove(self, obj: KubeObject) -> None:
         self._apply(obj, _discard)
+
+    def replace(self, old: KubeObject, new: KubeObject) -> None:
+        """`new` is stored in place of `old`: move its entries if a fact they are keyed by changed."""
+        if not _same_keys(old, new):
+            self._apply(old, _discard)
+            self._apply(new, _add)
+            return
+        meta = new.metadata
+        if meta.owner_references:
+            key = (new.KIND, meta.namespace or "", meta.name or "")
+            for ref in meta.owner_references:
+                bucket = self._owners[ref.uid]
+                bucket.pop(key, None)
+                bucket[key] = None
 
     def _apply(self, obj: KubeObject, op) -> None:
         meta = obj.metadata
@@ -49,6 +73,8 @@ class Indexes:
             op(self._nodes[obj.spec.node_name], key)
         elif kind == "Event" and obj.involved_object.uid:
             op(self._involved[obj.involved_object.uid], key)
+        elif kind in MAP_SELECTOR_KINDS and obj.spec.selector:
+            op(self._selectors[kind][(key[0], *min(obj.spec.selector.items()))], key)
 
     def namespace_keys(self, kind: str, namespace: str) -> Collection[Key]:
         return self._namespace.get(kind, {}).get(namespace, _EMPTY).keys()
@@ -65,6 +91,41 @@ class Indexes:
     def event_keys(self, uid: str) -> Collection[Key]:
         """The Events whose involvedObject.uid is `uid` (the field selector `describe` lists them by)."""
         return self._involved.get(uid, _EMPTY).keys()
+
+    def selector_candidates(self, kind: str, namespace: str, labels: dict[str, str]) -> list[Key]:
+        """Keys of the objects of `kind` in `namespace` that may select `labels`: every one whose
+        selector does is among them (it is filed under one of its pairs, which `labels` then holds),
+        once; the caller checks the rest of each selector."""
+        table = self._selectors.get(kind)
+        if not table or not labels:
+            return []
+        out: list[Key] = []
+        for label, value in labels.items():
+            bucket = table.get((namespace, label, value))
+            if bucket:
+                out.extend(bucket)
+        return out
+
+
+def _same_keys(old: KubeObject, new: KubeObject) -> bool:
+    """Whether every fact the indexes key `new` by is the one they keyed `old` by (identity first:
+    a status write shares metadata's maps and the spec with the stored object)."""
+    om, nm = old.metadata, new.metadata
+    if om.namespace != nm.namespace or om.name != nm.name:
+        return False
+    if om.labels is not nm.labels and (om.labels or None) != (nm.labels or None):
+        return False
+    if om.owner_references is not nm.owner_references and \
+            [r.uid for r in om.owner_references or ()] != [r.uid for r in nm.owner_references or ()]:
+        return False
+    kind = new.KIND
+    if kind == "Pod":
+        return old.spec is new.spec or old.spec.node_name == new.spec.node_name
+    if kind == "Event":
+        return old.involved_object.uid == new.involved_object.uid
+    if kind in MAP_SELECTOR_KINDS:
+        return old.spec is new.spec or old.spec.selector == new.spec.selector
+    return True
 
 
 def _add(bucket: dict, key: Any) -> None:

@@ -133,7 +133,21 @@ class Store:
             obj = self.try_get(dep_kind, ns, name)
             if obj is not None:
                 out.append(obj)
-        return out  # in the order the dependents were indexed (creation order): deterministic, unsorted
+        return out  # in the order the dependents were last written: deterministic, unsorted
+
+    def selecting(self, kind: str, namespace: str, labels: Optional[dict[str, str]]) -> list[KubeObject]:
+        """The objects of `kind` (one whose `spec.selector` is a label map, as a Service's) in
+        `namespace` whose non-empty selector selects `labels`, in list order: what a watch of pods
+        asks on every pod write, answered from an index instead of every Service of the namespace."""
+        table = self._objects.get(kind)
+        if not table or not labels:
+            return []
+        out = []
+        for key in sorted(self.indexes.selector_candidates(kind, namespace, labels)):
+            obj = table.get(key)
+            if obj is not None and all(labels.get(k) == v for k, v in obj.spec.selector.items()):
+                out.append(obj)
+        return out
 
     def pods_on_node(self, node: str) -> list[KubeObject]:
         table = self._objects.get("Pod", {})
@@ -309,13 +323,13 @@ class Store:
         return gone
 
     def _put(self, obj: KubeObject, old: Optional[KubeObject]) -> None:
-        if old is not None:
-            self.indexes.remove(old)
-        if old is None:
-            self._sorted_keys.pop(obj.KIND, None)
         share_fields_sets(obj, old)
         self._objects.setdefault(obj.KIND, {})[(obj.metadata.namespace or "", obj.metadata.name or "")] = obj
-        self.indexes.add(obj)
+        if old is None:
+            self._sorted_keys.pop(obj.KIND, None)
+            self.indexes.add(obj)
+        else:
+            self.indexes.replace(old, obj)
 
     def _next_rv(self) -> str:
         self.resource_version += 1

@@ -41,6 +41,10 @@ class Snapshot:
                 if (namespace is None or o.metadata.namespace == namespace)
                 and (selector is None or selector.matches(o.metadata.labels or {}))]
 
+    def selecting(self, kind: str, namespace: str, labels: Optional[dict]) -> list[Any]:
+        return [o for o in self.list(kind, namespace) if labels and o.spec.selector
+                and all(labels.get(k) == v for k, v in o.spec.selector.items())]
+
     def try_get(self, kind: str, namespace: str, name: str) -> Any:
         return next((o for o in self.objects.get(kind, ())
                      if o.metadata.name == name and (o.metadata.namespace or "") == (namespace or "")), None)

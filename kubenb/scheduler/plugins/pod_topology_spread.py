@@ -102,10 +102,8 @@ class PodTopologySpread:
         ns = pod.metadata.namespace or ""
         labels = pod.metadata.labels or {}
         merged: dict[str, str] = {}
-        for svc in self.store.list("Service", ns):
-            sel = svc.spec.selector
-            if sel is not None and labelsel.selector_from_set(sel).matches(labels):
-                merged.update(sel)
+        for svc in self.store.selecting("Service", ns, labels):  # from the store's selector index
+            merged.update(svc.spec.selector)
         selector = labelsel.selector_from_set(merged)
         owner = pod.metadata.controller_ref()
         if owner is None:

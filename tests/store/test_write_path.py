@@ -1,0 +1,134 @@
+"""The write path's indexes and shortcuts: a pod write finds its Services from the selector index,
+a status write moves no index entry but the owner order, admission's shared parts stay shared and
+unmodified."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubenb import Cluster
+from kubenb.api.base import evolve
+from kubenb.api.codec import decode
+from kubenb.controllers.endpoints import EndpointsController
+from kubenb.store import admission
+
+
+def service(cluster: Cluster, name: str, selector: dict | None, namespace: str = "default"):
+    spec = {"ports": [{"port": 80}], **({"selector": selector} if selector is not None else {})}
+    return cluster.store.create(decode(cluster.registry, {
+        "apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": spec}))
+
+
+def pod(cluster: Cluster, name: str, labels: dict, owner=None):
+    meta = {"name": name, "namespace": "default", "labels": labels}
+    if owner is not None:
+        meta["ownerReferences"] = [{"apiVersion": "v1", "kind": owner.KIND, "name": owner.metadata.name,
+                                    "uid": owner.metadata.uid}]
+    return cluster.store.create(decode(cluster.registry, {
+        "apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}))
+
+
+def names(objs) -> list[str]:
+    return [o.metadata.name for o in objs]
+
+
+def test_selecting_finds_exactly_the_services_whose_selector_the_labels_hold(cluster: Cluster):
+    cluster.store.create(decode(cluster.registry, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "other"}}))
+    service(cluster, "zeta", {"app": "web"})
+    service(cluster, "alpha", {"app": "web", "tier": "front"})
+    service(cluster, "beta", {"app": "web", "tier": "back"})
+    service(cluster, "empty", {})
+    service(cluster, "none", None)
+    service(cluster, "elsewhere", {"app": "web"}, namespace="other")
+    store = cluster.store
+    assert names(store.selecting("Service", "default", {"app": "web", "tier": "front", "x": "y"})) == ["alpha", "zeta"]
+    assert names(store.selecting("Service", "default", {"app": "web"})) == ["zeta"]
+    assert names(store.selecting("Service", "other", {"app": "web"})) == ["elsewhere"]
+    assert store.selecting("Service", "default", {}) == [] and store.selecting("Service", "default", None) == []
+    # the answer is the one a scan of every Service gives
+    for labels in ({"app": "web", "tier": "back"}, {"tier": "front"}, {"app": "db"}):
+        scan = [s for s in store.list("Service", "default")
+                if s.spec.selector and all(labels.get(k) == v for k, v in s.spec.selector.items())]
+        assert store.selecting("Service", "default", labels) == scan
+
+
+def test_selecting_follows_selector_changes_and_deletion(cluster: Cluster):
+    svc = service(cluster, "web", {"app": "web"})
+    changed = evolve(svc)
+    changed.spec.selector = {"app": "api"}
+    cluster.store.update(changed)
+    assert cluster.store.selecting("Service", "default", {"app": "web"}) == []
+    assert names(cluster.store.selecting("Service", "default", {"app": "api"})) == ["web"]
+    cluster.store.delete("Service", "default", "web")
+    assert cluster.store.selecting("Service", "default", {"app": "api"}) == []
+
+
+def test_a_pod_write_looks_at_no_service_of_the_namespace_but_its_own(cluster: Cluster, monkeypatch):
+    for i in range(20):
+        service(cluster, f"svc-{i}", {"app": f"app-{i}"})
+    p = pod(cluster, "p", {"app": "app-3"})
+    listed = []
+    real_list = cluster.store.list
+    monkeypatch.setattr(cluster.store, "list", lambda kind, *a, **k: listed.append(kind) or real_list(kind, *a, **k))
+    queued = []
+    controller = next(x for x in cluster.components if isinstance(x, EndpointsController))
+    monkeypatch.setattr(controller, "enqueue", lambda svc: queued.append(svc.metadata.name))
+    new = evolve(p, deep=("status",))
+    new.status.pod_ip = "10.244.1.7"
+    cluster.store.update(new, subresource="status")
+    assert queued == ["svc-3"]
+    assert "Service" not in listed
+
+
+def test_a_status_write_moves_the_pod_to_the_end_of_its_owners_dependents(cluster: Cluster):
+    owner = cluster.store.create(decode(cluster.registry, {
+        "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "owner", "namespace": "default"}}))
+    for name in ("a", "b", "c"):
+        pod(cluster, name, {"app": "web"}, owner=owner)
+    assert names(cluster.store.by_owner(owner.metadata.uid)) == ["a", "b", "c"]
+    a = cluster.store.get("Pod", "default", "a")
+    new = evolve(a, deep=("status",))
+    new.status.pod_ip = "10.244.1.8"
+    cluster.store.update(new, subresource="status")
+    assert names(cluster.store.by_owner(owner.metadata.uid)) == ["b", "c", "a"]  # last written last, as before
+    assert names(cluster.store.list("Pod", "default", _selector({"app": "web"}))) == ["a", "b", "c"]
+
+
+def test_a_relabel_moves_the_label_index_entries(cluster: Cluster):
+    p = pod(cluster, "p", {"app": "web"})
+    relabelled = evolve(p)
+    relabelled.metadata.labels = {"app": "api"}
+    cluster.store.update(relabelled)
+    assert cluster.store.list("Pod", "default", _selector({"app": "web"})) == []
+    assert names(cluster.store.list("Pod", "default", _selector({"app": "api"}))) == ["p"]
+
+
+def test_admission_shares_its_token_volume_but_names_it_per_pod(cluster: Cluster):
+    first, second = pod(cluster, "one", {}), pod(cluster, "two", {})
+    template, mount_template = admission._token_volume()
+    assert template.name == admission.TOKEN_VOLUME_PREFIX and mount_template.name == admission.TOKEN_VOLUME_PREFIX
+    for p in (first, second):
+        volume = next(v for v in p.spec.volumes if v.name.startswith(admission.TOKEN_VOLUME_PREFIX))
+        assert volume.name != admission.TOKEN_VOLUME_PREFIX
+        assert [m.name for m in p.spec.containers[0].volume_mounts] == [volume.name]
+        assert volume.projected is template.projected  # one projected source for every pod
+        assert [t.key for t in p.spec.tolerations] == ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
+    assert first.spec.volumes[0].name != second.spec.volumes[0].name
+
+
+@pytest.mark.parametrize("field", ["uid", "creation_timestamp", "generation"])
+def test_a_status_write_keeps_the_stored_system_metadata(cluster: Cluster, field):
+    p = pod(cluster, "p", {"app": "web"})
+    new = evolve(p)
+    setattr(new.metadata, field, "forged" if field != "generation" else 99)
+    new.metadata.labels = {"app": "forged"}
+    new.status.pod_ip = "10.244.1.9"
+    stored = cluster.store.update(new, subresource="status")
+    assert getattr(stored.metadata, field) == getattr(p.metadata, field)
+    assert stored.metadata.labels == {"app": "web"} and stored.status.pod_ip == "10.244.1.9"
+
+
+def _selector(labels: dict):
+    from kubenb.api import labels as labelsel
+
+    return labelsel.selector_from_set(labels)
