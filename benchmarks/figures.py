@@ -59,6 +59,31 @@ class Writes:
         return time.perf_counter() - t0
 
 
+class SyncTimes:
+    """CPU time and count of every controller's syncs, through each work queue's public observer hook."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        from kubenb.controllers.base import Controller
+
+        self.spent: dict[str, list[float]] = {}
+        for component in cluster.components:
+            if isinstance(component, Controller):
+                component.queue.observe(self._counter(self.spent.setdefault(type(component).__name__, [0.0, 0])))
+
+    @staticmethod
+    def _counter(spent: list[float]) -> Any:
+        def count(key: Any, cpu: float) -> None:
+            spent[0] += cpu
+            spent[1] += 1
+        return count
+
+    def total(self) -> float:
+        return sum(cpu for cpu, _ in self.spent.values())
+
+    def busiest(self, n: int = 4) -> list[tuple[str, tuple[float, int]]]:
+        return sorted(((k, (v[0], int(v[1]))) for k, v in self.spent.items() if v[1]), key=lambda kv: -kv[1][0])[:n]
+
+
 @contextmanager
 def stopwatch() -> Iterator[list[float]]:
     """`with stopwatch() as t:` leaves [wall seconds, CPU seconds] in `t` (CPU tells a busy machine apart)."""
