@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from benchmarks.figures import Writes, figure, peak_rss, stopwatch, timed
+from benchmarks.figures import Writes, figure, peak_rss, profiled, stopwatch, timed
 from benchmarks.registry import scenario
 from benchmarks.scenarios.cluster import all_available, apply_deployments, new_cluster, run_until, running_pods
 
 
-def converge_cluster(nodes: int, pods: int, report: bool = True):
-    """A converged cluster: N nodes, Deployments of 100 replicas totalling P pods, all Running and Available."""
+def converge_cluster(nodes: int, pods: int, report: bool = True, profile: bool = False):
+    """A converged cluster: N nodes, Deployments of 100 replicas totalling P pods, all Running and Available.
+    With `profile`, the converging (not the build) runs under cProfile and its top functions print."""
     with stopwatch() as t:
         cluster = new_cluster(nodes)
     if report:
         figure(f"cluster of {nodes} nodes", t[0], "s", f"cpu {t[1]:.2f} s")
     writes = Writes(cluster)
-    with stopwatch() as t:
+    with profiled(profile), stopwatch() as t:
         apply_deployments(cluster, pods)
         simulated = run_until(cluster, lambda: all_available(cluster))
     writes.close()
@@ -28,7 +29,8 @@ def converge_cluster(nodes: int, pods: int, report: bool = True):
     return cluster
 
 
-@scenario("converge", nodes=5000, pods=150_000)
-def converge(nodes: int, pods: int) -> None:
+@scenario("converge", nodes=5000, pods=150_000,
+          flags={"profile": "converge under cProfile; print its top 15 functions by own and cumulative time"})
+def converge(nodes: int, pods: int, profile: bool = False) -> None:
     """N nodes, then Deployments totalling P pods, simulated until all are Running and Available."""
-    converge_cluster(nodes, pods)
+    converge_cluster(nodes, pods, profile=profile)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from benchmarks.figures import Writes, figure, peak_rss, stopwatch, timed
+from benchmarks.figures import SyncTimes, Writes, figure, peak_rss, stopwatch, timed
 from benchmarks.registry import scenario
 from benchmarks.scenarios.cluster import all_available, deployment, new_cluster, run_until
 from benchmarks.scenarios.converge import converge_cluster
@@ -51,36 +51,6 @@ def _rollout(nodes: int, pods: int, *extra: str) -> None:
     for name, (cpu, count) in syncs.busiest():
         figure(f"  {name}", cpu, "s", f"cpu in {count:,} syncs")
     peak_rss(cluster.store.count("Pod"))
-
-
-class SyncTimes:
-    """CPU time and count of every controller's syncs: each work queue's sync callback, timed."""
-
-    def __init__(self, cluster) -> None:
-        from kubenb.controllers.base import Controller
-
-        self.spent: dict[str, list[float]] = {}
-        for component in cluster.components:
-            if isinstance(component, Controller):
-                self._time(type(component).__name__, component.queue)
-
-    def _time(self, name: str, queue) -> None:
-        sync, spent = queue._sync, self.spent.setdefault(name, [0.0, 0])
-
-        def timed_sync(key):
-            t0 = time.process_time()
-            try:
-                return sync(key)
-            finally:
-                spent[0] += time.process_time() - t0
-                spent[1] += 1
-        queue._sync = timed_sync
-
-    def total(self) -> float:
-        return sum(cpu for cpu, _ in self.spent.values())
-
-    def busiest(self, n: int = 4) -> list[tuple[str, tuple[float, int]]]:
-        return sorted(((k, tuple(v)) for k, v in self.spent.items() if v[1]), key=lambda kv: -kv[1][0])[:n]
 
 
 @scenario("churn", nodes=1000, pods=30_000)

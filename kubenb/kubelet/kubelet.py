@@ -82,7 +82,7 @@ class Kubelet:
         return self.nodes
 
     def add_node(self, name: str, images: set[str], pod_cidr: str, first_ip: int = 2) -> NodeAgent:
-        spec = next((n for n in self.cluster.profile.nodes if n.name == name), None)
+        spec = self.cluster.profile.node(name)
         agent = self.nodes[name] = NodeAgent(self, name, images, pod_cidr, first_ip, spec)
         self.leases[name] = NodeLease(agent)
         self.leases[name].start()

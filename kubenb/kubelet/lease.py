@@ -18,10 +18,10 @@ before "now", instead of 60,000 writes per node nobody could have seen.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kubenb.api.base import evolve
 from kubenb.api.codec import decode
 from kubenb.sim.loop import PRIORITY_NODE
 from kubenb.store.errors import StatusError
@@ -39,7 +39,14 @@ def micro_time(t: float) -> str:
     """``metav1.MicroTime`` as JSON: RFC 3339 with six fractional digits."""
     micros = int(round(t * 1_000_000))
     whole, frac = divmod(micros, 1_000_000)
-    return datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{frac:06d}Z"
+    return f"{_whole_second(whole)}.{frac:06d}Z"
+
+
+@functools.lru_cache(maxsize=16)
+def _whole_second(whole: int) -> str:
+    """The date and time of a whole second: a tenth of the nodes renew within the same second, so
+    formatting it once per second instead of once per renewal halves a renewal's own cost."""
+    return datetime.fromtimestamp(whole, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 class NodeLease:
@@ -99,8 +106,8 @@ class NodeLease:
         return {"apiVersion": "v1", "kind": "Node", "name": node.metadata.name, "uid": node.metadata.uid}
 
     def _renew(self, lease: Any) -> None:
-        new = evolve(lease, deep=("spec",))
-        new.spec["renewTime"] = micro_time(self.clock.now)
+        new = lease.model_copy()  # a new spec below; the rest stays shared with the stored Lease
+        new.spec = {**lease.spec, "renewTime": micro_time(self.clock.now)}
         if not lease.metadata.owner_references:
             owner = self._owner()
             if owner is not None:

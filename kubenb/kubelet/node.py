@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.client.events import EventRecorder
 from kubenb.kubelet.ipam import PodIPs
-from kubenb.runtime import FileSystem, HostInfo, Image, LoopScheduler, Runtime
+from kubenb.runtime import Dir, FileSystem, HostInfo, Image, LoopScheduler, Runtime
+from kubenb.runtime.fs import File
 
 if TYPE_CHECKING:
     from kubenb.kubelet.kubelet import Kubelet
@@ -169,13 +170,28 @@ def _hosts_file(ip: str, hostname: str, fqdn: str, aliases: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What the kubelet needs of a node's disk, made at the instant the node joins.
+HOST_DIRS = ("/etc", "/tmp", "/var/log/pods", "/var/log/containers", "/var/lib/kubelet/pods", "/mnt",
+             "/opt", "/root", "/home", "/run")
+
+
 def _host_filesystem(name: str, kubelet: Kubelet) -> FileSystem:
-    """The node's disk as far as the kubelet needs it: ``hostPath`` volumes live here."""
+    """The node's disk as far as the kubelet needs it: ``hostPath`` volumes live here.
+
+    Built as the tree ``mkdir -p`` of :data:`HOST_DIRS`, ``chmod 1777 /tmp`` and ``/etc/hostname``
+    leave at this instant (every inode stamped now, owned by root), but directly: walking the
+    paths through :class:`FileSystem` once per node was a tenth of a 5,000-node cluster's build.
+    """
     clock = kubelet.clock
-    fs = FileSystem(clock=lambda: clock.now)
-    for d in ("/etc", "/tmp", "/var/log/pods", "/var/log/containers", "/var/lib/kubelet/pods", "/mnt",
-              "/opt", "/root", "/home", "/run"):
-        fs.makedirs(d)
-    fs.chmod("/tmp", 0o1777)
-    fs.write("/etc/hostname", name + "\n")
-    return fs
+    now = clock.now
+    root = Dir(mtime=now)
+    for path in HOST_DIRS:
+        parent = root
+        for part in path[1:].split("/"):
+            child = parent.children.get(part)
+            if child is None:
+                child = parent.children[part] = Dir(mtime=now)
+            parent = child
+    root.children["tmp"].mode = 0o1777
+    root.children["etc"].children["hostname"] = File((name + "\n").encode(), mtime=now)
+    return FileSystem(root, clock=lambda: clock.now)

@@ -39,3 +39,11 @@ def test_describe_node_prints_the_lease_as_upstream(course):
                      "  HolderIdentity:  mac-master\n"
                      "  AcquireTime:     <unset>\n"
                      f"  RenewTime:       {format_rfc1123z(parse_rfc3339(renew))}\n")
+
+
+def test_micro_time_is_rfc3339_with_microseconds():
+    from kubenb.kubelet.lease import micro_time
+
+    assert micro_time(1.5) == "1970-01-01T00:00:01.500000Z"
+    assert micro_time(1763805599.9999996) == "2025-11-22T10:00:00.000000Z"
+    assert micro_time(1763805599.123456) == "2025-11-22T09:59:59.123456Z"
