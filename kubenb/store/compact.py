@@ -1,47 +1,243 @@
-"""Stored objects share their pydantic bookkeeping: one set object per distinct set of field names.
+"""Stored objects share their equal parts: one canonical instance per distinct sub-model, list and map.
 
-Every pydantic model instance carries ``__pydantic_fields_set__``, a set of the field names that
-were given — 200 to 500 bytes each, and a stored pod or Event holds dozens of models, most with one
-of a handful of such sets. Stored objects are immutable (a writer edits a copy made by
-``model_copy``/``evolve``, and both copy this set before touching it), so every stored model can
-point at one canonical set per distinct content instead of its own copy. Only the parts of a new
-version that are not shared with the old one are visited, so a status write costs what changed.
+A ReplicaSet's pods hold equal containers, tolerations, volume sources, owner references and labels;
+a pod's six Events hold one equal involvedObject and source. Stored objects are immutable (a writer
+edits a copy made by ``model_copy``/``evolve``), so equal parts can be one object: when an object
+is stored, each of its parts (bottom-up) is replaced by the canonical equal one, or becomes the
+canonical one itself (hash-consing). Sharing is exact: a part is equal to its canonical only if
+every field is the same type and value (``True`` is not ``1``), with the same fields set, so
+serialisation cannot tell the difference.
+
+What makes it cheap: a canonical model is marked by its ``__pydantic_fields_set__``, which points at
+the marked set for its content (one set object per distinct set of field names, shared instead of
+one set per instance). A copy (``model_copy``, ``evolve``) gets a set of its own, so the parts a
+write did not replace are recognised at once and only new parts are hashed: a status write costs
+what changed. The root of an object and its ``metadata`` carry its identity (uid, resourceVersion)
+and are never equal to another's; they are not entered, only their parts are.
+
+Canonical parts nothing else holds any more (their objects were deleted or rewritten) are dropped
+by a sweep each time the table has doubled, so the table stays proportional to what is stored.
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import sys
+from operator import is_
+from types import UnionType
+from typing import Any, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-_CANONICAL: dict[frozenset, set] = {}
-_CANONICAL_IDS: set[int] = set()  # ids of the canonical sets (they live for good in _CANONICAL)
-_SCALARS = frozenset({str, int, bool, float, type(None)})  # most fields: skipped without an isinstance chain
+_SCALARS = frozenset({str, int, bool, float, type(None)})  # most fields: kept as they are, hashed as values
+_IDENTITY = "metadata"  # the field of a stored object that names it: never shared (see above)
+_MIN_SWEEP = 50_000
+
+_PLANS: dict[type, tuple[list[str], tuple[tuple[int, str], ...]]] = {}
+_TABLE: dict[int, Any] = {}  # content hash -> canonical model, list or dict
+_PLAIN: dict[frozenset, set] = {}  # field names -> the set unmarked models with those names share
+_MARKED: dict[frozenset, set] = {}  # field names -> the set only canonical models point at
+_MARKED_IDS: set[int] = set()
+_next_sweep = _MIN_SWEEP
 
 
-def share_fields_sets(obj: BaseModel, old: Optional[BaseModel]) -> None:
-    """Point `obj`'s models (those not shared with `old`) at canonical fields sets."""
-    _share(obj, old)
+def share(obj: BaseModel) -> None:
+    """Replace the parts of `obj` (about to be stored) by their canonical equal instances.
 
-
-def _share(model: BaseModel, old: Any) -> None:
-    fields_set = model.__pydantic_fields_set__
-    if id(fields_set) not in _CANONICAL_IDS:
-        key = frozenset(fields_set)
-        canonical = _CANONICAL.get(key)
-        if canonical is None:
-            canonical = _CANONICAL[key] = set(key)
-            _CANONICAL_IDS.add(id(canonical))
-        object.__setattr__(model, "__pydantic_fields_set__", canonical)
-    before = old.__dict__ if isinstance(old, BaseModel) else None
-    for name, value in model.__dict__.items():
+    Parts equal to nothing stored become canonical; the parts' values never change, only which
+    instance holds them. `obj` itself and its metadata stay its own.
+    """
+    _own(obj)
+    values = obj.__dict__
+    for name, value in values.items():
         if type(value) in _SCALARS:
             continue
-        prior = before.get(name) if before is not None else None
-        if value is prior:
+        if name == _IDENTITY and isinstance(value, BaseModel):
+            _own(value)
+            _share_parts(value.__dict__)
             continue
-        if isinstance(value, BaseModel):
-            _share(value, prior)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                _share(item, None)
+        canonical = _canonical(value)
+        if canonical is not None and canonical is not value:
+            values[name] = canonical
+    if len(_TABLE) >= _next_sweep:
+        _sweep()
+
+
+def _own(model: BaseModel) -> None:
+    """Point a model that stays unshared at the plain set for its field names (a canonical one stays marked)."""
+    fields_set = model.__pydantic_fields_set__
+    if id(fields_set) in _MARKED_IDS:
+        return
+    key = frozenset(fields_set)
+    plain = _PLAIN.get(key)
+    if plain is None:
+        plain = _PLAIN[key] = set(key)
+    if fields_set is not plain:
+        object.__setattr__(model, "__pydantic_fields_set__", plain)
+
+
+def _share_parts(values: dict) -> None:
+    for name, value in values.items():
+        if type(value) not in _SCALARS:
+            canonical = _canonical(value)
+            if canonical is not None and canonical is not value:
+                values[name] = canonical
+
+
+def _canonical(value: Any) -> Optional[Any]:
+    """The canonical instance equal to `value` (maybe `value` itself), or None if it cannot be shared."""
+    kind = type(value)
+    if kind is list:
+        return _list(value)
+    if kind is dict:
+        return _dict(value)
+    if isinstance(value, BaseModel):
+        return _model(value)
+    return None
+
+
+def _model(model: BaseModel) -> Optional[BaseModel]:
+    fields_set = model.__pydantic_fields_set__
+    if id(fields_set) in _MARKED_IDS:
+        return model  # canonical already: a part the write did not replace
+    cls = type(model)
+    plan = _PLANS.get(cls) or _plan(cls)
+    values = model.__dict__
+    vals = list(values.values())
+    if len(vals) != len(plan[0]):
+        return _model_unplanned(model, values)
+    shareable = model.__pydantic_extra__ is None and model.__pydantic_private__ is None
+    for i, name in plan[1]:
+        value = vals[i]
+        kind = type(value)
+        if kind in _SCALARS:
+            continue
+        if kind is list:
+            canonical = _list(value)
+        elif kind is dict:
+            canonical = _dict(value)
+        else:
+            canonical = _canonical(value)
+        if canonical is None:
+            shareable = False
+            vals[i] = None
+            continue
+        if canonical is not value:
+            values[name] = canonical
+        vals[i] = id(canonical)
+    if not shareable:
+        _own(model)
+        return None
+    marked = _marked(fields_set)
+    try:
+        digest = hash((cls, id(marked), *vals))
+    except TypeError:  # fields not in declaration order (never built so here): not shared
+        _model_unplanned(model, values)
+        return None
+    found = _TABLE.get(digest)
+    if found is None:
+        _TABLE[digest] = model
+        object.__setattr__(model, "__pydantic_fields_set__", marked)
+        return model
+    if type(found) is cls and found.__pydantic_fields_set__ is marked and _same(found.__dict__, values):
+        return found
+    _own(model)  # a hash collision: left unshared
+    return None
+
+
+def _model_unplanned(model: BaseModel, values: dict) -> None:
+    """A model missing a field or holding one out of order (never built so here): its parts are shared, it is not."""
+    _own(model)
+    _share_parts(values)
+
+
+def _plan(cls: type) -> tuple[list[str], tuple[tuple[int, str], ...]]:
+    """The field names in order, and the positions of those that may hold a model, list or map."""
+    names = list(cls.model_fields)
+    nested = tuple((i, name) for i, (name, field) in enumerate(cls.model_fields.items())
+                   if not _scalar_type(field.annotation))
+    _PLANS[cls] = plan = (names, nested)
+    return plan
+
+
+def _scalar_type(annotation: Any) -> bool:
+    if annotation in _SCALARS:
+        return True
+    if get_origin(annotation) in (Union, UnionType):
+        return all(arg in _SCALARS for arg in get_args(annotation))
+    return get_origin(annotation) is Literal
+
+
+def _marked(fields_set: set) -> set:
+    key = frozenset(fields_set)
+    marked = _MARKED.get(key)
+    if marked is None:
+        marked = _MARKED[key] = set(key)
+        _MARKED_IDS.add(id(marked))
+    return marked
+
+
+def _list(items: list) -> Optional[list]:
+    parts: list[Any] = [list]
+    shareable = True
+    for i, item in enumerate(items):
+        if type(item) is str:
+            parts.append(item)
+            continue
+        canonical = _canonical(item)
+        if canonical is None:
+            shareable = False
+            continue
+        if canonical is not item:
+            items[i] = canonical
+        parts.append(id(canonical))
+    return _enter(parts, items, _same_items) if shareable else None
+
+
+def _dict(mapping: dict) -> Optional[dict]:
+    """Maps of strings (labels, annotations, selectors, ConfigMap data) are shared; others are left alone."""
+    parts: list[Any] = [dict]
+    for k, v in mapping.items():
+        if type(k) is not str or type(v) is not str:
+            return None
+        parts.append(k)
+        parts.append(v)
+    return _enter(parts, mapping, _same_map)
+
+
+def _enter(parts: list, value: Any, same: Any) -> Optional[Any]:
+    digest = hash(tuple(parts))
+    found = _TABLE.get(digest)
+    if found is None:
+        _TABLE[digest] = value
+        return value
+    if found is value or (type(found) is type(value) and same(found, value)):
+        return found
+    return None
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Equal values of the same types (so `True` is not `1`); most are the very same objects."""
+    if a != b:
+        return False
+    if all(map(is_, a.values(), b.values())):
+        return True
+    return all(x is y or type(x) is type(y) for x, y in zip(a.values(), b.values(), strict=True))
+
+
+def _same_items(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(x is y or (type(x) is type(y) is str and x == y) for x, y in zip(a, b, strict=True))
+
+
+def _same_map(a: dict, b: dict) -> bool:
+    return list(a.items()) == list(b.items())
+
+
+def _sweep() -> None:
+    """Drop the canonical parts only the table still holds; newest first, so a dropped part's own
+    parts (always entered before it) are dropped in the same pass."""
+    global _next_sweep
+    table = _TABLE
+    for digest in reversed(list(table)):
+        if sys.getrefcount(table[digest]) <= 2:  # the table's reference and the call's argument
+            del table[digest]
+    _next_sweep = max(_MIN_SWEEP, 2 * len(table))

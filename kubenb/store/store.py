@@ -22,7 +22,7 @@ from kubenb.sim.random import RandomStreams
 from kubenb.store import errors
 from kubenb.store.admission import Admission
 from kubenb.store.allocators import ServiceAllocators
-from kubenb.store.compact import share_fields_sets
+from kubenb.store.compact import share
 from kubenb.store.indexes import Indexes
 from kubenb.store.limits import SimulationLimits
 
@@ -323,7 +323,7 @@ class Store:
         return gone
 
     def _put(self, obj: KubeObject, old: Optional[KubeObject]) -> None:
-        share_fields_sets(obj, old)
+        share(obj)
         self._objects.setdefault(obj.KIND, {})[(obj.metadata.namespace or "", obj.metadata.name or "")] = obj
         if old is None:
             self._sorted_keys.pop(obj.KIND, None)

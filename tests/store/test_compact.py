@@ -1,0 +1,111 @@
+"""Stored objects share their equal parts (hash-consing), exactly, and only while something holds them."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+from course_manifests import NGINX_CM, NGINX_DEPLOY, deploy_v1, deploy_v2
+
+from kubenb.api.base import KubeModel, KubeObject, deep_copy, evolve
+from kubenb.api.codec import decode
+from kubenb.api.meta import ObjectMeta
+from kubenb.store import compact
+
+
+class _Part(KubeModel):
+    value: Union[bool, int, float, str, None] = None
+
+
+class _Root(KubeObject):
+    metadata: ObjectMeta
+    part: _Part
+    parts: Optional[list[_Part]] = None
+
+
+def _root(name: str, part: _Part) -> _Root:
+    root = _Root(metadata=ObjectMeta(name=name, uid=name), part=part, parts=[part.model_copy()])
+    compact.share(root)
+    return root
+
+
+def _pods(cluster, manifest=NGINX_DEPLOY, replicas=2):
+    cluster.apply(manifest.replace("replicas: 2", f"replicas: {replicas}"))
+    cluster.advance(30)
+    return [p for p in cluster.store.list("Pod", "default") if not p.metadata.deletion_timestamp]
+
+
+def test_a_replicasets_pods_hold_one_instance_of_each_equal_part(cluster):
+    a, b, c = _pods(cluster, replicas=3)
+    assert a.metadata.owner_references is b.metadata.owner_references is c.metadata.owner_references
+    assert a.metadata.labels is b.metadata.labels
+    assert a.spec.tolerations is b.spec.tolerations is c.spec.tolerations
+    assert a.spec.security_context is b.spec.security_context
+    # parts that differ per pod stay their own, with their own values
+    assert a.spec.node_name and a.status.pod_ip != b.status.pod_ip
+    assert a.metadata is not b.metadata and a.metadata.uid != b.metadata.uid
+    # events about one pod share their involvedObject and source
+    events = [e for e in cluster.store.list("Event", "default") if e.involved_object.uid == a.metadata.uid]
+    assert len(events) >= 4
+    assert len({id(e.involved_object) for e in events}) == len({str(e.involved_object) for e in events}) < len(events)
+    assert len({id(e.source) for e in events}) == len({str(e.source) for e in events}) < len(events)
+
+
+def test_sharing_is_exact_same_types_and_same_fields_set():
+    true, one, one_float = _root("a", _Part(value=True)), _root("b", _Part(value=1)), _root("c", _Part(value=1.0))
+    assert true.part is not one.part and one.part is not one_float.part
+    assert [r.to_dict()["part"] for r in (true, one, one_float)] == [{"value": True}, {"value": 1}, {"value": 1.0}]
+    given_none, defaulted = _root("d", _Part(value=None)), _root("e", _Part())
+    assert given_none.part is not defaulted.part
+    assert given_none.part.model_fields_set == {"value"} and defaulted.part.model_fields_set == set()
+    first, again = _root("f", _Part(value="x")), _root("g", _Part(value="x"))
+    assert again.part is first.part and again.parts is first.parts
+    assert again.metadata is not first.metadata
+
+
+def test_a_write_shares_what_it_did_not_replace_and_an_edited_copy_leaks_nowhere(cluster):
+    a, b = _pods(cluster)
+    edited = evolve(a)
+    edited.spec.tolerations[0].toleration_seconds = 1
+    edited.metadata.labels["extra"] = "x"
+    assert b.spec.tolerations[0].toleration_seconds == 300 and "extra" not in b.metadata.labels
+    status = evolve(a, deep=("status",))
+    status.status.message = "hello"
+    stored = cluster.store.update(status, subresource="status")
+    assert stored.spec is a.spec and stored.status.conditions is a.status.conditions
+    assert stored.status.message == "hello" and a.status.message is None
+
+
+def test_no_component_edits_a_shared_part_in_place(cluster):
+    """Every canonical part still has the content it was entered with, after pods were created,
+    scheduled, started, rolled out, scaled and deleted: a copy of it finds it again."""
+    cluster.apply(NGINX_CM)
+    cluster.apply(deploy_v1())
+    cluster.advance(60)
+    cluster.apply(deploy_v2())
+    cluster.advance(120)
+    cluster.kubectl("scale deployment nginx-deploy --replicas=4")
+    cluster.advance(30)
+    cluster.kubectl("delete deployment nginx-deploy")
+    cluster.advance(60)
+    assert len(compact._TABLE) > 100
+    for canonical in list(compact._TABLE.values()):
+        assert compact._canonical(deep_copy(canonical)) is canonical
+
+
+def test_parts_nothing_holds_any_more_are_swept(cluster):
+    def configmap(i):
+        return decode(cluster.registry, {"apiVersion": "v1", "kind": "ConfigMap",
+                                         "metadata": {"name": f"cm-{i}", "namespace": "default"},
+                                         "data": {"key": f"unique-value-{i}"}})
+
+    kept = cluster.store.create(configmap("kept"))
+    for i in range(50):
+        cluster.store.create(configmap(i))
+    compact._sweep()
+    before = len(compact._TABLE)
+    for i in range(50):
+        cluster.store.delete("ConfigMap", "default", f"cm-{i}")
+    cluster.settle()
+    compact._sweep()
+    assert len(compact._TABLE) <= before - 50
+    assert compact._canonical({"key": "unique-value-kept"}) is kept.data
