@@ -80,6 +80,10 @@ class SyncTimes:
             spent[1] += 1
         return count
 
+    def reset(self) -> None:
+        for spent in self.spent.values():
+            spent[:] = [0.0, 0]
+
     def total(self) -> float:
         return sum(cpu for cpu, _ in self.spent.values())
 

@@ -34,23 +34,29 @@ def rollout_service(nodes: int, pods: int) -> None:
 
 def _rollout(nodes: int, pods: int, *extra: str) -> None:
     cluster = new_cluster(nodes)
+    syncs = SyncTimes(cluster)
     with stopwatch() as t:
         for manifest in (deployment("big", pods), *extra):
             cluster.apply(manifest)
         run_until(cluster, lambda: all_available(cluster))
     figure(f"create {pods}-replica Deployment", t[0], "s", f"cpu {t[1]:.1f} s")
+    _report(syncs, t[1])
     writes = Writes(cluster)
-    syncs = SyncTimes(cluster)
+    syncs.reset()
     with stopwatch() as t:
         cluster.kubectl("set image deployment/big c=nginx:1.27-alpine")
         simulated = run_until(cluster, lambda: all_available(cluster))
     writes.close()
     timed(f"rollout of {pods} replicas", t[0], writes.floor(), f"cpu {t[1]:.1f} s, simulated {simulated:.0f} s")
-    figure("controller syncs (writes they make included)", syncs.total(), "s",
-           f"cpu, {100 * syncs.total() / t[1]:.0f}% of the rollout's")
-    for name, (cpu, count) in syncs.busiest():
-        figure(f"  {name}", cpu, "s", f"cpu in {count:,} syncs")
+    _report(syncs, t[1])
     peak_rss(cluster.store.count("Pod"))
+
+
+def _report(syncs: SyncTimes, cpu: float) -> None:
+    figure("controller syncs (writes they make included)", syncs.total(), "s",
+           f"cpu, {100 * syncs.total() / cpu:.0f}% of the phase's")
+    for name, (spent, count) in syncs.busiest():
+        figure(f"  {name}", spent, "s", f"cpu in {count:,} syncs")
 
 
 @scenario("churn", nodes=1000, pods=30_000)

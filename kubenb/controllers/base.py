@@ -124,6 +124,25 @@ class Controller:
         self.store.watch(handler, kind)
 
 
+def pod_spec_from_template(spec: Any) -> Any:
+    """`GetPodFromTemplate`'s copy of the template's spec, made the way a shallow copy shares: a new
+    spec, containers and container resources (the parts pod admission and defaulting write: the
+    service-account volume and its mounts, tolerations, requests defaulted from limits), all the
+    rest shared with the stored template. Stored objects are never edited in place, and a
+    template was defaulted when it was stored, so what is shared is only read. A deep copy of the
+    template per pod was what a ReplicaSet's pod creation cost most."""
+    def container(c: Any) -> Any:
+        new = c.model_copy()
+        new.resources = c.resources.model_copy() if c.resources is not None else None
+        return new
+
+    new = spec.model_copy()
+    new.containers = [container(c) for c in spec.containers]
+    if spec.init_containers is not None:
+        new.init_containers = [container(c) for c in spec.init_containers]
+    return new
+
+
 def owner_reference(owner: KubeObject):
     """A controller ownerReference to `owner` (controller and blockOwnerDeletion set)."""
     from kubenb.api.meta import OwnerReference

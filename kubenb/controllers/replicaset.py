@@ -19,7 +19,7 @@ from kubenb.api import labels as labelsel
 from kubenb.api import podutil
 from kubenb.api.base import evolve
 from kubenb.controllers import replicatally
-from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference
+from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference, pod_spec_from_template
 from kubenb.controllers.podviews import PodViews
 from kubenb.controllers.replicatally import ReplicaTally
 from kubenb.store import WatchEvent
@@ -213,7 +213,7 @@ class ReplicaSetController(Controller):
                 annotations=dict(template.metadata.annotations or {}) or None,
                 owner_references=[owner_reference(rs)],
             ),
-            spec=template.spec.model_copy(deep=True),
+            spec=pod_spec_from_template(template.spec),
         )
         created = self.store.create(pod)
         self.events.normal(rs, "SuccessfulCreate", f"Created pod: {created.metadata.name}")

@@ -100,8 +100,26 @@ def _template_fnv(template: Any, minor: Optional[int]) -> int:
     return h
 
 
+_CANONICAL: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
+
+
 def equal_ignore_hash(a: Any, b: Any) -> bool:
-    return canonical_template(a) == canonical_template(b)
+    """`EqualIgnoreHash`. Every Deployment sync compares its template with each ReplicaSet's, and
+    a template's canonical form costs a full dump: it is remembered by the template's identity
+    (stored objects are immutable; status writes keep the spec, and so the template, shared)."""
+    return a is b or _canonical_of(a) == _canonical_of(b)
+
+
+def _canonical_of(template: Any) -> dict:
+    hit = _CANONICAL.get(id(template))
+    if hit is not None and hit[0] is template:
+        _CANONICAL.move_to_end(id(template))
+        return hit[1]
+    canonical = canonical_template(template)
+    _CANONICAL[id(template)] = (template, canonical)  # holding the template keeps its id from being reused
+    if len(_CANONICAL) > _FNV_CACHE_SIZE:
+        _CANONICAL.popitem(last=False)
+    return canonical
 
 
 # ---------------------------------------------------------------- annotations
