@@ -1,3 +1,3 @@
 """Every scenario module; importing one registers its scenarios (see `benchmarks.registry`)."""
 
-from benchmarks.scenarios import apiserver, build, converge, get, notebooks, schedule, workloads  # noqa: F401
+from benchmarks.scenarios import apiserver, build, converge, events, get, notebooks, schedule, workloads  # noqa: F401
