@@ -36,6 +36,16 @@ def peak_rss(pods: int = 0) -> None:
     figure("peak RSS", rss / 2**20, "MiB", per_pod)
 
 
+def current_rss() -> int:
+    """The process's resident set size now, in bytes (Linux `/proc/self/statm`; 0 elsewhere): unlike
+    the peak, it can go down, so a series of it tells a plateau from a leak."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize()
+    except OSError:
+        return 0
+
+
 class Writes:
     """Every object (last version per kind/namespace/name) written to `cluster`'s store while open."""
 

@@ -496,6 +496,7 @@ class Recorder:
         track.node = spec.node_name
         if ev.type == "DELETED":
             track.deleted = ev.time
+            track._refs = None  # the owner is noted; a deleted pod's track need not keep its ownerReferences
             self._deleted_pods.append(uid)
             self.version += 1
             return

@@ -1,3 +1,14 @@
 """Every scenario module; importing one registers its scenarios (see `benchmarks.registry`)."""
 
-from benchmarks.scenarios import apiserver, build, converge, get, notebooks, schedule, store, workloads, writes  # noqa: F401
+from benchmarks.scenarios import (  # noqa: F401
+    apiserver,
+    build,
+    converge,
+    events,
+    get,
+    notebooks,
+    schedule,
+    store,
+    workloads,
+    writes,
+)

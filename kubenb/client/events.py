@@ -7,10 +7,17 @@ print `(x3 over 2m)`.
 What the recorder remembers to do that is bounded as client-go's is: an LRU cache of the last
 4,096 distinct events (``maxLruCacheEntries`` in ``tools/record/events_cache.go``), so a
 recorder that has seen a hundred thousand pods come and go does not keep a key for each.
+
+A converged cluster holds about five Events per pod for an hour, so what one Event holds matters
+more than what recording it costs. Stored objects are immutable, which lets Events share parts:
+one recorder's ``source`` is one object, consecutive events about the same object (the kubelet's
+``Pulled``, ``Created``, ``Started``) share one ``involvedObject``, timestamps of one second are
+one string (:func:`kubenb.sim.clock.format_rfc3339`), and repeated texts are interned.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -32,6 +39,24 @@ class EventRecorder:
         self._seen: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
         #: per object, the nanoseconds after the last name moved on past a taken one (see `_name`)
         self._moved_on: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._source: Any = None  # the EventSource every Event of this recorder shares (made on first use)
+        self._last_ref: tuple[tuple, Any] = ((), None)  # the last involvedObject made, and what it refers to
+
+    def _reference(self, obj: KubeObject, field_path: Optional[str]) -> Any:
+        """The ObjectReference to `obj` (at its resourceVersion), shared with the previous Event
+        when that one was about the same object: the kubelet reports a container's pull, create
+        and start in a row, so three Events hold one reference."""
+        from kubenb.api.core import ObjectReference
+
+        meta = obj.metadata
+        what = (obj.KIND, meta.namespace, meta.name, meta.uid, meta.resource_version, field_path, type(obj).API_VERSION)
+        key, ref = self._last_ref
+        if key != what:
+            ref = ObjectReference(kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
+                                  api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
+                                  field_path=field_path)
+            self._last_ref = (what, ref)
+        return ref
 
     def _name(self, namespace: str, name: str) -> str:
         """client-go names an event `<object>.<hex of UnixNano>`, unique because a real clock has
@@ -56,7 +81,7 @@ class EventRecorder:
         self.record(obj, "Warning", reason, message, field_path)
 
     def record(self, obj: KubeObject, type_: str, reason: str, message: str, field_path: Optional[str] = None) -> None:
-        from kubenb.api.core import Event, EventSource, ObjectReference
+        from kubenb.api.core import Event, EventSource
         from kubenb.api.meta import ObjectMeta
 
         meta = obj.metadata
@@ -68,22 +93,25 @@ class EventRecorder:
             self._seen.move_to_end(key)
             ev = self.store.try_get("Event", *existing)
             if ev is not None:
-                ev = evolve(ev)
-                ev.count = (ev.count or 1) + 1
-                ev.last_timestamp = now
-                self.store.update(ev)
+                # a shallow copy is enough: only two scalars change, and the store copies what it keeps
+                self.store.update(ev.model_copy(update={"count": (ev.count or 1) + 1, "last_timestamp": now}))
                 return
+        if self._source is None:
+            self._source = EventSource(component=self.component, host=self.host)
         event = Event(
             metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
-            involved_object=ObjectReference(
-                kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
-                api_version=type(obj).API_VERSION, resource_version=meta.resource_version, field_path=field_path),
-            reason=reason, message=message, source=EventSource(component=self.component, host=self.host),
-            first_timestamp=now, last_timestamp=now, count=1, type=type_,
+            involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message),
+            source=self._source, first_timestamp=now, last_timestamp=now, count=1, type=type_,
             reporting_component=self.component, reporting_instance=self.host or "",
         )
         created = self.store.create(event)
         _remember(self._seen, key, (namespace, created.metadata.name or ""))
+
+
+def _intern(text: Any) -> Any:
+    """One string object for equal texts ("Started container nginx" on every pod): interned
+    strings are freed with their last user, so this holds nothing for Events that expired."""
+    return sys.intern(text) if type(text) is str else text
 
 
 def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
@@ -147,15 +175,12 @@ class SeriesRecorder(EventRecorder):
 
     def record(self, obj: KubeObject, type_: str, reason: str, message: str, field_path: Optional[str] = None,
                action: str = "") -> None:
-        from kubenb.api.core import Event, ObjectReference
+        from kubenb.api.core import Event
         from kubenb.api.meta import ObjectMeta
 
         meta = obj.metadata
         namespace = meta.namespace or "default"
         now = self.store.clock.now
-        regarding = ObjectReference(kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
-                                    api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
-                                    field_path=field_path)
         key = (action, reason, obj.KIND, namespace, meta.name, meta.uid, meta.resource_version, field_path)
         cached = self._series.get(key)
         if cached is not None:
@@ -166,7 +191,7 @@ class SeriesRecorder(EventRecorder):
             return
         event = Event(
             metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
-            involved_object=regarding, reason=reason, message=message, type=type_,
+            involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message), type=type_,
             event_time=format_micro(now), action=action or None,
             reporting_component=self.component, reporting_instance=self.instance,
         )

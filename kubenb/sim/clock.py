@@ -22,11 +22,26 @@ def _parse_rfc3339(text: str) -> float:
 
 
 def format_rfc3339(t: float) -> str:
-    return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2022-06-17T15:12:59Z``: timestamps have whole seconds, so the text is cached by second.
+
+    Every write stamps one (creation, lastTimestamp, conditions …) and a burst of writes shares
+    its second; the cache also makes the thousands of objects stamped in one second share one
+    string instead of holding a copy each."""
+    return _format_rfc3339(int(t))
+
+
+@lru_cache(maxsize=4096)
+def _format_rfc3339(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_rfc1123z(t: float) -> str:
-    return datetime.fromtimestamp(int(t), UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    return _format_rfc1123z(int(t))
+
+
+@lru_cache(maxsize=1024)
+def _format_rfc1123z(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 class Clock:

@@ -161,3 +161,17 @@ def test_pod_churn_keeps_every_structure_bounded():
     assert len(rec._pod_order) <= 2 * 50 + 1024 + 1 and len(rec._deleted_pods) <= 2 * 50 + 1024 + 1
     assert sum(1 for t in rec.pods.values() if t.deleted is None) >= 49  # live pods outlast deleted ones
     rec.detach()
+
+
+def test_a_deleted_pods_track_keeps_its_owner_but_not_the_pods_references(rolled):
+    """A deleted pod's track outlives the pod (up to `max_pods`): it keeps what pictures read (owner,
+    labels, states) and lets the pod's ownerReferences go with the pod."""
+    c, _, _ = rolled
+    rec = recorder_for(c)
+    pod = next(p for p in c.store.list("Pod", "default") if p.metadata.owner_references)
+    track = rec.pods[pod.metadata.uid]
+    assert track._refs is pod.metadata.owner_references
+    c.kubectl(f"delete pod {pod.metadata.name} --grace-period=0 --force")
+    c.settle()
+    assert track.deleted is not None and track.owner == ("ReplicaSet", pod.metadata.owner_references[0].name)
+    assert track._refs is None and track.labels == pod.metadata.labels
