@@ -63,18 +63,18 @@ class Indexes:
         meta = obj.metadata
         key = (meta.namespace or "", meta.name or "")
         kind = obj.KIND
-        op(self._namespace[kind][key[0]], key)
+        op(self._namespace[kind], key[0], key)
         labels = self._labels[kind]
         for pair in (meta.labels or {}).items():
-            op(labels[pair], key)
+            op(labels, pair, key)
         for ref in meta.owner_references or ():
-            op(self._owners[ref.uid], (kind, key[0], key[1]))
+            op(self._owners, ref.uid, (kind, key[0], key[1]))
         if kind == "Pod" and obj.spec.node_name:
-            op(self._nodes[obj.spec.node_name], key)
+            op(self._nodes, obj.spec.node_name, key)
         elif kind == "Event" and obj.involved_object.uid:
-            op(self._involved[obj.involved_object.uid], key)
+            op(self._involved, obj.involved_object.uid, key)
         elif kind in MAP_SELECTOR_KINDS and obj.spec.selector:
-            op(self._selectors[kind][(key[0], *min(obj.spec.selector.items()))], key)
+            op(self._selectors[kind], (key[0], *min(obj.spec.selector.items())), key)
 
     def namespace_keys(self, kind: str, namespace: str) -> Collection[Key]:
         return self._namespace.get(kind, {}).get(namespace, _EMPTY).keys()
@@ -128,9 +128,15 @@ def _same_keys(old: KubeObject, new: KubeObject) -> bool:
     return True
 
 
-def _add(bucket: dict, key: Any) -> None:
-    bucket[key] = None
+def _add(table: dict, bucket: Any, key: Any) -> None:
+    table[bucket][key] = None
 
 
-def _discard(bucket: dict, key: Any) -> None:
-    bucket.pop(key, None)
+def _discard(table: dict, bucket: Any, key: Any) -> None:
+    """Take `key` out of its bucket, and the bucket out of the table once it is empty: a bucket per
+    deleted pod's uid or per label value ever used would otherwise stay for good."""
+    found = table.get(bucket)
+    if found is not None:
+        found.pop(key, None)
+        if not found:
+            del table[bucket]

@@ -132,3 +132,17 @@ def _selector(labels: dict):
     from kubenb.api import labels as labelsel
 
     return labelsel.selector_from_set(labels)
+
+
+def test_deleting_the_last_object_of_a_bucket_drops_the_bucket(cluster: Cluster):
+    """Index buckets per owner uid, label value and involved uid go with their last object:
+    a churning cluster creates a fresh uid per pod, and empty buckets would pile up for good."""
+    owner = service(cluster, "owner", {"app": "x"})
+    indexes = cluster.store.indexes
+    before = (len(indexes._owners), len(indexes._labels["Pod"]))
+    made = pod(cluster, "p", {"unique": "label-value"}, owner=owner)
+    assert owner.metadata.uid in indexes._owners and ("unique", "label-value") in indexes._labels["Pod"]
+    cluster.store.delete("Pod", "default", made.metadata.name, grace_period_seconds=0)
+    assert owner.metadata.uid not in indexes._owners
+    assert ("unique", "label-value") not in indexes._labels["Pod"]
+    assert (len(indexes._owners), len(indexes._labels["Pod"])) == before
