@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import EventLog, History, pods, until
+from workload_helpers import EventLog, History, pods, until
 
 from kubenb.controllers.cronjob import NEXT_SCHEDULE_DELTA
 from kubenb.sim.clock import parse_rfc3339

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import EventLog, History, pods, until
+from workload_helpers import EventLog, History, pods, until
 
 from kubenb.api import podutil
 from kubenb.controllers.job import SYNC_BATCH_PERIOD, condition, format_indexes, parse_indexes

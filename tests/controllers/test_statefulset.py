@@ -5,8 +5,8 @@ OnDelete, revisions and the claim retention policy."""
 from __future__ import annotations
 
 import pytest
-from conftest import EventLog, finish_pod, pods
 from storage.storage_manifests import REDIS_PV_STS  # the course's §8 StatefulSet, one copy
+from workload_helpers import EventLog, finish_pod, pods
 
 from kubenb.controllers import history
 from kubenb.sim.clock import parse_rfc3339

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ORIGIN
+from runtime_node import ORIGIN
 
 from kubenb.runtime import FileSystem, MountSpec
 
