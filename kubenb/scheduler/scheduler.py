@@ -30,6 +30,7 @@ from kubenb.api.base import evolve
 from kubenb.client.events import SeriesRecorder
 from kubenb.scheduler import plugins, walk
 from kubenb.scheduler.cache import NodeCache
+from kubenb.scheduler.matching import MatchingCounts
 from kubenb.scheduler.plugins import node_affinity
 from kubenb.scheduler.plugins.image_locality import ImageLocality
 from kubenb.scheduler.plugins.interpod_affinity import InterPodAffinity
@@ -100,7 +101,8 @@ class Scheduler:
         #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
         self.next_start_node_index = 0
         self.volume_binding = VolumeBinding(self.store)
-        self.pod_topology_spread = PodTopologySpread(self.store, self.minor)
+        self.matching = MatchingCounts(self.store, self.cache.slot_of)
+        self.pod_topology_spread = PodTopologySpread(self.store, self.minor, self.matching, self.cache.by_slot)
         self.inter_pod_affinity = InterPodAffinity(self.store)
         self.image_locality = ImageLocality(self.minor)
         #: the default profile's Score plugins in upstream's order, with their weights and vector forms
@@ -122,6 +124,7 @@ class Scheduler:
 
     def _on_pod(self, ev: WatchEvent) -> None:
         freed = self.cache.on_pod(ev)
+        self.matching.on_pod(ev)
         pod = ev.object
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
         if freed:

@@ -27,14 +27,19 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
 
 from kubenb.api import labels as labelsel
 from kubenb.api.taints import untolerated
 from kubenb.scheduler.plugins.base import SCALAR, Filter, NodeInfo, Rejection
-from kubenb.scheduler.plugins.node_affinity import required_matches
+from kubenb.scheduler.plugins.node_affinity import required_matcher, required_matches
 from kubenb.scheduler.plugins.pod_terms import matching_pods
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
+
+if TYPE_CHECKING:
+    from kubenb.scheduler.matching import MatchingCounts
 
 MISMATCH = "node(s) didn't match pod topology spread constraints"
 MISSING_LABEL = MISMATCH + " (missing required label)"
@@ -64,9 +69,13 @@ class Constraint:
 
 
 class PodTopologySpread:
-    def __init__(self, store: Any, minor: int) -> None:
+    def __init__(self, store: Any, minor: int, counts: Optional[MatchingCounts] = None,
+                 nodes_by_slot: Sequence[NodeInfo] = ()) -> None:
         self.store = store
         self.minor = minor
+        #: matching pods per node, kept from events (the vector score's; the scalar one asks the store)
+        self.counts = counts
+        self.nodes_by_slot = nodes_by_slot
 
     # ---------------------------------------------------------------- constraints
 
@@ -163,9 +172,51 @@ class PodTopologySpread:
 
     # ---------------------------------------------------------------- score
 
-    def score_vector(self, pod: Any, columns: Any, slots: Any) -> Any:
-        """No vector form: only PreScore's Skip is answered without the nodes."""
-        return SCALAR if self.constraints(pod, "ScheduleAnyway") else None
+    def score_vector(self, pod: Any, columns: Any, slots: np.ndarray) -> Any:
+        """:meth:`score` over the columns: per constraint, the matching pods per slot from the kept
+        counts (:mod:`kubenb.scheduler.matching`), domains as label value ids, and only the slots
+        holding matching pods visited (for `includes`, when the pod has node affinity or honours
+        taints) -- so a cycle costs the feasible nodes in array operations plus the nodes the
+        workload already runs on, never a walk of the store."""
+        constraints = self.constraints(pod, "ScheduleAnyway")
+        if not constraints:
+            return None  # PreScore: Skip
+        if self.counts is None:
+            return SCALAR
+        ns = pod.metadata.namespace or ""
+        domains = [columns.domains(c.topology_key) for c in constraints]
+        ignored = np.zeros(columns.size, bool)
+        if pod.spec.topology_spread_constraints:  # system defaults spread by host alone too
+            for has, _ in domains:
+                ignored |= ~has
+        kept = slots[~ignored[slots]]
+        total = np.zeros(len(slots), np.float64)
+        for c, (has, ids) in zip(constraints, domains, strict=True):
+            where, how_many = self.counts.arrays(ns, c.selector)
+            if c.topology_key == HOSTNAME:
+                size = len(kept)
+                per_node = np.zeros(columns.size, np.int64)
+                per_node[where] = how_many
+                cnt = per_node[slots]
+            else:
+                in_domain = np.zeros(len(columns.label_values.get(c.topology_key, ())) + 1, bool)
+                in_domain[ids[kept]] = True  # MISSING (-1) marks the last entry: the domain ""
+                size = int(in_domain.sum())
+                # PreScore adds up every node's pods, feasible or not, in the feasible nodes' domains
+                take = columns.present[where] & ~ignored[where] & in_domain[ids[where]]
+                if take.any() and (c.honor_taints or (c.honor_affinity and required_matcher(pod) is not None)):
+                    idx = np.flatnonzero(take)
+                    take[idx] = [c.includes(pod, self.nodes_by_slot[s].node) for s in where[idx].tolist()]
+                per_value = np.zeros(len(in_domain), np.int64)
+                np.add.at(per_value, ids[where[take]], how_many[take])
+                cnt = per_value[ids[slots]]
+            total += np.where(has[slots], cnt * math.log(size + 2) + (c.max_skew - 1), 0.0)
+        raw = np.floor(total + 0.5).astype(np.int64)  # Go's math.Round: halves away from zero
+        valid = ~ignored[slots]
+        low, high = (int(raw[valid].min()), int(raw[valid].max())) if valid.any() else (0, 0)
+        if high == 0:
+            return np.where(valid, MAX_NODE_SCORE, 0).astype(np.int64)
+        return np.where(valid, MAX_NODE_SCORE * (high + low - raw) // high, 0).astype(np.int64)
 
     def score(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
         constraints = self.constraints(pod, "ScheduleAnyway")
