@@ -83,6 +83,26 @@ class Decision:
                 for i, name in enumerate(self.scored)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    node_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Conditions:
+    conditions: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What `Store.bind` reads of the pod it binds: its metadata (namespace and name), the chosen
+    node as `spec.node_name`, and the conditions to record as `status.conditions`."""
+
+    metadata: Any
+    spec: _Target
+    status: _Conditions
+
+
 class Scheduler:
     def __init__(self, cluster) -> None:
         self.cluster = cluster
@@ -100,6 +120,7 @@ class Scheduler:
         self.vectorised = True
         #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
         self.next_start_node_index = 0
+        self._scheduled: Optional[tuple[float, Any]] = None  # (when, the PodScheduled=True condition)
         self.volume_binding = VolumeBinding(self.store)
         self.matching = MatchingCounts(self.store, self.cache.slot_of)
         self.pod_topology_spread = PodTopologySpread(self.store, self.minor, self.matching, self.cache.by_slot)
@@ -267,21 +288,26 @@ class Scheduler:
 
     def _bind(self, pod: Any, node: str) -> None:
         """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write. The
-        Binding carries only the node and the condition -- the store copies what it keeps -- so
-        the pod is copied shallowly, not its status deeply as a status writer's would be."""
-        from kubenb.api.core import PodCondition
-
-        now = self.cluster.clock.rfc3339()
-        conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
-            PodCondition(type="PodScheduled", status="True", last_transition_time=now, last_probe_time=None)]
-        binding = pod.model_copy(update={"spec": pod.spec.model_copy(update={"node_name": node}),
-                                         "status": pod.status.model_copy(update={"conditions": conditions})})
+        :class:`Binding` carries only what the store reads of it -- the store copies what it keeps
+        from the stored pod -- so nothing of the pod is copied here, and the PodScheduled condition
+        is built once per instant and shared (stored objects are never changed in place)."""
+        conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"]
+        conditions.append(self._scheduled_condition())
         try:
-            bound = self.store.bind(binding)
+            bound = self.store.bind(Binding(pod.metadata, _Target(node), _Conditions(conditions)))
         except StatusError:
             return
         self.events.record(bound, "Normal", "Scheduled",
                            f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {node}", action="Binding")
+
+    def _scheduled_condition(self) -> Any:
+        from kubenb.api.core import PodCondition
+
+        now = self.cluster.clock.now
+        if self._scheduled is None or self._scheduled[0] != now:
+            self._scheduled = (now, PodCondition(type="PodScheduled", status="True", last_probe_time=None,
+                                                 last_transition_time=self.cluster.clock.rfc3339()))
+        return self._scheduled[1]
 
     def _fail(self, pod: Any, message: str) -> None:
         from kubenb.api.core import PodCondition
