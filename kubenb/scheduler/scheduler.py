@@ -223,7 +223,8 @@ class Scheduler:
         (:mod:`kubenb.scheduler.walk`); a named few nodes are filtered one by one."""
         filters, plain_filters = plugins.node_filters(pod)
         later = [f for f in (self.volume_binding.cycle_filter(pod, delayed),
-                             self.pod_topology_spread.prefilter(pod, all_nodes),
+                             self.pod_topology_spread.prefilter(pod, all_nodes,
+                                                                self.cache.columns if self.vectorised else None),
                              self.inter_pod_affinity.prefilter(pod, all_nodes)) if f is not None]
         filters += later
         plain_filters += later
