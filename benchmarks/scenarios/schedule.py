@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
+from contextlib import contextmanager
 
 from benchmarks.figures import Writes, figure, peak_rss, stopwatch, timed
 from benchmarks.registry import scenario
@@ -23,21 +24,20 @@ def schedule(nodes: int, pods: int) -> None:
     with stopwatch() as t:
         cluster = new_cluster(nodes)
     figure(f"cluster of {nodes} nodes", t[0], "s", f"cpu {t[1]:.2f} s")
-    queue = cluster.scheduler.queue
-    cycle = queue._schedule
     spent = [0.0]
     collector = _Collections()
 
+    @contextmanager
     def timed_cycle(key):
         c0 = time.process_time()
         collector.inside = True
         try:
-            return cycle(key)
+            yield
         finally:
             collector.inside = False
             spent[0] += time.process_time() - c0
 
-    queue._schedule = timed_cycle
+    cluster.scheduler.queue.cycle_hook = timed_cycle
     gc.callbacks.append(collector)
     writes = Writes(cluster)
     for i in range(pods):

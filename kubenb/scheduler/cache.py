@@ -72,6 +72,10 @@ class NodeCache:
             self._names = np.array(self.names, object)
         return self._names[slots].tolist()
 
+    def slot_of(self, name: str) -> int:
+        """The node's slot, handed out now if the name is new (a node only pods name yet)."""
+        return self._info(name).slot
+
     def get(self, name: str) -> Optional[NodeInfo]:
         """The node's info, or None when no such node is present."""
         info = self._infos.get(name)

@@ -35,6 +35,8 @@ class NodeColumns:
         self._capacity = capacity
         self.numbers = {name: np.zeros(capacity, np.int64) for name in NUMBERS}
         self.unschedulable = np.zeros(capacity, bool)
+        #: the node is in the store (False for a deleted node's slot, or a node only pods name yet)
+        self.present = np.zeros(capacity, bool)
         self.taint_set = np.zeros(capacity, np.int32)  # 0: no taints
         #: the distinct taint sets, by id (each the taint objects of the first node that had it)
         self.taint_sets: list[Sequence[Any]] = [()]
@@ -65,6 +67,7 @@ class NodeColumns:
         for name, column in self.numbers.items():
             self.numbers[name] = np.concatenate((column, np.zeros(extra, np.int64)))
         self.unschedulable = np.concatenate((self.unschedulable, np.zeros(extra, bool)))
+        self.present = np.concatenate((self.present, np.zeros(extra, bool)))
         self.taint_set = np.concatenate((self.taint_set, np.zeros(extra, np.int32)))
         for key, ids in self.label_ids.items():
             self.label_ids[key] = np.concatenate((ids, np.full(extra, MISSING, np.int32)))
@@ -81,6 +84,7 @@ class NodeColumns:
     def set_node(self, slot: int, node: Any, old: Any) -> None:
         """The node's cordon flag, taint set and labels (labels rewritten only when they changed)."""
         self.unschedulable[slot] = bool(node.spec.unschedulable)
+        self.present[slot] = True
         taints = node.spec.taints or ()
         key = tuple((t.key or "", t.value or "", t.effect or "") for t in taints)
         tid = self._taint_ids.get(key)
@@ -100,7 +104,7 @@ class NodeColumns:
 
     def clear_node(self, slot: int, node: Any) -> None:
         """A deleted node: no labels, taints or cordon (its usage stays, as its NodeInfo's does)."""
-        self.unschedulable[slot] = False
+        self.unschedulable[slot] = self.present[slot] = False
         self.taint_set[slot] = 0
         for key in node.metadata.labels or {}:
             self.label_ids[key][slot] = MISSING
@@ -132,6 +136,16 @@ class NodeColumns:
         if vid is None:
             return np.zeros(self.size, bool)
         return self.label_ids[key][:self.size] == vid
+
+    def domains(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per slot: whether the node has `key`, and its value's id as a topology domain -- MISSING
+        both without the key and for the value `""`, the one domain `node.Labels[key]` makes of them."""
+        column = self.label_ids.get(key)
+        if column is None:
+            return np.zeros(self.size, bool), np.full(self.size, MISSING, np.int32)
+        ids = column[:self.size]
+        empty = self._value_ids[key].get("")
+        return ids != MISSING, ids if empty is None else np.where(ids == empty, MISSING, ids)
 
     def label_matches(self, req: labelsel.Requirement) -> np.ndarray:
         """Slots whose node's labels satisfy `req`, evaluated once per distinct value of its key

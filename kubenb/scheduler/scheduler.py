@@ -30,6 +30,7 @@ from kubenb.api.base import evolve
 from kubenb.client.events import SeriesRecorder
 from kubenb.scheduler import plugins, walk
 from kubenb.scheduler.cache import NodeCache
+from kubenb.scheduler.matching import MatchingCounts
 from kubenb.scheduler.plugins import node_affinity
 from kubenb.scheduler.plugins.image_locality import ImageLocality
 from kubenb.scheduler.plugins.interpod_affinity import InterPodAffinity
@@ -82,6 +83,26 @@ class Decision:
                 for i, name in enumerate(self.scored)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    node_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Conditions:
+    conditions: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What `Store.bind` reads of the pod it binds: its metadata (namespace and name), the chosen
+    node as `spec.node_name`, and the conditions to record as `status.conditions`."""
+
+    metadata: Any
+    spec: _Target
+    status: _Conditions
+
+
 class Scheduler:
     def __init__(self, cluster) -> None:
         self.cluster = cluster
@@ -99,8 +120,10 @@ class Scheduler:
         self.vectorised = True
         #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
         self.next_start_node_index = 0
+        self._scheduled: Optional[tuple[float, Any]] = None  # (when, the PodScheduled=True condition)
         self.volume_binding = VolumeBinding(self.store)
-        self.pod_topology_spread = PodTopologySpread(self.store, self.minor)
+        self.matching = MatchingCounts(self.store, self.cache.slot_of)
+        self.pod_topology_spread = PodTopologySpread(self.store, self.minor, self.matching, self.cache.by_slot)
         self.inter_pod_affinity = InterPodAffinity(self.store)
         self.image_locality = ImageLocality(self.minor)
         #: the default profile's Score plugins in upstream's order, with their weights and vector forms
@@ -122,6 +145,7 @@ class Scheduler:
 
     def _on_pod(self, ev: WatchEvent) -> None:
         freed = self.cache.on_pod(ev)
+        self.matching.on_pod(ev)
         pod = ev.object
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
         if freed:
@@ -199,7 +223,8 @@ class Scheduler:
         (:mod:`kubenb.scheduler.walk`); a named few nodes are filtered one by one."""
         filters, plain_filters = plugins.node_filters(pod)
         later = [f for f in (self.volume_binding.cycle_filter(pod, delayed),
-                             self.pod_topology_spread.prefilter(pod, all_nodes),
+                             self.pod_topology_spread.prefilter(pod, all_nodes,
+                                                                self.cache.columns if self.vectorised else None),
                              self.inter_pod_affinity.prefilter(pod, all_nodes)) if f is not None]
         filters += later
         plain_filters += later
@@ -264,21 +289,26 @@ class Scheduler:
 
     def _bind(self, pod: Any, node: str) -> None:
         """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write. The
-        Binding carries only the node and the condition -- the store copies what it keeps -- so
-        the pod is copied shallowly, not its status deeply as a status writer's would be."""
-        from kubenb.api.core import PodCondition
-
-        now = self.cluster.clock.rfc3339()
-        conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"] + [
-            PodCondition(type="PodScheduled", status="True", last_transition_time=now, last_probe_time=None)]
-        binding = pod.model_copy(update={"spec": pod.spec.model_copy(update={"node_name": node}),
-                                         "status": pod.status.model_copy(update={"conditions": conditions})})
+        :class:`Binding` carries only what the store reads of it -- the store copies what it keeps
+        from the stored pod -- so nothing of the pod is copied here, and the PodScheduled condition
+        is built once per instant and shared (stored objects are never changed in place)."""
+        conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"]
+        conditions.append(self._scheduled_condition())
         try:
-            bound = self.store.bind(binding)
+            bound = self.store.bind(Binding(pod.metadata, _Target(node), _Conditions(conditions)))
         except StatusError:
             return
         self.events.record(bound, "Normal", "Scheduled",
                            f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {node}", action="Binding")
+
+    def _scheduled_condition(self) -> Any:
+        from kubenb.api.core import PodCondition
+
+        now = self.cluster.clock.now
+        if self._scheduled is None or self._scheduled[0] != now:
+            self._scheduled = (now, PodCondition(type="PodScheduled", status="True", last_probe_time=None,
+                                                 last_transition_time=self.cluster.clock.rfc3339()))
+        return self._scheduled[1]
 
     def _fail(self, pod: Any, message: str) -> None:
         from kubenb.api.core import PodCondition

@@ -3,10 +3,14 @@
 Components never call each other; they react to store changes by scheduling work here. `seq`
 keeps the order of equal-time, equal-priority work stable, which is what makes every run of a
 notebook print the same bytes.
+
+While the loop runs, Python's cyclic garbage collector is told what the simulation's heap is
+like (:func:`quiet_collector`): mostly long-lived API objects that refcounting frees on its own.
 """
 
 from __future__ import annotations
 
+import gc
 import heapq
 from collections.abc import Callable
 
@@ -15,6 +19,44 @@ from kubenb.sim.clock import Clock
 # Lower runs first at the same instant: controllers react before the kubelet's timers fire.
 PRIORITY_CONTROL = 0
 PRIORITY_NODE = 10
+
+
+#: the young generation's threshold while the loop runs (Python's default is 700 allocations)
+RUN_THRESHOLD0 = 50_000
+
+
+def quiet_collector() -> Callable[[], None]:
+    """The collector's policy for one run of the loop; returns what restores the caller's settings.
+
+    A built cluster is a heap of a million or more objects (at 1,000 nodes) that outlives every
+    run, and every stored object version a run writes survives young collections, so left alone
+    the collector walks the whole heap again and again. For the run's duration:
+
+    - the heap the run starts with is frozen (`gc.freeze`: moved to the permanent generation,
+      O(1)), so a full collection walks only what this run allocated, and unfrozen afterwards
+      (back into the oldest generation, O(1)), so garbage cycles among older objects are
+      collected by the next full collection after the run -- deferred, never leaked;
+    - young collections run every `RUN_THRESHOLD0` net allocations instead of 700.
+
+    Nothing is changed when the collector is disabled, and the freeze is skipped when the caller
+    froze objects itself (unfreezing would thaw theirs too). Measured as the CPU time of creating
+    5,000 pods on 1,000 nodes and settling (scheduling and the kubelets starting them): 13.3 s of
+    which 3.7 s collecting with Python's defaults; 10.8 s frozen alone; 9.4 s with the threshold
+    alone; 8.6 s of which 1.6 s collecting with both.
+    """
+    if not gc.isenabled():
+        return lambda: None
+    thresholds = gc.get_threshold()
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(max(thresholds[0], RUN_THRESHOLD0), *thresholds[1:])
+
+    def restore() -> None:
+        gc.set_threshold(*thresholds)
+        if freeze:
+            gc.unfreeze()
+    return restore
 
 
 class RunawayError(RuntimeError):
@@ -46,6 +88,7 @@ class EventLoop:
     def run_until(self, until: float) -> None:
         """Run everything due up to `until` in time order, then leave the clock at `until`."""
         steps_here, instant = 0, self.clock.now
+        restore = quiet_collector() if not self.running else None  # the outermost run sets the policy
         self.running += 1  # once per run, not per callback: nothing but callbacks runs in between
         try:
             while self._heap and self._heap[0][0] <= until:
@@ -59,6 +102,8 @@ class EventLoop:
                 callback()
         finally:
             self.running -= 1
+            if restore is not None:
+                restore()
         self.clock.advance_to(max(until, self.clock.now))
 
     def settle(self) -> None:

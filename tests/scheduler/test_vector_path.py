@@ -3,7 +3,10 @@
 Two clusters are built alike -- one scheduling with the plugins' vector forms, one without -- and
 given the same randomly labelled, tainted and cordoned nodes and the same random pods (requests,
 nodeSelectors, required and preferred node affinity of every operator, tolerations, host ports,
-topology spread, preferred pod anti-affinity), created in the same order. Every pod must land on the same node, or fail with
+topology spread -- explicit constraints of either kind on zone, hostname and well-known zone keys
+with minDomains and the node inclusion policies, and the system defaults for the pods a Service
+selects -- preferred pod anti-affinity), created in the same order, some bound pods deleted on
+the way (so spreading's kept counts must follow the events). Every pod must land on the same node, or fail with
 the same FailedScheduling text, after the same nodes were examined with the same verdicts and
 scores, and the search must leave off at the same node.
 """
@@ -18,7 +21,8 @@ from kubenb import Cluster
 from kubenb.api.base import evolve
 from kubenb.api.core import Pod, Taint
 
-KEYS = ("zone", "rank", "disk")
+KEYS = ("zone", "rank", "disk", "topology.kubernetes.io/zone")
+SPREAD_KEYS = ("zone", "kubernetes.io/hostname", "topology.kubernetes.io/zone")
 TAINTS = ({"key": "dedicated", "value": "a", "effect": "NoSchedule"},
           {"key": "gpu", "effect": "NoExecute"},
           {"key": "soft", "value": "x", "effect": "PreferNoSchedule"},
@@ -27,7 +31,8 @@ OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 
 
 def _value(rng: random.Random, key: str) -> str:
-    return {"zone": f"z{rng.randrange(4)}", "rank": str(rng.randrange(10)), "disk": rng.choice(("ssd", "hdd"))}[key]
+    return {"zone": f"z{rng.randrange(4)}", "rank": str(rng.randrange(10)), "disk": rng.choice(("ssd", "hdd")),
+            "topology.kubernetes.io/zone": rng.choice(("", "a", "b", "c"))}[key]  # "" is a domain too
 
 
 def _shape_nodes(cluster: Cluster, rng: random.Random) -> None:
@@ -92,13 +97,42 @@ def _pod(rng: random.Random, i: int, names: list[str]) -> Pod:
     if rng.random() < 0.05:
         spec["topologySpreadConstraints"] = [{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
                                               "labelSelector": {"matchLabels": {"app": "spread"}}}]
-    return Pod.model_validate({"metadata": {"name": f"p-{i}", "namespace": "default",
-                                            "labels": {"app": rng.choice(("spread", "other"))}}, "spec": spec})
+    elif rng.random() < 0.3:
+        spec["topologySpreadConstraints"] = [_spread(rng) for _ in range(rng.randint(1, 2))]
+    labels = {"app": rng.choice(("spread", "other")), "tier": rng.choice(("web", "db"))}
+    return Pod.model_validate({"metadata": {"name": f"p-{i}", "namespace": "default", "labels": labels},
+                               "spec": spec})
+
+
+def _spread(rng: random.Random) -> dict:
+    """A ScheduleAnyway constraint (sometimes DoNotSchedule) with the optional fields at random."""
+    constraint: dict = {"maxSkew": rng.randint(1, 3), "topologyKey": rng.choice(SPREAD_KEYS),
+                        "whenUnsatisfiable": "DoNotSchedule" if rng.random() < 0.1 else "ScheduleAnyway",
+                        "labelSelector": rng.choice(({"matchLabels": {"app": "spread"}},
+                                                     {"matchExpressions": [{"key": "app", "operator": "Exists"}]}))}
+    if rng.random() < 0.3:
+        constraint["minDomains"] = rng.randint(1, 5)
+        constraint["whenUnsatisfiable"] = "DoNotSchedule"  # minDomains is only allowed with DoNotSchedule
+    if rng.random() < 0.3:
+        constraint["nodeAffinityPolicy"] = rng.choice(("Honor", "Ignore"))
+    if rng.random() < 0.3:
+        constraint["nodeTaintsPolicy"] = rng.choice(("Honor", "Ignore"))
+    if rng.random() < 0.2:
+        constraint["matchLabelKeys"] = ["tier"]
+    return constraint
 
 
 def _outcomes(profile: str, nodes: int, pods: int, seed: int, vectorised: bool) -> tuple[list, int]:
     cluster = Cluster(profile, nodes=nodes, pace=0)
     cluster.scheduler.vectorised = vectorised
+    scalar_scores = []
+    scorers = cluster.scheduler.scorers
+    i = next(i for i, s in enumerate(scorers) if s[0] == "PodTopologySpread")
+    scorers[i] = (*scorers[i][:2], lambda pod, infos, score=scorers[i][2]: scalar_scores.append(pod) or score(pod, infos),
+                  scorers[i][3])
+    # the system default constraints: what this Service selects spreads by host and zone
+    cluster.apply("{apiVersion: v1, kind: Service, metadata: {name: spread}, spec: {selector: {app: spread}, "
+                  "ports: [{port: 80}]}}")
     rng = random.Random(seed)
     _shape_nodes(cluster, rng)
     cluster.settle()
@@ -106,11 +140,19 @@ def _outcomes(profile: str, nodes: int, pods: int, seed: int, vectorised: bool) 
     for i in range(pods):
         cluster.store.create(_pod(rng, i, names))
         cluster.settle()
+        if rng.random() < 0.1:  # a bound pod goes: terminating first, then gone
+            placed = [p for p in cluster.store.list("Pod", "default") if p.spec.node_name]
+            if placed:
+                victim = rng.choice(placed)
+                cluster.store.delete("Pod", "default", victim.metadata.name)
+                cluster.settle()
+    # the vector form answered for every spreading pod itself: the node-by-node score never ran
+    assert (not scalar_scores) if vectorised else bool(scalar_scores)
     outcomes = []
     for key, d in cluster.scheduler.decisions.items():
-        pod = cluster.store.get("Pod", *key)
-        condition = next((c.message for c in pod.status.conditions or () if c.type == "PodScheduled"), None)
-        outcomes.append((key, pod.spec.node_name, condition, d.node, d.message, d.rejections, list(d.scored),
+        pod = cluster.store.try_get("Pod", *key)  # None: deleted on the way
+        condition = pod and next((c.message for c in pod.status.conditions or () if c.type == "PodScheduled"), None)
+        outcomes.append((key, pod and pod.spec.node_name, condition, d.node, d.message, d.rejections, list(d.scored),
                          list(d.totals), d.by_plugin))
     return outcomes, cluster.scheduler.next_start_node_index
 
@@ -127,6 +169,8 @@ def test_vector_and_scalar_paths_decide_alike(profile, nodes, pods, seed):
     # the random pods must exercise both outcomes, rejections and scoring, or the test shows nothing
     assert any(o[1] for o in vector) and any(not o[1] for o in vector)
     assert any(o[5] for o in vector) and any(o[8] for o in vector)
+    spread = [o[8]["PodTopologySpread"] for o in vector if "PodTopologySpread" in o[8]]
+    assert len(spread) >= 5 and any(len(set(scores)) > 2 for scores in spread)
     for v, s in zip(vector, scalar, strict=True):
         assert v == s
     assert vector_next == scalar_next

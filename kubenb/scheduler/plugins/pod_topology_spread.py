@@ -27,14 +27,21 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+import numpy as np
 
 from kubenb.api import labels as labelsel
 from kubenb.api.taints import untolerated
-from kubenb.scheduler.plugins.base import SCALAR, Filter, NodeInfo, Rejection
-from kubenb.scheduler.plugins.node_affinity import required_matches
+from kubenb.scheduler.columns import MISSING
+from kubenb.scheduler.plugins.base import SCALAR, Filter, NodeInfo, Rejection, vectorised
+from kubenb.scheduler.plugins.node_affinity import prefilter as node_affinity_prefilter
+from kubenb.scheduler.plugins.node_affinity import required_matcher, required_matches
 from kubenb.scheduler.plugins.pod_terms import matching_pods
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
+
+if TYPE_CHECKING:
+    from kubenb.scheduler.matching import MatchingCounts
 
 MISMATCH = "node(s) didn't match pod topology spread constraints"
 MISSING_LABEL = MISMATCH + " (missing required label)"
@@ -64,9 +71,13 @@ class Constraint:
 
 
 class PodTopologySpread:
-    def __init__(self, store: Any, minor: int) -> None:
+    def __init__(self, store: Any, minor: int, counts: Optional[MatchingCounts] = None,
+                 nodes_by_slot: Sequence[NodeInfo] = ()) -> None:
         self.store = store
         self.minor = minor
+        #: matching pods per node, kept from events (the vector score's; the scalar one asks the store)
+        self.counts = counts
+        self.nodes_by_slot = nodes_by_slot
 
     # ---------------------------------------------------------------- constraints
 
@@ -130,19 +141,18 @@ class PodTopologySpread:
 
     # ---------------------------------------------------------------- filter
 
-    def prefilter(self, pod: Any, nodes: Sequence[Any]) -> Optional[Filter]:
+    def prefilter(self, pod: Any, nodes: Sequence[Any], columns: Any = None) -> Optional[Filter]:
+        """PreFilter: the matching pods per domain of every DoNotSchedule constraint and each one's
+        minimum, then the Filter. Given the cache's `columns` (the vector path), the domains come
+        from the label value ids and the counts from the kept counts, and the Filter has a vector
+        form; otherwise every node is visited (the reference)."""
         constraints = self.constraints(pod, "DoNotSchedule")
         if not constraints:
             return None
-        counts = [self._counts_by_node(pod, c) for c in constraints]
-        per_value: list[Counter] = [Counter() for _ in constraints]
-        for node in nodes:
-            labels = node.metadata.labels or {}
-            if any(c.topology_key not in labels for c in constraints):
-                continue
-            for i, c in enumerate(constraints):
-                if c.includes(pod, node):
-                    per_value[i][labels[c.topology_key]] += counts[i].get(node.metadata.name, 0)
+        if columns is not None and self.counts is not None:
+            per_value, arrays = self._domain_counts(pod, constraints, columns)
+        else:
+            per_value, arrays = self._domain_counts_by_node(pod, constraints, nodes), None
         minimum = [0 if len(v) < c.min_domains else min(v.values(), default=_NO_DOMAIN)
                    for c, v in zip(constraints, per_value, strict=False)]
         own = pod.metadata.labels or {}
@@ -157,13 +167,119 @@ class PodTopologySpread:
                 if per_value[i].get(value, 0) + self_match[i] - minimum[i] > c.max_skew:
                     return Rejection.one(MISMATCH, False)
             return None
-        return pod_topology_spread
+        if arrays is None:
+            return pod_topology_spread
+
+        def rejects(pod: Any, columns: Any) -> np.ndarray:
+            out = np.zeros(columns.size, bool)
+            for i, c in enumerate(constraints):
+                ids = columns.label_ids.get(c.topology_key)
+                if ids is None:
+                    return np.ones(columns.size, bool)
+                ids = ids[:columns.size]
+                out |= (ids == MISSING) | (arrays[i][ids] + self_match[i] - minimum[i] > c.max_skew)
+            return out
+        return vectorised(pod_topology_spread, rejects)
+
+    def _domain_counts_by_node(self, pod: Any, constraints: list[Constraint], nodes: Sequence[Any]) -> list[Counter]:
+        counts = [self._counts_by_node(pod, c) for c in constraints]
+        per_value: list[Counter] = [Counter() for _ in constraints]
+        for node in nodes:
+            labels = node.metadata.labels or {}
+            if any(c.topology_key not in labels for c in constraints):
+                continue
+            for i, c in enumerate(constraints):
+                if c.includes(pod, node):
+                    per_value[i][labels[c.topology_key]] += counts[i].get(node.metadata.name, 0)
+        return per_value
+
+    def _domain_counts(self, pod: Any, constraints: list[Constraint],
+                       columns: Any) -> tuple[list[dict[str, int]], list[np.ndarray]]:
+        """:meth:`_domain_counts_by_node` over the columns: per constraint the count per domain
+        (value -> pods) and the same as an array by value id (with a last, zero entry that a
+        missing key indexes)."""
+        assert self.counts is not None
+        size, ns = columns.size, pod.metadata.namespace or ""
+        eligible = columns.present[:size].copy()
+        for c in constraints:
+            eligible &= columns.domains(c.topology_key)[0]
+        matcher = required_matcher(pod)
+        affinity: Optional[np.ndarray] = None
+        if matcher is not None and any(c.honor_affinity for c in constraints):
+            rejected = node_affinity_prefilter(pod).vector(pod, columns)  # type: ignore[union-attr]
+            if rejected is None:  # matchFields: node by node
+                affinity = np.zeros(size, bool)
+                idx = np.flatnonzero(eligible)
+                affinity[idx] = [matcher(self.nodes_by_slot[s].node) for s in idx.tolist()]
+            else:
+                affinity = ~rejected
+        per_value, arrays = [], []
+        for c in constraints:
+            included = eligible
+            if c.honor_affinity and affinity is not None:
+                included = included & affinity
+            if c.honor_taints:
+                included = included & columns.per_taint_set(
+                    lambda taints: untolerated(pod.spec.tolerations, taints) is None)
+            values = columns.label_values.get(c.topology_key, [])
+            ids = columns.label_ids[c.topology_key][:size] if values else np.full(size, MISSING, np.int32)
+            domains = np.zeros(len(values) + 1, bool)
+            domains[ids[included]] = True
+            by_id = np.zeros(len(values) + 1, np.int64)
+            where, how_many = self.counts.arrays(ns, c.selector)
+            take = included[where]
+            np.add.at(by_id, ids[where[take]], how_many[take])
+            per_value.append({values[v]: int(by_id[v]) for v in np.flatnonzero(domains).tolist()})
+            arrays.append(by_id)
+        return per_value, arrays
 
     # ---------------------------------------------------------------- score
 
-    def score_vector(self, pod: Any, columns: Any, slots: Any) -> Any:
-        """No vector form: only PreScore's Skip is answered without the nodes."""
-        return SCALAR if self.constraints(pod, "ScheduleAnyway") else None
+    def score_vector(self, pod: Any, columns: Any, slots: np.ndarray) -> Any:
+        """:meth:`score` over the columns: per constraint, the matching pods per slot from the kept
+        counts (:mod:`kubenb.scheduler.matching`), domains as label value ids, and only the slots
+        holding matching pods visited (for `includes`, when the pod has node affinity or honours
+        taints) -- so a cycle costs the feasible nodes in array operations plus the nodes the
+        workload already runs on, never a walk of the store."""
+        constraints = self.constraints(pod, "ScheduleAnyway")
+        if not constraints:
+            return None  # PreScore: Skip
+        if self.counts is None:
+            return SCALAR
+        ns = pod.metadata.namespace or ""
+        domains = [columns.domains(c.topology_key) for c in constraints]
+        ignored = np.zeros(columns.size, bool)
+        if pod.spec.topology_spread_constraints:  # system defaults spread by host alone too
+            for has, _ in domains:
+                ignored |= ~has
+        kept = slots[~ignored[slots]]
+        total = np.zeros(len(slots), np.float64)
+        for c, (has, ids) in zip(constraints, domains, strict=True):
+            where, how_many = self.counts.arrays(ns, c.selector)
+            if c.topology_key == HOSTNAME:
+                size = len(kept)
+                per_node = np.zeros(columns.size, np.int64)
+                per_node[where] = how_many
+                cnt = per_node[slots]
+            else:
+                in_domain = np.zeros(len(columns.label_values.get(c.topology_key, ())) + 1, bool)
+                in_domain[ids[kept]] = True  # MISSING (-1) marks the last entry: the domain ""
+                size = int(in_domain.sum())
+                # PreScore adds up every node's pods, feasible or not, in the feasible nodes' domains
+                take = columns.present[where] & ~ignored[where] & in_domain[ids[where]]
+                if take.any() and (c.honor_taints or (c.honor_affinity and required_matcher(pod) is not None)):
+                    idx = np.flatnonzero(take)
+                    take[idx] = [c.includes(pod, self.nodes_by_slot[s].node) for s in where[idx].tolist()]
+                per_value = np.zeros(len(in_domain), np.int64)
+                np.add.at(per_value, ids[where[take]], how_many[take])
+                cnt = per_value[ids[slots]]
+            total += np.where(has[slots], cnt * math.log(size + 2) + (c.max_skew - 1), 0.0)
+        raw = np.floor(total + 0.5).astype(np.int64)  # Go's math.Round: halves away from zero
+        valid = ~ignored[slots]
+        low, high = (int(raw[valid].min()), int(raw[valid].max())) if valid.any() else (0, 0)
+        if high == 0:
+            return np.where(valid, MAX_NODE_SCORE, 0).astype(np.int64)
+        return np.where(valid, MAX_NODE_SCORE * (high + low - raw) // high, 0).astype(np.int64)
 
     def score(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
         constraints = self.constraints(pod, "ScheduleAnyway")
