@@ -7,6 +7,7 @@ Each function fills the unset fields of a private copy in place, exactly as the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -166,8 +167,15 @@ DEFAULTERS: dict[str, Callable[[KubeObject], None]] = {
 
 def apply_defaults(obj: KubeObject, minor: int) -> None:
     """Default `obj` as a v1.`minor` API server would (some defaults follow feature gates)."""
-    from kubenb.api.workload_defaults import workload_defaulters
-
-    fn = DEFAULTERS.get(obj.KIND) or workload_defaulters(minor).get(obj.KIND)
+    fn = defaulters(minor).get(obj.KIND)
     if fn is not None:
         fn(obj)
+
+
+@functools.cache
+def defaulters(minor: int) -> dict[str, Callable[[KubeObject], None]]:
+    """Every kind's defaulter for a v1.`minor` API server, bound once per version: admission runs
+    on every write, and binding the version-aware ones anew each time was a cost of every write."""
+    from kubenb.api.workload_defaults import workload_defaulters
+
+    return {**workload_defaulters(minor), **DEFAULTERS}

@@ -21,7 +21,7 @@ import sys
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Optional
 
-from kubenb.api.base import KubeObject, evolve
+from kubenb.api.base import KubeObject
 from kubenb.sim.clock import format_rfc3339
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ class SeriesRecorder(EventRecorder):
         ev = self.store.try_get("Event", cached.namespace, cached.name)
         if ev is None:
             return False
-        ev = evolve(ev)
+        ev = ev.model_copy()  # a new series below; the rest stays shared with the stored Event
         ev.series = EventSeries(count=cached.count, last_observed_time=format_micro(cached.last_observed))
         self.store.update(ev)
         return True

@@ -60,6 +60,10 @@ class Admission:
     def has_generation(self, info: ResourceInfo) -> bool:
         return info.kind in GENERATION_KINDS
 
+    def defaults_spec_in_place(self, info: ResourceInfo) -> bool:
+        """Whether this version's defaulting of the kind edits its spec in place (the rest it replaces)."""
+        return info.kind in defaults.defaulters(self.allocators.minor)
+
     def admit_create(self, info: ResourceInfo, obj: KubeObject, *, keep_status: bool) -> None:
         if not keep_status and info.kind in STATUS_SUBRESOURCE_KINDS:
             obj.status = type(obj.status)()

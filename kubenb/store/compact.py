@@ -21,6 +21,7 @@ by a sweep each time the table has doubled, so the table stays proportional to w
 
 from __future__ import annotations
 
+import copy
 import sys
 from operator import is_
 from types import UnionType
@@ -37,6 +38,7 @@ _TABLE: dict[int, Any] = {}  # content hash -> canonical model, list or dict
 _PLAIN: dict[frozenset, set] = {}  # field names -> the set unmarked models with those names share
 _MARKED: dict[frozenset, set] = {}  # field names -> the set only canonical models point at
 _MARKED_IDS: set[int] = set()
+_CANONICAL_IDS: set[int] = set()  # ids of the canonical lists and maps (the table holds them, so ids stay theirs)
 _next_sweep = _MIN_SWEEP
 
 
@@ -60,6 +62,28 @@ def share(obj: BaseModel) -> None:
             values[name] = canonical
     if len(_TABLE) >= _next_sweep:
         _sweep()
+
+
+def private_copy(value: Any) -> Any:
+    """A deep copy that keeps the canonical parts it meets: those belong to stored objects, which are
+    never edited, so a writer's copy of a stored object is copied only where the writer replaced a
+    part, and sharing it again hashes only those parts."""
+    kind = type(value)
+    if kind is list:
+        return value if id(value) in _CANONICAL_IDS else [private_copy(v) for v in value]
+    if kind is dict:
+        return value if id(value) in _CANONICAL_IDS else {k: private_copy(v) for k, v in value.items()}
+    if isinstance(value, BaseModel):
+        if id(value.__pydantic_fields_set__) in _MARKED_IDS:
+            return value
+        new = kind.__new__(kind)
+        object.__setattr__(new, "__dict__", {k: private_copy(v) for k, v in value.__dict__.items()})
+        object.__setattr__(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
+        extra = value.__pydantic_extra__
+        object.__setattr__(new, "__pydantic_extra__", None if extra is None else copy.deepcopy(extra))
+        object.__setattr__(new, "__pydantic_private__", value.__pydantic_private__)
+        return new
+    return value
 
 
 def _own(model: BaseModel) -> None:
@@ -177,6 +201,8 @@ def _marked(fields_set: set) -> set:
 
 
 def _list(items: list) -> Optional[list]:
+    if id(items) in _CANONICAL_IDS:
+        return items  # canonical already: a part the write did not replace
     parts: list[Any] = [list]
     shareable = True
     for i, item in enumerate(items):
@@ -195,6 +221,8 @@ def _list(items: list) -> Optional[list]:
 
 def _dict(mapping: dict) -> Optional[dict]:
     """Maps of strings (labels, annotations, selectors, ConfigMap data) are shared; others are left alone."""
+    if id(mapping) in _CANONICAL_IDS:
+        return mapping
     parts: list[Any] = [dict]
     for k, v in mapping.items():
         if type(k) is not str or type(v) is not str:
@@ -209,6 +237,7 @@ def _enter(parts: list, value: Any, same: Any) -> Optional[Any]:
     found = _TABLE.get(digest)
     if found is None:
         _TABLE[digest] = value
+        _CANONICAL_IDS.add(id(value))
         return value
     if found is value or (type(found) is type(value) and same(found, value)):
         return found
@@ -239,5 +268,5 @@ def _sweep() -> None:
     table = _TABLE
     for digest in reversed(list(table)):
         if sys.getrefcount(table[digest]) <= 2:  # the table's reference and the call's argument
-            del table[digest]
+            _CANONICAL_IDS.discard(id(table.pop(digest)))
     _next_sweep = max(_MIN_SWEEP, 2 * len(table))

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from kubenb.api.base import KubeObject, evolve
+from kubenb.api.base import KubeObject, deep_copy
 from kubenb.api.registry import Registry, ResourceInfo
 from kubenb.sim.clock import Clock, format_rfc3339
 from kubenb.sim.random import RandomStreams
 from kubenb.store import errors
 from kubenb.store.admission import Admission
 from kubenb.store.allocators import ServiceAllocators
-from kubenb.store.compact import share
+from kubenb.store.compact import private_copy, share
 from kubenb.store.indexes import Indexes
 from kubenb.store.limits import SimulationLimits
 
@@ -224,7 +224,11 @@ class Store:
             new = obj.model_copy()  # only status is taken from the caller, and it is not mutated here
             new.metadata = obj.metadata.model_copy()
         else:
-            new = evolve(obj)  # defaulting edits the spec in place: work on a private copy
+            # admission edits a private copy: the caller's parts are copied, the stored (canonical)
+            # ones kept, and the spec copied whole where defaulting edits it in place
+            new = private_copy(obj)
+            if self.admission.defaults_spec_in_place(info) and "spec" in new.__dict__:
+                new.spec = deep_copy(obj.spec)
         allocated = self.allocators.snapshot(info.kind)
         try:
             self.admission.admit_update(info, new, old, subresource=subresource)
