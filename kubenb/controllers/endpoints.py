@@ -184,6 +184,11 @@ class EndpointsController(Controller):
             "subsets": subsets,
             "metadata": current.metadata.model_copy(update={"labels": labels, "annotations": annotations})}))
         state.written = (updated.metadata.resource_version, subsets)
+        # the store copied the addresses it had not stored yet: the members take its instances, so
+        # the next write hands it parts it holds already and nothing is copied or hashed again
+        stored = dict(zip(map(id, _addresses(subsets)), _addresses(updated.subsets), strict=True))
+        for member in state.members.members.values():
+            member.address = stored.get(id(member.address), member.address)
 
     # ---------------------------------------------------------------- EndpointSlices
 
@@ -201,6 +206,8 @@ class EndpointsController(Controller):
             else:
                 ports = current.ports if endpointslices.ports_key(current.ports) == pm else self._slice_ports(svc, pm)
                 written = self.store.update(current.model_copy(update={"endpoints": endpoints, "ports": ports}))
+                for key, endpoint in zip(keys, written.endpoints or (), strict=True):
+                    members[key].endpoint = endpoint  # the stored instance (see `_write_endpoints`)
             book.record(written.metadata.name, SliceRecord(written.metadata.resource_version, pm, list(keys)))
         for stale in plan.deletes:
             book.forget(stale.metadata.name)
@@ -265,3 +272,8 @@ def _endpoint_facts(pod: Any) -> tuple:
     container ports are immutable."""
     return (pod.status.pod_ip, pod.status.phase in ("Succeeded", "Failed"), pod.metadata.deletion_timestamp,
             podutil.is_ready(pod), pod.spec.node_name, pod.spec.hostname, pod.spec.subdomain)
+
+
+def _addresses(subsets: Optional[list[Any]]) -> list[Any]:
+    """Every address of `subsets`, ready and not ready, in order."""
+    return [a for s in subsets or () for a in (*(s.addresses or ()), *(s.not_ready_addresses or ()))]
