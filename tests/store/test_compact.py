@@ -109,3 +109,19 @@ def test_parts_nothing_holds_any_more_are_swept(cluster):
     compact._sweep()
     assert len(compact._TABLE) <= before - 50
     assert compact._canonical({"key": "unique-value-kept"}) is kept.data
+
+
+def test_an_update_keeps_the_stored_parts_and_copies_the_callers(cluster):
+    """The store owns every part it stores: what the writer replaced is copied (its later edits reach
+    nothing stored), what it kept of the stored object stays the very same instance."""
+    first = cluster.store.create(decode(cluster.registry, {
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "cm", "namespace": "default", "labels": {"app": "cm"}}, "data": {"a": "1"}}))
+    given = {"b": "2"}
+    stored = cluster.store.update(first.model_copy(update={"data": given}))
+    assert stored.metadata.labels is first.metadata.labels
+    assert stored.data == {"b": "2"} and stored.data is not given
+    given["c"] = "3"
+    assert cluster.store.get("ConfigMap", "default", "cm").data == {"b": "2"}
+    again = cluster.store.update(stored.model_copy(update={"binary_data": None}))
+    assert again is stored  # nothing changed: nothing written
