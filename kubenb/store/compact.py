@@ -132,6 +132,8 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
     shareable = model.__pydantic_extra__ is None and model.__pydantic_private__ is None
     for i, name in plan[1]:
         value = vals[i]
+        if value is None:  # most optional parts are unset
+            continue
         kind = type(value)
         if kind in _SCALARS:
             continue
@@ -139,8 +141,10 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
             canonical = _list(value)
         elif kind is dict:
             canonical = _dict(value)
+        elif isinstance(value, BaseModel):
+            canonical = _model(value)
         else:
-            canonical = _canonical(value)
+            canonical = None
         if canonical is None:
             shareable = False
             vals[i] = None
