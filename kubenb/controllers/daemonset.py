@@ -96,6 +96,8 @@ class DaemonSetController(Controller):
         return verdict
 
     def _on_node(self, ev: WatchEvent) -> None:
+        if ev.type == "MODIFIED" and _heartbeat_only(ev.old_object, ev.object):
+            return  # `shouldIgnoreNodeUpdate`: a kubelet's status report every 5 minutes syncs nothing
         node = ev.object.metadata.name or ""
         for ds in self.store.list("DaemonSet"):
             self._touch((ds.metadata.namespace or "", ds.metadata.name or ""), node)
@@ -343,6 +345,17 @@ class DaemonSetController(Controller):
         st.observed_generation = ds.metadata.generation
         if new.status != ds.status:
             self.store.update(new, subresource="status")
+
+
+def _heartbeat_only(old: Any, new: Any) -> bool:
+    """`shouldIgnoreNodeUpdate`: the same node but for its resourceVersion and its conditions'
+    heartbeats (`nodeInSameCondition` compares the set of conditions that are True)."""
+    if old is None:
+        return False
+    true = lambda n: {c.type for c in n.status.conditions or () if c.status == "True"}  # noqa: E731
+    return (old.spec == new.spec and old.metadata.labels == new.metadata.labels
+            and old.metadata.annotations == new.metadata.annotations and true(old) == true(new)
+            and old.status.model_copy(update={"conditions": None}) == new.status.model_copy(update={"conditions": None}))
 
 
 def _pin_to(affinity: dict, node: str) -> dict:

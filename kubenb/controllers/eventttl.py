@@ -1,24 +1,28 @@
-"""Events expire an hour after they were last seen (kube-apiserver `--event-ttl=1h`).
+"""Events expire an hour after they were last written (kube-apiserver `--event-ttl=1h`).
 
 This is why `kubectl describe` of an old pod says `Events: <none>`.
 
-Upstream, each Event write takes an etcd lease of the same TTL. Here a write due to expire at T
-puts its key on a queue of expiries; since the TTL is fixed and an Event is stamped when it is
-written, expiries arrive in order and the queue is a deque, not a heap. One timer per distinct
-second of expiry wakes the controller — the timer the first write due then would have set, so
-deletions happen at the same instants, in the same order, as with a timer per write — and a
-converged cluster's 750,000 Events cost at most 3,600 pending timers, not 750,000. A write whose
-expiry is out of order (an Event created by hand with an old `lastTimestamp`) gets a timer of
-its own.
+Upstream, each Event write -- a create or an update, of either API group, core/v1 or
+events.k8s.io/v1, which share one storage -- takes an etcd lease of the same TTL, so an Event goes
+an hour after its LAST write whatever its timestamps say (the scheduler's events.k8s.io Events
+have no `lastTimestamp` at all; a hand-made Event may carry any). Here the watch event's time is
+the write's, to the second (as an Event's own timestamps are).
+
+A write puts its key on a queue of expiries; write times only grow, so the queue is a deque, not a
+heap. One timer per distinct second of expiry wakes the controller -- the timer the first write
+due then would have set, so deletions happen at the same instants, in the same order, as with a
+timer per write -- and a converged cluster's 750,000 Events cost at most 3,600 pending timers, not
+750,000. An Event written again is queued again; `_due` holds the expiry of its last write, which
+is the one that counts.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import Optional
 
 from kubenb.controllers.base import Controller
-from kubenb.sim.clock import parse_rfc3339
 from kubenb.store.errors import StatusError
 
 EVENT_TTL_SECONDS = 3600.0
@@ -31,18 +35,20 @@ class EventTTL(Controller):
         super().__init__(cluster)
         #: (expiry, keys written with it), oldest first; each has a timer due at its expiry
         self._expiries: deque[tuple[float, list[tuple[str, str]]]] = deque()
-        self.store.watch(lambda ev: ev.type != "DELETED" and self._schedule(ev.object), "Event")
+        #: each stored Event's expiry: its last write's
+        self._due: dict[tuple[str, str], float] = {}
+        self.store.watch(self._on_event, "Event")
 
-    def _schedule(self, event) -> None:
-        last = event.last_timestamp or event.first_timestamp
-        if not last:
+    def _on_event(self, ev) -> None:
+        meta = ev.object.metadata
+        key = (meta.namespace or "", meta.name or "")
+        if ev.type == "DELETED":
+            self._due.pop(key, None)
             return
-        key = (event.metadata.namespace or "", event.metadata.name or "")
-        expiry = parse_rfc3339(last) + EVENT_TTL_SECONDS
+        expiry = math.floor(ev.time) + EVENT_TTL_SECONDS
+        self._due[key] = expiry
         expiries = self._expiries
-        if expiry <= self.clock.now or (expiries and expiry < expiries[-1][0]):  # already due, or out of order
-            self.cluster.loop.call_at(expiry, lambda: self.queue.add(key))
-        elif expiries and expiries[-1][0] == expiry:
+        if expiries and expiries[-1][0] == expiry:
             expiries[-1][1].append(key)
         else:
             expiries.append((expiry, [key]))
@@ -50,7 +56,7 @@ class EventTTL(Controller):
 
     def _expire(self) -> None:
         """The timer of the oldest expiry: every Event written with it is looked at (a later write
-        may have moved its expiry on; `sync` reads the stored one)."""
+        may have moved its expiry on; `sync` reads the last one)."""
         _, keys = self._expiries.popleft()
         for key in keys:
             self.queue.add(key)
@@ -60,11 +66,8 @@ class EventTTL(Controller):
         return sum(len(keys) for _, keys in self._expiries)
 
     def sync(self, namespace: str, name: str) -> Optional[float]:
-        event = self.store.try_get("Event", namespace, name)
-        if event is None:
-            return None
-        last = parse_rfc3339(event.last_timestamp or event.first_timestamp)
-        if last + EVENT_TTL_SECONDS <= self.clock.now:
+        due = self._due.get((namespace, name))
+        if due is not None and due <= self.clock.now:
             try:
                 self.store.delete("Event", namespace, name)
             except StatusError:

@@ -67,17 +67,44 @@ def test_a_thousand_events_of_one_second_cost_one_timer(cluster):
     assert ttl.pending() < pending + 1000
 
 
-def test_an_event_written_with_an_old_timestamp_expires_at_its_own_time(cluster):
+def test_an_event_goes_an_hour_after_its_write_whatever_its_timestamps_say(cluster):
+    """Upstream the TTL is an etcd lease taken by the write: the Event's own times do not count."""
     deleted = _deletions(cluster)
     now = cluster.clock.now
-    recorder = EventRecorder(cluster.store, "tester")
-    recorder.normal(_pod("fresh", "u-fresh"), "Tested", "now")
-    _hand_made(cluster, "old.1", format_rfc3339(now - 1800))  # out of order: due before the fresh one
-    _hand_made(cluster, "stale.1", format_rfc3339(now - 2 * EVENT_TTL_SECONDS))  # due already
+    _hand_made(cluster, "old.1", format_rfc3339(now - 1800))
+    _hand_made(cluster, "stale.1", format_rfc3339(now - 2 * EVENT_TTL_SECONDS))
     cluster.sleep(1)
-    assert [name for _, name in deleted] == ["stale.1"]
-    cluster.sleep(1800)
-    assert [name for _, name in deleted] == ["stale.1", "old.1"]
-    assert deleted[1][0] == parse_rfc3339(format_rfc3339(now - 1800)) + EVENT_TTL_SECONDS
-    cluster.sleep(1800)
-    assert [name.split(".")[0] for _, name in deleted] == ["stale", "old", "fresh"]
+    _hand_made(cluster, "future.1", format_rfc3339(now + 2 * EVENT_TTL_SECONDS))
+    cluster.sleep(EVENT_TTL_SECONDS - 2)
+    assert deleted == []
+    cluster.sleep(3)
+    assert deleted == [(now + EVENT_TTL_SECONDS, "old.1"), (now + EVENT_TTL_SECONDS, "stale.1"),
+                       (now + 1 + EVENT_TTL_SECONDS, "future.1")]
+
+
+def test_events_k8s_io_events_expire_an_hour_after_their_last_write(cluster):
+    """The scheduler's Events (no firstTimestamp/lastTimestamp) expire too; a series update
+    renews the lease."""
+    from kubenb.api.core import Pod
+
+    deleted = _deletions(cluster)
+    cluster.kubectl("run web --image=nginx")
+    cluster.settle()
+    scheduled = [e for e in cluster.store.list("Event", "default") if e.reason == "Scheduled"]
+    assert len(scheduled) == 1 and scheduled[0].event_time and not scheduled[0].last_timestamp
+    born = cluster.clock.now
+    pod = cluster.store.get("Pod", "default", "web")
+    series = cluster.scheduler.events
+    cluster.sleep(600)
+    twice = Pod(metadata=pod.metadata.model_copy(update={"name": "x", "uid": "ux", "resource_version": "1"}))
+    series.warning(twice, "FailedScheduling", "no")
+    series.warning(twice, "FailedScheduling", "no")  # the first repeat writes series.count 2: a second write
+    failed = next(e for e in cluster.store.list("Event", "default") if e.reason == "FailedScheduling")
+    assert failed.series is not None and failed.series.count == 2
+    renewed = cluster.clock.now
+    mine = (scheduled[0].metadata.name, failed.metadata.name)
+    cluster.sleep(born + EVENT_TTL_SECONDS + 1 - cluster.clock.now)
+    gone = [(t, name) for t, name in deleted if name in mine]
+    assert [name for _, name in gone] == [mine[0]] and 0 <= gone[0][0] - born - EVENT_TTL_SECONDS < 1
+    cluster.sleep(renewed + EVENT_TTL_SECONDS + 1 - cluster.clock.now)
+    assert [(t, name) for t, name in deleted if name in mine][1:] == [(renewed + EVENT_TTL_SECONDS, mine[1])]
