@@ -425,14 +425,35 @@ class FileSystem:
         self._touch_dir(parent)
 
     def makedirs(self, path: str, mode: int = 0o755) -> None:
-        """`mkdir -p`: create what is missing; fine if it all exists."""
+        """`mkdir -p`: create what is missing; fine if it all exists.
+
+        One walk from the root, a step per component, creating as it goes: what `is_dir` then
+        `mkdir` of each missing prefix would do (the same errors for the same prefix), without
+        re-walking from the root for each of them (every container makes its mount points so)."""
         path = _norm(path)
         if self.is_dir(path):
             return
-        head = posixpath.dirname(path)
-        if head != path:
-            self.makedirs(head, mode)
-        self.mkdir(path, mode)
+        walk = _Walk(self.root)
+        stack = walk.stack
+        prefix = ""
+        for name in path.split("/")[1:]:
+            prefix = f"{prefix}/{name}"
+            here_path, here, read_only = stack[-1]
+            try:
+                self._descend(walk, name, prefix, True, True, 0)
+            except FsError:
+                if name in here.children:  # a dangling or looping symlink: mkdir finds the name taken
+                    raise FsError("EEXIST", prefix) from None
+                if read_only:
+                    raise FsError("EROFS", prefix) from None
+                child = Dir(mode, mtime=self.clock())
+                here.children[name] = child
+                here.mtime = self.clock()
+                child_path = None if here_path is None else (here_path + name if here_path == "/" else prefix)
+                stack.append((child_path, child, read_only))
+                continue
+            if not isinstance(walk.node, Dir):
+                raise FsError("EEXIST", prefix)
 
     def symlink(self, target: str, path: str) -> None:
         path = _norm(path)

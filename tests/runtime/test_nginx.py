@@ -278,3 +278,27 @@ def test_nginx_containers_share_one_configuration_model_until_their_files_differ
     assert [p for _, p in config(c).ports()] == [8080]
     assert node.get(c.sandbox, "/", port=8080).body == b"other"
     assert node.get(a.sandbox, "/").status == 200
+
+
+def test_entrypoint_scripts_run_once_per_image_tree_and_are_replayed(node, monkeypatch) -> None:
+    """Containers of one unchanged image get the same log lines and their own rewritten default.conf;
+    a container whose files differ (a mounted conf.d) runs the scripts for real."""
+    from kubenb.runtime.programs import nginx
+
+    runs = []
+    real = nginx.NginxEntrypoint.run_scripts
+    monkeypatch.setattr(nginx.NginxEntrypoint, "run_scripts", lambda self, *a: runs.append(1) or real(self, *a))
+    monkeypatch.setattr(nginx, "_REPLAYS", {})
+    a, b = node.start("nginx:alpine", hostname="a"), node.start("nginx:alpine", hostname="b")
+    assert len(runs) == 1
+    assert a.log.render() == b.log.render() and "Enabled listen on IPv6" in b.log.render()
+    conf = "/etc/nginx/conf.d/default.conf"
+    assert a.fs.read_text(conf) == b.fs.read_text(conf) == DEFAULT_CONF.replace(
+        "listen       80;", "listen       80;\n    listen  [::]:80;")
+    assert a.fs.node(conf) is not b.fs.node(conf) and not b.fs.node(conf).frozen  # each its own upper layer
+    assert ("TCP", 80, "::") in b.main.ports
+    c = node.start("nginx:alpine", hostname="c", mounts=[config_map(**{"default.conf": READY_CONF})])
+    assert len(runs) == 2 and "can not modify" in c.log.render()
+    quiet = node.start("nginx:alpine", hostname="q", env=[("NGINX_ENTRYPOINT_QUIET_LOGS", "1")])
+    assert len(runs) == 2 and "docker-entrypoint" not in quiet.log.render()
+    assert quiet.fs.read_text(conf) == a.fs.read_text(conf)

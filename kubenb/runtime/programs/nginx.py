@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from kubenb.runtime.fs import Device, FsError
+from kubenb.runtime.fs import Device, Dir, FsError, Node, Symlink
 from kubenb.runtime.http import REASONS, HttpRequest, HttpResponse, http_date
 from kubenb.runtime.nginx_files import DEFAULT_CONF
 from kubenb.runtime.process import Process, Stream
@@ -76,6 +76,45 @@ def error_log_time(t: float) -> str:
 _IPV6_DEFAULT_CONF = DEFAULT_CONF.replace("listen       80;", "listen       80;\n    listen  [::]:80;", 1).encode()
 
 
+# What the scripts printed and wrote, per image tree they ran in. They read only /docker-entrypoint.d
+# and /etc/nginx (and the variables naming other places), so where both are an image's frozen
+# directories, free of mounts and symlinks, and those variables unset, they do the same every time:
+# computed once per image, replayed (the writes still land in each container's own upper layer).
+_REPLAYS: dict[tuple[Node, Node], tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]] | None] = {}
+_READ = ("/docker-entrypoint.d", "/etc/nginx")
+_NAMING_ELSEWHERE = ("NGINX_ENVSUBST_TEMPLATE_DIR", "NGINX_ENVSUBST_TEMPLATE_SUFFIX", "NGINX_ENVSUBST_OUTPUT_DIR")
+
+
+def _replay_key(proc: Process) -> tuple[Node, Node] | None:
+    """The frozen (never changing) directories the scripts would read, or None if they may differ."""
+    if any(name in proc.env for name in _NAMING_ELSEWHERE):
+        return None
+    fs = proc.fs
+    for m in fs.mounts():
+        if any(m.path == d or m.path.startswith(d + "/") or d.startswith(m.path + "/") for d in _READ):
+            return None
+    try:
+        scripts, conf = fs.node(_READ[0]), fs.node(_READ[1])
+    except FsError:
+        return None
+    if not (scripts.frozen and conf.frozen):  # a container's own copy: it may have been changed
+        return None
+    key = (scripts, conf)
+    if key not in _REPLAYS:
+        plain = isinstance(conf, Dir) and _frozen_plain(scripts) and \
+            all(_frozen_plain(conf.children[d]) for d in ("conf.d", "templates") if d in conf.children)
+        if not plain:
+            _REPLAYS[key] = None  # frozen nodes never change: neither does this answer
+    return key if _REPLAYS.get(key, True) is not None else None
+
+
+def _frozen_plain(node: Node) -> bool:
+    """A frozen tree with no symlink in it (nothing read there can lead elsewhere)."""
+    if not node.frozen or isinstance(node, Symlink):
+        return False
+    return not isinstance(node, Dir) or all(_frozen_plain(child) for child in node.children.values())
+
+
 class NginxEntrypoint(Program):
     """``/docker-entrypoint.sh``: the scripts in /docker-entrypoint.d, then ``exec "$@"``."""
 
@@ -90,11 +129,31 @@ class NginxEntrypoint(Program):
         return (yield from proc.exec(argv))
 
     def configure(self, proc: Process, quiet: bool) -> None:
-        me = "/docker-entrypoint.sh"
+        """Run the scripts, or replay what they did in an identical image tree (see `_replay_key`)."""
+        key = _replay_key(proc)
+        done = _REPLAYS.get(key) if key is not None else None
+        if done is None:
+            lines: list[str] = []
+            writes: list[tuple[str, bytes]] = []
 
-        def log(text: str) -> None:
-            if not quiet:
-                proc.out(text + "\n")
+            def write(path: str, data: bytes) -> None:
+                proc.fs.write(path, data)
+                writes.append((path, data))
+
+            self.run_scripts(proc, lines.append, write)
+            done = (tuple(lines), tuple(writes))
+            if key is not None:
+                _REPLAYS[key] = done
+        else:
+            for path, data in done[1]:
+                proc.fs.write(path, data)
+        if not quiet:
+            for line in done[0]:
+                proc.out(line + "\n")
+
+    def run_scripts(self, proc: Process, log: Any, write: Any) -> None:
+        """The scripts in /docker-entrypoint.d, in name order; `log` gets each line, `write` each file."""
+        me = "/docker-entrypoint.sh"
 
         fs = proc.fs
         try:
@@ -117,13 +176,13 @@ class NginxEntrypoint(Program):
                 continue
             log(f"{me}: {'Sourcing' if name.endswith('.envsh') else 'Launching'} {path}")
             if name.startswith("10-listen-on-ipv6"):
-                self.listen_ipv6(proc, name, log)
+                self.listen_ipv6(proc, name, log, write)
             elif name.startswith("20-envsubst"):
-                self.envsubst(proc, name, log)
+                self.envsubst(proc, name, log, write)
         log(f"{me}: Configuration complete; ready for start up")
 
     @staticmethod
-    def listen_ipv6(proc: Process, me: str, log: Any) -> None:
+    def listen_ipv6(proc: Process, me: str, log: Any, write: Any) -> None:
         """What 10-listen-on-ipv6-by-default.sh checks and changes (its messages go to stdout)."""
         path = "/etc/nginx/conf.d/default.conf"
         fs = proc.fs
@@ -141,11 +200,11 @@ class NginxEntrypoint(Program):
         if text != DEFAULT_CONF:
             log(f"{me}: info: {path} differs from the packaged version")
             return
-        fs.write(path, _IPV6_DEFAULT_CONF)
+        write(path, _IPV6_DEFAULT_CONF)
         log(f"{me}: info: Enabled listen on IPv6 in {path}")
 
     @staticmethod
-    def envsubst(proc: Process, me: str, log: Any) -> None:
+    def envsubst(proc: Process, me: str, log: Any, write: Any) -> None:
         """20-envsubst-on-templates.sh: /etc/nginx/templates/*.template -> conf.d, with env values."""
         fs = proc.fs
         src = proc.getenv("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates")
@@ -163,7 +222,7 @@ class NginxEntrypoint(Program):
                 fs.makedirs(posixpath.dirname(target))
                 log(f"{me}: Running envsubst on {path} to {target}")
                 text = fs.read_text(path)
-                fs.write(target, re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?",
+                write(target, re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?",
                                         lambda m: proc.env.get(m.group(1), m.group(0)), text))  # fmt: skip
 
 
