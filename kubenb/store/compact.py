@@ -21,13 +21,14 @@ by a sweep each time the table has doubled, so the table stays proportional to w
 
 from __future__ import annotations
 
-import copy
 import sys
 from operator import is_
 from types import UnionType
 from typing import Any, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel
+
+from kubenb.api.base import copy_model
 
 _SCALARS = frozenset({str, int, bool, float, type(None)})  # most fields: kept as they are, hashed as values
 _IDENTITY = "metadata"  # the field of a stored object that names it: never shared (see above)
@@ -76,13 +77,7 @@ def private_copy(value: Any) -> Any:
     if isinstance(value, BaseModel):
         if id(value.__pydantic_fields_set__) in _MARKED_IDS:
             return value
-        new = kind.__new__(kind)
-        object.__setattr__(new, "__dict__", {k: private_copy(v) for k, v in value.__dict__.items()})
-        object.__setattr__(new, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
-        extra = value.__pydantic_extra__
-        object.__setattr__(new, "__pydantic_extra__", None if extra is None else copy.deepcopy(extra))
-        object.__setattr__(new, "__pydantic_private__", value.__pydantic_private__)
-        return new
+        return copy_model(value, private_copy)
     return value
 
 
