@@ -9,7 +9,7 @@ Ported from kubernetes ``staging/src/k8s.io/apimachinery/pkg/labels/selector_tes
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kubenb.api.labels import (
@@ -602,6 +602,7 @@ def requirements(draw: st.DrawFn) -> Requirement:
     return new_requirement(key, operator, values)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # drawing is slow only on a loaded machine
 @given(st.lists(requirements(), max_size=6))
 def test_property_string_reparses_to_an_equal_selector(terms: list[Requirement]) -> None:
     selector = Selector(terms)

@@ -135,7 +135,7 @@ def lab(tmp_path: Path):
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded 2-core machine has taken over 30 s
         while True:
             try:
                 urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=1)  # noqa: S310 (local)
