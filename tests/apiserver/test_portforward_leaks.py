@@ -102,13 +102,19 @@ def settled(server, tasks: int, sessions: int) -> tuple[int, int]:
         time.sleep(0.05)
 
 
-def test_a_forward_over_the_bare_upgrade(server, ca_file, pod):
+def forward_once(server, ca_file, pod):
+    """One SPDY session that forwards port 80, sends GET and closes: the client and its stream ids."""
     sock, rest = spdy_connection(server, ca_file, pod)
     client = Client()
     client.take(rest)
     frames, error, data = client.forward(80, 0, GET)
     exchange(sock, client, frames, (error, data))
     sock.close()
+    return client, error, data
+
+
+def test_a_forward_over_the_bare_upgrade(server, ca_file, pod):
+    client, error, data = forward_once(server, ca_file, pod)
     assert client.received[data].startswith(b"HTTP/1.1 200 OK\r\nServer: nginx/1.27")
     assert b"<title>Welcome to nginx!</title>" in client.received[data]
     assert client.received.get(error, b"") == b""
@@ -148,12 +154,7 @@ def test_a_hundred_sessions_opened_and_closed_leave_no_tasks(server, ca_file, po
     baseline = server_tasks(server)
     sessions = len(portforward.OPEN_SESSIONS)
     for _ in range(100):
-        sock, rest = spdy_connection(server, ca_file, pod)
-        client = Client()
-        client.take(rest)
-        frames, error, data = client.forward(80, 0, GET)
-        exchange(sock, client, frames, (error, data))
-        sock.close()
+        forward_once(server, ca_file, pod)
     left_tasks, left_sessions = settled(server, baseline, sessions)
     assert left_tasks <= baseline and left_sessions == sessions
 
