@@ -175,6 +175,9 @@ class NodeStatusReporter:
     The kubelet's first sync registered the node: its status then is the first report. Like the
     node lease, the reports of a profile's quiet prehistory (nodes joined a week before "now") are
     not written: the first report after it falls in the 5 minutes before "now".
+
+    Both profiles follow this (v1.23) rule; newer kubelets are said to add a one-off random delay to
+    the report after a status change or restart, which is not modelled (no source for it was found).
     """
 
     def __init__(self, agent: NodeAgent) -> None:
