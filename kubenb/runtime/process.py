@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Generator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kubenb.runtime.fs import Device, FileSystem, FsError, join
@@ -23,6 +24,9 @@ from kubenb.runtime.program import SIGKILL, Effect, Forever, Killed, Program, Sl
 
 if TYPE_CHECKING:
     from kubenb.runtime.container import Container
+
+
+_NO_PORTS: frozenset[tuple[str, int, str]] = frozenset()
 
 
 class Scheduler(Protocol):
@@ -86,16 +90,22 @@ class StartFailure(Exception):
 class Stream:
     """Where a file descriptor's writes go."""
 
+    __slots__ = ()
+
     def write(self, text: str) -> None:
         raise NotImplementedError
 
 
 class NullStream(Stream):
+    __slots__ = ()
+
     def write(self, text: str) -> None:
         pass
 
 
 class BufferStream(Stream):
+    __slots__ = ("parts",)
+
     def __init__(self) -> None:
         self.parts: list[str] = []
 
@@ -108,6 +118,8 @@ class BufferStream(Stream):
 
 
 class TeeStream(Stream):
+    __slots__ = ("targets",)
+
     def __init__(self, *targets: Stream) -> None:
         self.targets = targets
 
@@ -119,6 +131,8 @@ class TeeStream(Stream):
 class LogStream(Stream):
     """A container's stdout or stderr, as its log driver records it."""
 
+    __slots__ = ("container", "stream")
+
     def __init__(self, container: Container, stream: str) -> None:
         self.container = container
         self.stream = stream
@@ -129,6 +143,8 @@ class LogStream(Stream):
 
 class FileStream(Stream):
     """Writes appended to a file (opening truncated it, unless it was opened for appending)."""
+
+    __slots__ = ("container", "path")
 
     def __init__(self, container: Container, path: str) -> None:
         self.container = container
@@ -142,7 +158,16 @@ class FileStream(Stream):
 
 
 class Process:
-    """One process in a container: what programs see of the system."""
+    """One process in a container: what programs see of the system.
+
+    Slotted: every pod has a few (nginx: the master and a worker per CPU), and a per-instance
+    ``__dict__`` would be most of their size."""
+
+    __slots__ = (
+        "container", "pid", "ppid", "argv", "env", "cwd", "uid", "stdin", "stdout", "stderr", "tty", "program",
+        "driver", "title", "memory", "cpu_rate", "cpu_time", "ports", "dumpable", "stdout_buffer", "stderr_buffer",
+        "output", "started_at", "exit_code", "signal", "on_exit",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -175,7 +200,9 @@ class Process:
         self.memory = 0
         self.cpu_rate = 0.0  # cores in use right now
         self.cpu_time = 0.0
-        self.ports: set[tuple[str, int, str]] = set()  # (proto, port, bind address "0.0.0.0" or "::")
+        # (proto, port, bind address "0.0.0.0" or "::"); most processes never listen, so they share
+        # one empty frozenset and get a set of their own at their first bind
+        self.ports: AbstractSet[tuple[str, int, str]] = _NO_PORTS
         self.dumpable = True  # False hides the owner from `netstat -p` (setcap'd binaries)
         self.stdout_buffer: BufferStream | None = None  # an exec's captured output
         self.stderr_buffer: BufferStream | None = None
@@ -216,13 +243,15 @@ class Process:
 
     def listen(self, port: int, proto: str = "TCP", v4: bool = True, v6: bool = False) -> None:
         """Bind `port`: on 0.0.0.0 (`v4`), on :: (`v6`; dual-stack, so IPv4 reaches it too)."""
+        if (v4 or v6) and self.ports is _NO_PORTS:
+            self.ports = set()
         if v4:
-            self.ports.add((proto, port, "0.0.0.0"))
+            self.ports.add((proto, port, "0.0.0.0"))  # type: ignore[attr-defined]
         if v6:
-            self.ports.add((proto, port, "::"))
+            self.ports.add((proto, port, "::"))  # type: ignore[attr-defined]
 
     def close_ports(self) -> None:
-        self.ports.clear()
+        self.ports = _NO_PORTS
 
     def set_memory(self, nbytes: int) -> None:
         """Resident memory changed; the container's cgroup may OOM-kill someone for it."""
@@ -340,6 +369,8 @@ def program_main(program: Program, proc: Process) -> Generator[Effect, Any, int]
 
 class Driver:
     """Steps one top-level process's generator; ``stack`` holds it and its inline children."""
+
+    __slots__ = ("proc", "gen", "stack", "timer", "work", "resumes")
 
     def __init__(self, proc: Process, gen: Generator[Effect, Any, int]) -> None:
         self.proc = proc

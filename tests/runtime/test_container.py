@@ -192,7 +192,7 @@ def test_containers_of_a_pod_share_localhost(node) -> None:
 
 def test_a_chatty_container_keeps_only_its_newest_log_lines(node) -> None:
     c = node.start("busybox", command=["sh", "-c", "while true; do echo tick; done"])
-    c.log.lines = type(c.log.lines)(c.log.lines, maxlen=50)
+    c.log.max_lines = 50
     node.advance(1)
     assert len(c.log.lines) == 50
     assert c.state == "running"
