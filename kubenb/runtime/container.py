@@ -27,8 +27,8 @@ from kubenb.runtime.process import (
     Stream,
     TeeStream,
     Timer,
+    find_executable,
     program_main,
-    resolve_executable,
 )
 from kubenb.runtime.program import SIGKILL, Program, signal_number
 from kubenb.runtime.resources import Limits, Usage
@@ -236,8 +236,7 @@ class Container:
         """The program `argv` would run here. Raises StartFailure when runc could not exec it."""
         if not argv:
             raise StartFailure('exec: "": executable file not found in $PATH')
-        path = resolve_executable(self, argv[0], env, cwd)
-        exe = self.fs.stat(path).exe
+        exe = getattr(find_executable(self, argv[0], env, cwd)[1], "exe", None)  # a File's, or a Device's None
         if exe is None:  # a script or data file marked executable: we cannot run what we cannot model
             raise StartFailure(f'exec: "{argv[0]}": exec format error')
         return self.programs(exe)

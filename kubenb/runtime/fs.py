@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 # strerror() as glibc prints it; musl (Alpine) words two of them differently.
 _STRERROR = {
@@ -43,9 +44,12 @@ class FsError(Exception):
     """A failed filesystem call: ``code`` is the errno name, ``path`` the path the caller gave."""
 
     def __init__(self, code: str, path: str) -> None:
-        super().__init__(f"{path}: {_STRERROR[code]}")
+        super().__init__(code, path)  # the text is made only if asked for: walks raise these as answers
         self.code = code
         self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {_STRERROR[self.code]}"
 
     def strerror(self, libc: str = "glibc") -> str:
         """The libc's text for the errno (`libc` is ``glibc`` or ``musl``)."""
@@ -158,7 +162,7 @@ class Stat:
         return self.kind == "file"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mount:
     path: str
     node: Node
@@ -234,6 +238,13 @@ class FileSystem:
     def mounts(self) -> list[Mount]:
         return [self._mounts[p] for p in sorted(self._mounts)]
 
+    def mounted_around(self, path: str) -> bool:
+        """Whether something is mounted at `path`, below it, or on a directory above it (but the root):
+        whether what a walk finds there may come from outside this view's own tree."""
+        path = _norm(path)
+        mounts = self._mounts
+        return path in mounts or path in self._above or any(a in mounts for a in _ancestors(path) if a != "/")
+
     # ------------------------------------------------------------------ walking
 
     def _walk(self, path: str, follow: bool = True, for_write: bool = False, depth: int = 0) -> _Walk:
@@ -244,25 +255,31 @@ class FileSystem:
 
     def _descend(self, walk: _Walk, path: str, orig: str, follow: bool, for_write: bool, depth: int) -> None:
         stack = walk.stack
-        if path.startswith("/"):
+        parts = path.split("/")
+        if not parts[0]:  # absolute: start again from the root
             del stack[1:]
-        parts = [p for p in path.split("/") if p and p != "."]
+            del parts[0]
+        if "" in parts or "." in parts:
+            parts = [p for p in parts if p and p != "."]
         last = len(parts) - 1
         above = self._above
+        mounts = self._mounts
+        here_path, here, read_only = stack[-1]
         for i, name in enumerate(parts):
             if name == "..":
                 if len(stack) > 1:
                     stack.pop()
+                here_path, here, read_only = stack[-1]
                 continue
-            here_path, here, read_only = stack[-1]
             if not isinstance(here, Dir):
                 raise FsError("ENOTDIR", orig)
             child_path = None
             if here_path is not None and here_path in above:
-                child_path = here_path + name if here_path == "/" else f"{here_path}/{name}"
-                mount = self._mounts.get(child_path)
+                child_path = "/" + name if here_path == "/" else f"{here_path}/{name}"
+                mount = mounts.get(child_path)
                 if mount is not None:
-                    stack.append((child_path, mount.node, mount.read_only))
+                    here_path, here, read_only = child_path, mount.node, mount.read_only
+                    stack.append((child_path, here, read_only))
                     continue
             child = here.children.get(name)
             if child is None:
@@ -272,11 +289,13 @@ class FileSystem:
                     raise FsError("ELOOP", orig)
                 depth += 1
                 self._descend(walk, child.target, orig, True, for_write, depth)
+                here_path, here, read_only = stack[-1]
                 continue
             if for_write and child.frozen and not read_only:
                 # `here` is thawed already: every step of a write walk thaws what it enters.
                 child = child.thaw()  # type: ignore[attr-defined]
                 here.children[name] = child
+            here_path, here = child_path, child
             stack.append((child_path, child, read_only))
 
     def _parent(self, path: str, for_write: bool) -> tuple[_Walk, str]:
@@ -338,7 +357,8 @@ class FileSystem:
         return node.data
 
     def read_text(self, path: str) -> str:
-        return self.read(path).decode("utf-8", "replace")
+        data = self.read(path)
+        return _decode(data) if len(data) <= _DECODED_MAX else data.decode("utf-8", "replace")
 
     def listdir(self, path: str) -> list[str]:
         node = self.node(path)
@@ -371,10 +391,46 @@ class FileSystem:
     def write(
         self, path: str, data: bytes | str, append: bool = False, mode: int = 0o644, uid: int = 0, gid: int = 0
     ) -> None:
-        """Create or overwrite (or append to) a regular file."""
+        """Create or overwrite (or append to) a regular file.
+
+        One walk, to the parent directory, answers what walking the whole path and then (for a new
+        file) walking to its parent again would: the same errors, in the same order, for the same
+        path. A symlink as the last component takes the general way."""
         if isinstance(data, str):
             data = data.encode()
         path = _norm(path)
+        if path != "/":
+            head, name = path.rsplit("/", 1)
+            walk = _Walk(self.root)
+            try:
+                self._descend(walk, head or "/", path, True, True, 0)
+            except FsError as e:
+                # the whole-path walk fails here first; a missing parent is then reported by the walk
+                # to the parent, in the parent's name
+                raise FsError(e.code, head or "/") if e.code == "ENOENT" else e from None
+            here_path, here, read_only = walk.stack[-1]
+            if not isinstance(here, Dir):
+                raise FsError("ENOTDIR", path)
+            mount = None
+            if here_path is not None and here_path in self._above:
+                mount = self._mounts.get(here_path + name if here_path == "/" else f"{here_path}/{name}")
+            node = mount.node if mount is not None else here.children.get(name)
+            if not isinstance(node, Symlink):
+                if mount is not None:
+                    read_only = mount.read_only
+                if isinstance(node, Dir):
+                    raise FsError("EISDIR", path)
+                if read_only:
+                    raise FsError("EROFS", path)
+                if node is None:
+                    here.children[name] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())
+                    here.mtime = self.clock()
+                elif isinstance(node, File):
+                    if node.frozen:
+                        node = here.children[name] = node.thaw()
+                    node.data = node.data + data if append else data
+                    node.mtime = self.clock()
+                return
         try:
             walk = self._walk(path, for_write=True)
         except FsError as e:
@@ -436,22 +492,24 @@ class FileSystem:
         walk = _Walk(self.root)
         stack = walk.stack
         prefix = ""
+        mounts = self._mounts
         for name in path.split("/")[1:]:
             prefix = f"{prefix}/{name}"
             here_path, here, read_only = stack[-1]
-            try:
-                self._descend(walk, name, prefix, True, True, 0)
-            except FsError:
-                if name in here.children:  # a dangling or looping symlink: mkdir finds the name taken
-                    raise FsError("EEXIST", prefix) from None
+            child_path = None if here_path is None else (here_path + name if here_path == "/" else prefix)
+            if name not in here.children and (child_path is None or child_path not in mounts):  # type: ignore[attr-defined]
+                # missing: what the walk below would find out by raising ENOENT, without the exception
                 if read_only:
-                    raise FsError("EROFS", prefix) from None
+                    raise FsError("EROFS", prefix)
                 child = Dir(mode, mtime=self.clock())
-                here.children[name] = child
+                here.children[name] = child  # type: ignore[attr-defined]
                 here.mtime = self.clock()
-                child_path = None if here_path is None else (here_path + name if here_path == "/" else prefix)
                 stack.append((child_path, child, read_only))
                 continue
+            try:
+                self._descend(walk, name, prefix, True, True, 0)
+            except FsError:  # the name is there: a dangling or looping symlink, and mkdir finds it taken
+                raise FsError("EEXIST", prefix) from None
             if not isinstance(walk.node, Dir):
                 raise FsError("EEXIST", prefix)
 
@@ -549,6 +607,16 @@ class FileSystem:
 
     def _touch_dir(self, walk: _Walk) -> None:
         self._dir(walk).mtime = self.clock()
+
+
+_DECODED_MAX = 1 << 16
+
+
+@lru_cache(maxsize=256)
+def _decode(data: bytes) -> str:
+    """A small file's text, decoded once: every container of an image reads the same bytes objects
+    (nginx's configuration, /etc/passwd), and equal bytes decode to equal text."""
+    return data.decode("utf-8", "replace")
 
 
 def _norm(path: str) -> str:

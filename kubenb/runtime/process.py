@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kubenb.runtime.fs import Device, FileSystem, FsError, join
+from kubenb.runtime.fs import Device, Dir, File, FileSystem, FsError, Node, join
 from kubenb.runtime.program import SIGKILL, Effect, Forever, Killed, Program, Sleep, Work
 
 if TYPE_CHECKING:
@@ -456,24 +456,29 @@ class Driver:
 
 def resolve_executable(container: Container, name: str, env: dict[str, str], cwd: str) -> str:
     """The file `name` runs, by runc's rules (``exec.LookPath``). Raises StartFailure."""
+    return find_executable(container, name, env, cwd)[0]
+
+
+def find_executable(container: Container, name: str, env: dict[str, str], cwd: str) -> tuple[str, Node]:
+    """:func:`resolve_executable`'s path and the file found there (one walk per candidate, no Stat)."""
     fs = container.fs
     if "/" in name:
         path = join(cwd, name)
         try:
-            st = fs.stat(path)
+            node = fs.node(path)
         except FsError:
             raise StartFailure(f'exec: "{name}": stat {name}: no such file or directory') from None
-        if st.is_dir:
+        if isinstance(node, Dir):
             raise StartFailure(f'exec: "{name}": is a directory')
-        if not st.mode & 0o111:
+        if not node.mode & 0o111:
             raise StartFailure(f'exec: "{name}": permission denied')
-        return posixpath.normpath(path)
+        return posixpath.normpath(path), node
     for d in env.get("PATH", "").split(":"):
         candidate = posixpath.join(d or ".", name)
         try:
-            st = fs.stat(join(cwd, candidate))
+            node = fs.node(join(cwd, candidate))
         except FsError:
             continue
-        if st.is_file and st.mode & 0o111:
-            return join(cwd, candidate)
+        if isinstance(node, File) and node.mode & 0o111:
+            return join(cwd, candidate), node
     raise StartFailure(f'exec: "{name}": executable file not found in $PATH')

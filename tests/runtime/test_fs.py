@@ -173,3 +173,48 @@ def test_mkdir_in_a_read_only_mount_and_through_a_file() -> None:
         with pytest.raises(FsError) as e:
             fs.mkdir(path)
         assert (path, e.value.code) == (path, code)
+
+
+def test_mounted_around_sees_mounts_at_below_and_above_a_path_but_not_beside_it() -> None:
+    fs = FileSystem(Dir())
+    fs.mount("/etc/nginx/conf.d", Dir())
+    fs.mount("/var/log", Dir())
+    assert fs.mounted_around("/etc/nginx/conf.d")
+    assert fs.mounted_around("/etc/nginx")
+    assert fs.mounted_around("/etc")
+    assert fs.mounted_around("/var/log/nginx")
+    assert not fs.mounted_around("/etc/nginx-other")
+    assert not fs.mounted_around("/var/lib")
+    fs.umount("/etc/nginx/conf.d")
+    assert not fs.mounted_around("/etc/nginx")
+
+
+def test_write_errors_name_what_a_whole_path_walk_then_a_parent_walk_would() -> None:
+    t = Tree()
+    t.file("/etc/passwd", "root\n")
+    t.dir("/srv/www")
+    t.link("/srv/link", "/etc/passwd")
+    t.link("/var/run", "/run")
+    t.dir("/run")
+    fs = FileSystem(t.build())
+    ro = Dir()
+    ro.children["sub"] = Dir()
+    fs.mount("/ro", ro, read_only=True)
+
+    def error(path: str) -> tuple[str, str]:
+        with pytest.raises(FsError) as e:
+            fs.write(path, b"x")
+        return e.value.code, e.value.path
+
+    assert error("/missing/dir/file") == ("ENOENT", "/missing/dir")
+    assert error("/etc/passwd/file") == ("ENOTDIR", "/etc/passwd/file")
+    assert error("/srv/www") == ("EISDIR", "/srv/www")
+    assert error("/ro/sub") == ("EISDIR", "/ro/sub")
+    assert error("/ro/new") == ("EROFS", "/ro/new")
+    assert error("/ro") == ("EISDIR", "/ro")
+    fs.write("/srv/link", b"through\n")  # a symlink is followed to the file it names
+    assert fs.read("/etc/passwd") == b"through\n"
+    fs.write("/var/run/app.pid", b"1\n", mode=0o600)
+    assert (fs.read("/run/app.pid"), fs.stat("/run/app.pid").mode) == (b"1\n", 0o600)
+    fs.write("/run/app.pid", b"2\n", append=True)
+    assert fs.read("/var/run/app.pid") == b"1\n2\n"

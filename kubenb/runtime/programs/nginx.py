@@ -90,9 +90,8 @@ def _replay_key(proc: Process) -> tuple[Node, Node] | None:
     if any(name in proc.env for name in _NAMING_ELSEWHERE):
         return None
     fs = proc.fs
-    for m in fs.mounts():
-        if any(m.path == d or m.path.startswith(d + "/") or d.startswith(m.path + "/") for d in _READ):
-            return None
+    if any(fs.mounted_around(d) for d in _READ):
+        return None
     try:
         scripts, conf = fs.node(_READ[0]), fs.node(_READ[1])
     except FsError:
