@@ -18,6 +18,7 @@ Errors are :class:`FsError` carrying the errno name; tools print them in their o
 from __future__ import annotations
 
 import posixpath
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -195,7 +196,8 @@ class FileSystem:
     """One view of a tree: a container's root, a node's disk, an NFS server's disk.
 
     Paths are absolute (callers join them with their working directory). `clock` gives the
-    simulated time stamped on what changes.
+    simulated time stamped on what changes. The names of new entries and of mount points are
+    interned: every container of a node makes the same ones.
     """
 
     def __init__(self, root: Dir | None = None, clock: Callable[[], float] = lambda: 0.0) -> None:
@@ -220,7 +222,8 @@ class FileSystem:
             self.write(path, b"")
         if path not in self._mounts:
             for above in _ancestors(path):
-                self._above[above] = self._above.get(above, 0) + 1
+                self._above[above] = self._above.get(above, 0) + 1  # (interned by _ancestors)
+        path = sys.intern(path)  # every container mounts the same few paths: one string for all
         self._mounts[path] = Mount(path, node, read_only, source or path)
 
     def umount(self, path: str) -> Mount:
@@ -423,7 +426,7 @@ class FileSystem:
                 if read_only:
                     raise FsError("EROFS", path)
                 if node is None:
-                    here.children[name] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())
+                    here.children[sys.intern(name)] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())
                     here.mtime = self.clock()
                 elif isinstance(node, File):
                     if node.frozen:
@@ -448,7 +451,7 @@ class FileSystem:
                 node.mtime = self.clock()
             return
         parent, name = self._parent(path, for_write=True)
-        self._dir(parent).children[name] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())
+        self._dir(parent).children[sys.intern(name)] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())
         self._touch_dir(parent)
 
     def touch(self, path: str) -> None:
@@ -477,7 +480,7 @@ class FileSystem:
             raise FsError("EEXIST", path)
         if read_only:
             raise FsError("EROFS", path)
-        here.children[name] = Dir(mode, uid=uid, gid=gid, mtime=self.clock())
+        here.children[sys.intern(name)] = Dir(mode, uid=uid, gid=gid, mtime=self.clock())
         self._touch_dir(parent)
 
     def makedirs(self, path: str, mode: int = 0o755) -> None:
@@ -502,7 +505,7 @@ class FileSystem:
                 if read_only:
                     raise FsError("EROFS", prefix)
                 child = Dir(mode, mtime=self.clock())
-                here.children[name] = child  # type: ignore[attr-defined]
+                here.children[sys.intern(name)] = child  # type: ignore[attr-defined]
                 here.mtime = self.clock()
                 stack.append((child_path, child, read_only))
                 continue
@@ -518,7 +521,7 @@ class FileSystem:
         if self.exists(path, follow=False):
             raise FsError("EEXIST", path)
         parent, name = self._parent(path, for_write=True)
-        self._dir(parent).children[name] = Symlink(target, mtime=self.clock())
+        self._dir(parent).children[sys.intern(name)] = Symlink(target, mtime=self.clock())
         self._touch_dir(parent)
 
     def remove(self, path: str) -> None:
@@ -630,7 +633,7 @@ def _norm(path: str) -> str:
 def _ancestors(path: str) -> Iterator[str]:
     """The directories above a normalised path, from its parent up to the root."""
     while path != "/":
-        path = path[: path.rfind("/")] or "/"
+        path = sys.intern(path[: path.rfind("/")] or "/")
         yield path
 
 

@@ -92,6 +92,7 @@ class Program:
     grow call ``proc.set_memory``.
     """
 
+    __slots__ = ()  # subclasses that declare theirs carry no per-instance dict (one per process)
     memory = 1 << 20
 
     def main(self, proc: Process) -> ProgramMain:

@@ -117,6 +117,8 @@ def _frozen_plain(node: Node) -> bool:
 class NginxEntrypoint(Program):
     """``/docker-entrypoint.sh``: the scripts in /docker-entrypoint.d, then ``exec "$@"``."""
 
+    __slots__ = ()
+
     def main(self, proc: Process) -> Gen:
         argv = proc.argv[1:]
         if argv and argv[0] in ("nginx", "nginx-debug"):
@@ -231,6 +233,7 @@ class NginxEntrypoint(Program):
 class Nginx(Program):
     """The nginx binary: ``-v``, ``-V``, ``-t``, ``-s SIGNAL``, or the master process."""
 
+    __slots__ = ("daemonized", "proc", "config", "workers", "connections", "log_streams")
     memory = 3 << 20
     worker_memory = 2_600_000
 
