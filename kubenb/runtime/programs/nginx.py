@@ -148,9 +148,8 @@ class NginxEntrypoint(Program):
         else:
             for path, data in done[1]:
                 proc.fs.write(path, data)
-        if not quiet:
-            for line in done[0]:
-                proc.out(line + "\n")
+        if not quiet and done[0]:
+            proc.out("\n".join(done[0]) + "\n")  # one write: the lines arrive at the same instant
 
     def run_scripts(self, proc: Process, log: Any, write: Any) -> None:
         """The scripts in /docker-entrypoint.d, in name order; `log` gets each line, `write` each file."""
@@ -339,15 +338,15 @@ class Nginx(Program):
             return 1
         meta = proc.container.image.meta
         host = proc.container.sandbox.host
-        for text in (
+        notice = f"{t} [notice] {proc.pid}#{proc.pid}: "
+        self.error_log(proc, "\n".join(notice + text for text in (  # one write: they are logged at one instant
             'using the "epoll" event method',
             f"nginx/{self.version(proc)}",
             f"built by {meta.get('nginx.gcc', 'gcc ')}",
             f"OS: Linux {host.kernel_release}",
             "getrlimit(RLIMIT_NOFILE): 1048576:1048576",
             "start worker processes",
-        ):
-            self.error_log(proc, f"{t} [notice] {proc.pid}#{proc.pid}: {text}", stamped=True)  # fmt: skip
+        )), stamped=True)  # fmt: skip
         self.bind(proc, config)
         self.start_workers(proc, config, t)
         while True:
