@@ -222,7 +222,7 @@ class FileSystem:
             self.write(path, b"")
         if path not in self._mounts:
             for above in _ancestors(path):
-                self._above[above] = self._above.get(above, 0) + 1  # (interned by _ancestors)
+                self._above[sys.intern(above)] = self._above.get(above, 0) + 1
         path = sys.intern(path)  # every container mounts the same few paths: one string for all
         self._mounts[path] = Mount(path, node, read_only, source or path)
 
@@ -633,7 +633,7 @@ def _norm(path: str) -> str:
 def _ancestors(path: str) -> Iterator[str]:
     """The directories above a normalised path, from its parent up to the root."""
     while path != "/":
-        path = sys.intern(path[: path.rfind("/")] or "/")
+        path = path[: path.rfind("/")] or "/"
         yield path
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kubenb.runtime.fs import File
@@ -139,7 +140,7 @@ class Sandbox:
                 "hostname": lambda: self.hostname + "\n",
                 "resolv.conf": self.resolv_conf,
             }[name]()
-            self._etc[name] = File(text.encode(), mtime=self.created_at)
+            self._etc[name] = File(_encoded(text), mtime=self.created_at)
         return self._etc[name]
 
     def resolv_conf(self) -> str:
@@ -199,6 +200,13 @@ class Sandbox:
         if handler is None:
             return HttpResponse(0, reason="EOF")
         return handler(request)
+
+
+@lru_cache(maxsize=256)
+def _encoded(text: str) -> bytes:
+    """The bytes of an /etc file's first text, shared: every pod of a namespace has the same
+    resolv.conf (a File is the pod's own; its contents, immutable bytes, need not be)."""
+    return text.encode()
 
 
 def ipv4(text: str) -> str | None:
