@@ -8,8 +8,12 @@ after its last update: a container that ran for ten minutes before crashing star
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Any
+
 INITIAL = 10.0
 MAXIMUM = 300.0
+_NONE: MappingProxyType = MappingProxyType({})  # no entry yet: every pod worker has two back-offs, most never used
 
 
 class Backoff:
@@ -18,13 +22,15 @@ class Backoff:
     def __init__(self, initial: float = INITIAL, maximum: float = MAXIMUM) -> None:
         self.initial = initial
         self.maximum = maximum
-        self.entries: dict[str, tuple[float, float]] = {}  # key -> (back-off, last update)
+        self.entries: Any = _NONE  # key -> (back-off, last update); a dict of its own from the first entry
 
     def _expired(self, event_time: float, last_update: float) -> bool:
         return event_time - last_update > 2 * self.maximum
 
     def next(self, key: str, event_time: float, now: float) -> None:
         """``Next``: start at the initial period, or double the current one (capped)."""
+        if self.entries is _NONE:
+            self.entries = {}
         entry = self.entries.get(key)
         if entry is None or self._expired(event_time, entry[1]):
             self.entries[key] = (self.initial, now)

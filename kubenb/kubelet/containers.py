@@ -9,7 +9,8 @@ restart decisions read it, never the live runtime.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.sim.clock import format_rfc3339
@@ -54,8 +55,11 @@ class ContainerRun:
     shown_reason: Optional[tuple[str, str]] = None  # the reason as of the last sync's start (what status shows)
     ready: bool = False
     started: bool = False  # the startup probe passed (or there is none) for the current instance
-    probes: list[Any] = field(default_factory=list)
+    probes: tuple[Any, ...] = ()  # the probe workers (most containers have none: no list each)
     killing: bool = False
+    # the status last built and what it was built from: an unchanged container is not rebuilt
+    status_key: Any = None
+    status: Any = None
 
     @property
     def name(self) -> str:
@@ -63,7 +67,7 @@ class ContainerRun:
 
     @property
     def field_path(self) -> str:
-        return f"spec.{'initContainers' if self.init else 'containers'}{{{self.spec.name}}}"
+        return _field_path(self.init, self.spec.name)
 
     def set_reason(self, reason: str, message: str = "") -> None:
         self.reason = (reason, message)
@@ -104,6 +108,12 @@ class ContainerRun:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _field_path(init: bool, name: str) -> str:
+    """``spec.containers{nginx}``: one string per container name, shared by every pod's events."""
+    return f"spec.{'initContainers' if init else 'containers'}{{{name}}}"
+
+
 def should_restart(run: ContainerRun, restart_policy: str, deleting: bool) -> bool:
     """``ShouldContainerBeRestarted``, over the PLEG's view."""
     if deleting:
@@ -134,7 +144,24 @@ def terminated_state(instance: Instance) -> Any:
 
 
 def container_status(run: ContainerRun, restart_policy: str, deleting: bool, default_waiting: str) -> Any:
-    """``convertToAPIContainerStatuses`` for one container."""
+    """``convertToAPIContainerStatuses`` for one container: the status built last time when
+    nothing it reads changed (that object, stored, is what the store shares again for free)."""
+    seen = run.seen
+    if seen is None:
+        key: Any = (run.shown_reason, default_waiting)
+    else:
+        # what an instance shows once the PLEG saw it (start time, exit status, termination
+        # message) never changes: the instances and the kubelet's own flags say it all
+        prev = run.seen_previous
+        key = (seen, prev, seen.exit, run.shown_reason,
+               run.seen_exited | run.ready << 1 | run.started << 2 | deleting << 3)
+    if key != run.status_key or run.status is None:
+        run.status = _container_status(run, restart_policy, deleting, default_waiting)
+        run.status_key = key
+    return run.status
+
+
+def _container_status(run: ContainerRun, restart_policy: str, deleting: bool, default_waiting: str) -> Any:
     from kubenb.api.core import ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus
 
     spec = run.spec
@@ -157,7 +184,11 @@ def container_status(run: ContainerRun, restart_policy: str, deleting: bool, def
         started_at = seen.container.started_at or 0.0
         state = ContainerState(running=ContainerStateRunning(started_at=format_rfc3339(started_at)))
     running = not run.seen_exited
+    ready = run.ready and running
+    if run.init and not run.sidecar:
+        # a finished init container is ready when it succeeded (``convertToAPIContainerStatuses``)
+        ready = state.terminated is not None and state.terminated.exit_code == 0
     return ContainerStatus(
-        name=spec.name, state=state, last_state=last, ready=run.ready and running,
+        name=spec.name, state=state, last_state=last, ready=ready,
         restart_count=seen.restart_count, image=seen.image_name, image_id=seen.image.image_id(seen.container.runtime),
         container_id=seen.cid, started=run.started and running)

@@ -11,6 +11,7 @@ iterates a Go map). A missing ConfigMap, Secret or key is the kubelet's
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kubenb.kubelet.volumes import config_map_data, field_value, resource_value, secret_data
@@ -37,9 +38,14 @@ def expand(text: str, defined: dict[str, str]) -> str:
     return _REF.sub(sub, text)
 
 
-def environment(worker: PodWorker, container: Any) -> list[tuple[str, str]]:
-    """The (name, value) list passed to the runtime. Raises ConfigError."""
-    service = service_env(worker)
+def environment(worker: PodWorker, container: Any) -> Sequence[tuple[str, str]]:
+    """The (name, value) pairs passed to the runtime. Raises ConfigError.
+
+    A container that sets no variables of its own (most of them) gets the namespace's shared
+    tuple of service variables itself: every running container holds its environment."""
+    service, pairs = service_env(worker)
+    if not container.env and not container.env_from:
+        return pairs
     result: list[tuple[str, str]] = []
     defined: dict[str, str] = {}
 
@@ -80,9 +86,7 @@ def environment(worker: PodWorker, container: Any) -> list[tuple[str, str]]:
             if value is None:
                 continue
         put(env.name, value)
-    for name in sorted(service):
-        if name not in defined:
-            result.append((name, service[name]))
+    result += [pair for pair in pairs if pair[0] not in defined]
     return result
 
 
@@ -122,16 +126,18 @@ def _value_from(worker: PodWorker, container: Any, src: Any) -> Any:
     return None
 
 
-def service_env(worker: PodWorker) -> dict[str, str]:
+def service_env(worker: PodWorker) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     """``getServiceEnvVarMap``: the namespace's Services (all of them unless ``enableServiceLinks:
     false``), plus the ``kubernetes`` Service of the default namespace for every pod. Remembered per
-    namespace until a Service changes (every container start of 150,000 pods asks)."""
+    namespace until a Service changes (every container start of 150,000 pods asks), with the
+    (name, value) pairs sorted by name."""
     links = worker.pod.spec.enable_service_links is not False
     cache = worker.kubelet.service_env_cache
     key = (worker.namespace, links)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = _service_env(worker)
+        env = _service_env(worker)
+        found = cache[key] = (env, tuple(sorted(env.items())))
     return found
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from kubenb.kubelet.lease import NodeLease
-from kubenb.kubelet.node import NodeAgent
+from kubenb.kubelet.node import CLUSTER_DOMAIN, NodeAgent
 from kubenb.kubelet.worker import PodWorker
 from kubenb.runtime import Container, Dir, Network, Process, Sandbox
 from kubenb.runtime.catalog import DefaultCatalogue
@@ -45,6 +45,38 @@ class ContainerUsage:
     memory_bytes: int
 
 
+class _Token:
+    """A pod's service-account token, signed when first read. Every pod holds one until then, so
+    it keeps four references (a closure over its inputs cost five times the bytes)."""
+
+    __slots__ = ("worker", "iat", "expiration", "audience")
+
+    def __init__(self, worker: PodWorker, iat: int, expiration: int, audience: Optional[str]) -> None:
+        self.worker, self.iat, self.expiration, self.audience = worker, iat, expiration, audience
+
+    def __call__(self) -> bytes:
+        def b64(data: bytes) -> str:
+            return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+        w, iat = self.worker, self.iat
+        ns, name, uid = w.namespace, w.name, w.uid
+        sa = w.pod.spec.service_account_name or "default"
+        seed = w.kubelet.cluster.seed
+        digest = hashlib.sha256(f"{seed}:sa-key".encode()).digest()
+        header = {"alg": "RS256", "kid": b64(digest)[:43]}
+        issuer = "https://kubernetes.default.svc.cluster.local"
+        sa_uid = hashlib.md5(f"{seed}:{ns}/{sa}".encode()).hexdigest()
+        sa_uid = f"{sa_uid[:8]}-{sa_uid[8:12]}-{sa_uid[12:16]}-{sa_uid[16:20]}-{sa_uid[20:]}"
+        claims = {"aud": [self.audience or issuer], "exp": iat + self.expiration, "iat": iat, "iss": issuer,
+                  "kubernetes.io": {"namespace": ns, "pod": {"name": name, "uid": uid},
+                                    "serviceaccount": {"name": sa, "uid": sa_uid}, "warnafter": iat + 3600},
+                  "nbf": iat, "sub": f"system:serviceaccount:{ns}:{sa}"}
+        sig = b"".join(hashlib.sha256(f"{seed}:{uid}:{i}".encode()).digest() for i in range(8))
+        parts = [b64(json.dumps(header, separators=(",", ":")).encode()),
+                 b64(json.dumps(claims, separators=(",", ":")).encode()), b64(sig)]
+        return ".".join(parts).encode()
+
+
 class Kubelet:
     """All nodes' kubelets; dispatches pod events to the agent of the pod's node."""
 
@@ -64,8 +96,9 @@ class Kubelet:
         self.dns_ip = str(ipaddress.ip_network(profile.service_cidr).network_address + 10)
         self.nodes: dict[str, NodeAgent] = {}
         self.leases: dict[str, NodeLease] = {}  # each node's heartbeat in kube-node-lease
-        self._by_ip: dict[str, list[PodWorker]] = {}
+        self._by_ip: dict[str, tuple[PodWorker, ...]] = {}  # tuples: almost every IP has one pod
         self._shared: dict[tuple, Dir] = {}
+        self._cluster_dns: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._waiting: dict[tuple[str, str, str], set[PodWorker]] = {}
         self._users: dict[tuple[str, str, str], set[PodWorker]] = {}
         self._network: Optional[Network] = None
@@ -74,7 +107,7 @@ class Kubelet:
         self.store.watch(self._on_pod, "Pod")
         self.store.watch(self._on_object, "ConfigMap")
         self.store.watch(self._on_object, "Secret")
-        self.service_env_cache: dict[tuple[str, bool], dict[str, str]] = {}
+        self.service_env_cache: dict[tuple[str, bool], tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {}
         self.store.watch(lambda ev: self.service_env_cache.clear(), "Service")
 
     @property
@@ -125,13 +158,15 @@ class Kubelet:
 
     def register_ip(self, worker: PodWorker) -> None:
         if worker.ip:
-            self._by_ip.setdefault(worker.ip, []).append(worker)
+            self._by_ip[worker.ip] = (*self._by_ip.get(worker.ip, ()), worker)
 
     def unregister_ip(self, worker: PodWorker) -> None:
         found = self._by_ip.get(worker.ip or "")
         if found and worker in found:
-            found.remove(worker)
-            if not found:
+            rest = tuple(w for w in found if w is not worker)
+            if rest:
+                self._by_ip[worker.ip or ""] = rest
+            else:
                 del self._by_ip[worker.ip or ""]
 
     def host_filesystem(self, node: str) -> Any:
@@ -220,30 +255,17 @@ class Kubelet:
 
     def token_factory(self, worker: PodWorker, expiration: int, audience: Optional[str]) -> Callable[[], bytes]:
         """A bound service-account token for the pod, made when first read (a signed JWT's shape)."""
-        iat = int(self.clock.now)
-        ns, name, uid = worker.namespace, worker.name, worker.uid
-        sa = worker.pod.spec.service_account_name or "default"
-        seed = self.cluster.seed
+        return _Token(worker, int(self.clock.now), expiration, audience)
 
-        def make() -> bytes:
-            def b64(data: bytes) -> str:
-                return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-            digest = hashlib.sha256(f"{seed}:sa-key".encode()).digest()
-            header = {"alg": "RS256", "kid": b64(digest)[:43]}
-            issuer = "https://kubernetes.default.svc.cluster.local"
-            sa_uid = hashlib.md5(f"{seed}:{ns}/{sa}".encode()).hexdigest()
-            sa_uid = f"{sa_uid[:8]}-{sa_uid[8:12]}-{sa_uid[12:16]}-{sa_uid[16:20]}-{sa_uid[20:]}"
-            claims = {"aud": [audience or issuer], "exp": iat + expiration, "iat": iat, "iss": issuer,
-                      "kubernetes.io": {"namespace": ns, "pod": {"name": name, "uid": uid},
-                                        "serviceaccount": {"name": sa, "uid": sa_uid}, "warnafter": iat + 3600},
-                      "nbf": iat, "sub": f"system:serviceaccount:{ns}:{sa}"}
-            sig = b"".join(hashlib.sha256(f"{seed}:{uid}:{i}".encode()).digest() for i in range(8))
-            parts = [b64(json.dumps(header, separators=(",", ":")).encode()),
-                     b64(json.dumps(claims, separators=(",", ":")).encode()), b64(sig)]
-            return ".".join(parts).encode()
-
-        return make
+    def cluster_dns(self, namespace: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The nameservers and search path of a ``ClusterFirst`` pod in `namespace`: one tuple per
+        namespace, which every sandbox there holds."""
+        found = self._cluster_dns.get(namespace)
+        if found is None:
+            domain = CLUSTER_DOMAIN
+            found = self._cluster_dns[namespace] = ((self.dns_ip,), (f"{namespace}.svc.{domain}", f"svc.{domain}",
+                                                                      domain))
+        return found
 
     def ephemeral_port(self) -> int:
         self._port = 32768 + (self._port - 32768 + 1) % 28232

@@ -131,8 +131,7 @@ class NodeAgent:
         if spec.subdomain and not host_network:
             fqdn = f"{hostname}.{spec.subdomain}.{worker.namespace}.svc.{CLUSTER_DOMAIN}"
         policy = spec.dns_policy or "ClusterFirst"
-        cluster_dns = ((self.kubelet.dns_ip,),
-                       (f"{worker.namespace}.svc.{CLUSTER_DOMAIN}", f"svc.{CLUSTER_DOMAIN}", CLUSTER_DOMAIN))
+        cluster_dns = self.kubelet.cluster_dns(worker.namespace)
         upstream = ((self.upstream_dns,), ())
         if policy == "None":
             servers: tuple[str, ...] = ()

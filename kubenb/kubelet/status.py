@@ -9,6 +9,7 @@ status does not change.
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.kubelet.containers import container_status
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
 
 
 def build(worker: PodWorker, old: Any) -> Any:
+    """The status to write over `old` (the stored one). Its unchanged parts are the stored parts
+    themselves -- each container's status when nothing it shows changed, the conditions when none
+    moved -- so the store's sharing finds them at once and a write costs what changed."""
     from kubenb.api.core import HostIP, PodIP
 
     pod = worker.pod
@@ -25,32 +29,30 @@ def build(worker: PodWorker, old: Any) -> Any:
     policy = spec.restart_policy or "Always"
     deleting = pod.metadata.deletion_timestamp is not None
     default = "PodInitializing" if spec.init_containers else "ContainerCreating"
-    init_statuses = []
-    for run in worker.init_runs:
-        cs = container_status(run, policy, deleting, "PodInitializing")
-        if not run.sidecar:
-            term = cs.state.terminated
-            cs.ready = term is not None and term.exit_code == 0
-        init_statuses.append(cs)
+    init_statuses = [container_status(run, policy, deleting, "PodInitializing") for run in worker.init_runs]
     statuses = [container_status(run, policy, deleting, default) for run in worker.main_runs]
     phase = worker.phase_override or get_phase(pod, init_statuses, statuses, worker.terminal_requested)
-    status = old.model_copy()
-    status.phase = phase
-    status.reason = worker.status_reason
-    status.message = worker.status_message
-    status.host_ip = worker.host_ip
+    update: dict[str, Any] = {"phase": phase, "reason": worker.status_reason, "message": worker.status_message,
+                              "host_ip": worker.host_ip}
     # the stored lists when they say the same (a status built per flush need not rebuild them)
     if worker.kubelet.minor >= 28 and worker.host_ip and not _single_ip(old.host_ips, worker.host_ip):
-        status.host_ips = [HostIP(ip=worker.host_ip)]
+        update["host_ips"] = [HostIP(ip=worker.host_ip)]
     if worker.ip:
-        status.pod_ip = worker.ip
+        update["pod_ip"] = worker.ip
         if not _single_ip(old.pod_ips, worker.ip):
-            status.pod_ips = [PodIP(ip=worker.ip)]
-    status.start_time = worker.start_time
-    status.init_container_statuses = init_statuses or None
-    status.container_statuses = statuses
-    status.conditions = conditions(worker, old, init_statuses, statuses, phase)
-    return status
+            update["pod_ips"] = [PodIP(ip=worker.ip)]
+    update["start_time"] = worker.start_time
+    update["init_container_statuses"] = _same_list(old.init_container_statuses, init_statuses) or None
+    update["container_statuses"] = _same_list(old.container_statuses, statuses)
+    update["conditions"] = _same_list(old.conditions, conditions(worker, old, init_statuses, statuses, phase))
+    return old.model_copy(update=update)
+
+
+def _same_list(stored: Optional[list[Any]], built: list[Any]) -> list[Any]:
+    """The stored list itself when `built` holds the very same items (an unchanged part stays shared)."""
+    if stored is not None and len(stored) == len(built) and all(map(operator.is_, stored, built)):
+        return stored
+    return built
 
 
 def _single_ip(ips: Any, ip: str) -> bool:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kubenb.sim.duration import format_go_duration
+
+# The texts every pod's events repeat (``Created container nginx``) are made once per container
+# name and shared: each stored Event holds its message.
+_shared = lru_cache(maxsize=4096)
 
 
 def pod_ref(name: str, namespace: str, uid: str) -> str:
@@ -10,14 +16,17 @@ def pod_ref(name: str, namespace: str, uid: str) -> str:
     return f"{name}_{namespace}({uid})"
 
 
+@_shared
 def created(minor: int, container: str) -> str:
     return f"Created container: {container}" if minor >= 32 else f"Created container {container}"
 
 
+@_shared
 def started(container: str) -> str:
     return f"Started container {container}"
 
 
+@_shared
 def stopping(container: str) -> str:
     return f"Stopping container {container}"
 

@@ -47,15 +47,16 @@ class MountError(Exception):
         self.waits_for = waits_for  # (kind, namespace, name) whose creation may fix it
 
 
-@dataclass
+@dataclass(slots=True)
 class Volume:
-    """A set-up volume: its directory (or file) and where ``df`` says it lives."""
+    """A set-up volume: its directory (or file) and where ``df`` says it lives (one per volume of
+    every running pod, so slotted)."""
 
     name: str
     node: Node
     source: str
     read_only: bool = False
-    refresh: Optional[Callable[[], None]] = None  # re-project a ConfigMap/Secret after an update
+    refresh: Optional[Callable[[], None]] = None  # re-project a ConfigMap/Secret after an update (only those)
     kind: str = ""  # "configMap", "secret", ... (what updates it)
     ref: str = ""  # the ConfigMap/Secret it projects
 
@@ -110,14 +111,14 @@ def _setup_one(worker: PodWorker, v: Any) -> Volume:
         return vol
     if v.downward_api is not None:
         vol = Volume(v.name, Dir(0o777, mtime=now), node.host.root_device, True)
-        vol.refresh = _projector(worker, vol, lambda: _downward_files(worker, v.downward_api.items or (),
-                                                                      v.downward_api.default_mode))
-        vol.refresh()
+        _projector(worker, vol, lambda: _downward_files(worker, v.downward_api.items or (),
+                                                        v.downward_api.default_mode))()
         return vol
     if v.projected is not None:
+        # written once: nothing re-projects it (only ConfigMap and Secret volumes follow updates),
+        # so the pod keeps its files, not the function that wrote them
         vol = Volume(v.name, Dir(0o777, mtime=now), TMPFS, True, kind="projected")
-        vol.refresh = _projector(worker, vol, lambda: _projected_files(worker, v.name, v.projected))
-        vol.refresh()
+        _projector(worker, vol, lambda: _projected_files(worker, v.name, v.projected))()
         return vol
     if v.host_path is not None:
         return _host_path(worker, v.name, v.host_path)
@@ -210,17 +211,18 @@ def _projector(worker: PodWorker, vol: Volume, files: Callable[[], dict[str, tup
     name, the previous directory removed. Built node by node: every pod has one (its token)."""
     from kubenb.runtime.fs import Symlink
 
-    state = {"generation": 0}
+    generation = 0
 
     def write() -> None:
+        nonlocal generation
         payload = files()
         root = vol.node
         assert isinstance(root, Dir)
         now = worker.now()
         stamp = datetime.fromtimestamp(int(now), UTC).strftime("..%Y_%m_%d_%H_%M_%S.")
-        digest = hashlib.sha256(f"{worker.uid}:{vol.name}:{state['generation']}".encode()).digest()
+        digest = hashlib.sha256(f"{worker.uid}:{vol.name}:{generation}".encode()).digest()
         ts_name = stamp + str(int.from_bytes(digest[:4], "big"))
-        state["generation"] += 1
+        generation += 1
         ts_dir = Dir(0o755, mtime=now)
         for path, (data, mode) in sorted(payload.items()):
             *dirs, base = [p for p in path.split("/") if p]
@@ -293,13 +295,40 @@ def _secret_files(worker: PodWorker, volume: str, src: Any) -> dict[str, tuple[A
 
 
 def config_map_data(cm: Any) -> dict[str, bytes]:
+    """A ConfigMap's keys as bytes (not to be edited: shared by every pod that projects it)."""
+    return _decoded(cm, _config_map_bytes)
+
+
+def secret_data(secret: Any) -> dict[str, bytes]:
+    """A Secret's keys, decoded (not to be edited: shared by every pod that projects it)."""
+    return _decoded(secret, _secret_bytes)
+
+
+_DECODED: dict[int, tuple[Any, dict[str, bytes]]] = {}  # id -> (the stored object, its bytes)
+_DECODED_MAX = 256
+
+
+def _decoded(obj: Any, decode: Callable[[Any], dict[str, bytes]]) -> dict[str, bytes]:
+    """`decode(obj)`, remembered for the objects seen last: stored objects never change, and every
+    pod of a namespace projects the same ``kube-root-ca.crt``, so its files share one bytes object."""
+    found = _DECODED.get(id(obj))
+    if found is not None and found[0] is obj:
+        return found[1]
+    if len(_DECODED) >= _DECODED_MAX:
+        del _DECODED[next(iter(_DECODED))]
+    data = decode(obj)
+    _DECODED[id(obj)] = (obj, data)
+    return data
+
+
+def _config_map_bytes(cm: Any) -> dict[str, bytes]:
     out = {k: v.encode() for k, v in (cm.data or {}).items()}
     for k, v in (cm.binary_data or {}).items():
         out[k] = base64.b64decode(v)
     return out
 
 
-def secret_data(secret: Any) -> dict[str, bytes]:
+def _secret_bytes(secret: Any) -> dict[str, bytes]:
     out = {k: base64.b64decode(v) for k, v in (secret.data or {}).items()}
     for k, v in (secret.string_data or {}).items():
         out[k] = v.encode()

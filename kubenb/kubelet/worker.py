@@ -66,9 +66,10 @@ class PodWorker:
         self.uid: str = meta.uid or ""
         self.namespace: str = meta.namespace or "default"
         self.name: str = meta.name or ""
-        self.init_runs = [ContainerRun(c, init=True, sidecar=c.restart_policy == "Always")
-                          for c in pod.spec.init_containers or ()]
-        self.main_runs = [ContainerRun(c) for c in pod.spec.containers]
+        # tuples: without init containers, `runs` is `main_runs` itself (no list per pod kept for nothing)
+        self.init_runs = tuple(ContainerRun(c, init=True, sidecar=c.restart_policy == "Always")
+                               for c in pod.spec.init_containers or ())
+        self.main_runs = tuple(ContainerRun(c) for c in pod.spec.containers)
         self.runs = self.init_runs + self.main_runs
         self.sandbox: Any = None
         self.sandbox_gone = False
@@ -137,7 +138,7 @@ class PodWorker:
                 spec = getattr(run.spec, f"{kind}_probe")
                 if spec is not None:
                     worker = ProbeWorker(self, run, kind, spec, now)
-                    run.probes.append(worker)
+                    run.probes += (worker,)
                     worker.start()
         deadline = self.pod.spec.active_deadline_seconds
         if deadline is not None:
@@ -330,7 +331,7 @@ class PodWorker:
         last_exits = {run.name: run.last_exit() for run in self.runs}
         to_start: list[ContainerRun] = []
         to_kill: list[tuple[ContainerRun, str]] = []
-        for run in self.main_runs + [r for r in self.init_runs if r.sidecar]:
+        for run in (*self.main_runs, *(r for r in self.init_runs if r.sidecar)):
             if run.seen_running and run.current is run.seen:
                 failed = self._probe_failure(run)
                 if failed is not None:
@@ -421,7 +422,7 @@ class PodWorker:
         inst = Instance(rt, self.node.container_id(), restart_count, image, self.node.image_name(run.spec.image or "",
                                                                                                 image))
         inst.termination_log = termination_log
-        rt.on_exit.append(lambda _c, r=run, i=inst: self._exited(r, i))
+        rt.on_exit.append(self._container_exited)
         run.add(inst)
         minor = self.kubelet.minor
         self.event("Normal", "Created", texts.created(minor, run.name), run.field_path)
@@ -446,6 +447,17 @@ class PodWorker:
                 self.event("Warning", "FailedPostStartHook", detail, run.field_path)
                 yield from self._kill(run, "FailedPostStartHook", "postStart", hooks=False)
                 run.set_reason("PostStartHookError", detail)
+
+    def _container_exited(self, container: Any) -> None:
+        """The runtime's exit callback (one bound method, not a closure per container: it is held as
+        long as the container is)."""
+        for run in self.runs:
+            for inst in (run.current, run.previous):
+                if inst is not None and inst.container is container:
+                    self._exited(run, inst)
+                    return
+        if not self.adopted:
+            self.schedule_relist()
 
     def _exited(self, run: ContainerRun, inst: Instance) -> None:
         """The runtime says a container ended: keep its termination message; the PLEG will notice."""
@@ -791,9 +803,15 @@ class PodWorker:
             # status is no write at all, not a PUT the API server finds empty
             return
         try:
-            self.store.update(evolve(current, deep=(), status=new_status), subresource="status")
+            stored = self.store.update(evolve(current, deep=(), status=new_status), subresource="status")
         except StatusError:
-            pass
+            return
+        # remember the stored (shared) container statuses: the next build reuses the unchanged ones
+        for runs, built in ((self.init_runs, stored.status.init_container_statuses),
+                            (self.main_runs, stored.status.container_statuses)):
+            for run, cs in zip(runs, built or (), strict=False):
+                if cs is not run.status and cs == run.status:
+                    run.status = cs
 
     # ---------------------------------------------------------------- what kubectl asks
 
