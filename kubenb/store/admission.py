@@ -11,7 +11,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api import defaults, validation
-from kubenb.api.base import KubeObject
+from kubenb.api.base import KubeObject, shallow_copy
 from kubenb.api.registry import ResourceInfo
 from kubenb.store import errors, limits
 from kubenb.store.allocators import ServiceAllocators
@@ -167,8 +167,8 @@ class Admission:
         ):
             volume_template, mount_template = _token_volume()
             name = TOKEN_VOLUME_PREFIX + self.store.rng.name_suffix()
-            spec.volumes = [*(spec.volumes or ()), volume_template.model_copy(update={"name": name})]
-            mount = mount_template.model_copy(update={"name": name})
+            spec.volumes = [*(spec.volumes or ()), shallow_copy(volume_template, name=name)]
+            mount = shallow_copy(mount_template, name=name)
             for c in (*(spec.init_containers or ()), *spec.containers):
                 c.volume_mounts = [*(c.volume_mounts or ()), mount]
         tolerations = list(spec.tolerations or ())

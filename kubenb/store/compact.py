@@ -132,12 +132,13 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
         kind = type(value)
         if kind in _SCALARS:
             continue
+        # a part the write did not replace is canonical already: known by identity, without a call
         if kind is list:
-            canonical = _list(value)
+            canonical = value if id(value) in _CANONICAL_IDS else _list(value)
         elif kind is dict:
-            canonical = _dict(value)
+            canonical = value if id(value) in _CANONICAL_IDS else _dict(value)
         elif isinstance(value, BaseModel):
-            canonical = _model(value)
+            canonical = value if id(value.__pydantic_fields_set__) in _MARKED_IDS else _model(value)
         else:
             canonical = None
         if canonical is None:

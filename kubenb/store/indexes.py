@@ -46,18 +46,48 @@ class Indexes:
         self._apply(obj, _discard)
 
     def replace(self, old: KubeObject, new: KubeObject) -> None:
-        """`new` is stored in place of `old`: move its entries if a fact they are keyed by changed."""
-        if not _same_keys(old, new):
+        """`new` is stored in place of `old`: move the entries keyed by a fact that changed, and put
+        the object at the end of its owners' buckets (`by_owner` follows the order of writes). A
+        binding moves only the pod's node entry, a status write only its owner entries; which other
+        entries a key holds, in which order, nobody reads (the other buckets are read sorted)."""
+        om, nm = old.metadata, new.metadata
+        if om.namespace != nm.namespace or om.name != nm.name:
             self._apply(old, _discard)
             self._apply(new, _add)
             return
-        meta = new.metadata
-        if meta.owner_references:
-            key = (new.KIND, meta.namespace or "", meta.name or "")
-            for ref in meta.owner_references:
-                bucket = self._owners[ref.uid]
-                bucket.pop(key, None)
-                bucket[key] = None
+        kind = new.KIND
+        key = (nm.namespace or "", nm.name or "")
+        if om.labels is not nm.labels and (om.labels or None) != (nm.labels or None):
+            labels = self._labels[kind]
+            for pair in (om.labels or {}).items():
+                _discard(labels, pair, key)
+            for pair in (nm.labels or {}).items():
+                _add(labels, pair, key)
+        owner_key = (kind, key[0], key[1])
+        if om.owner_references is not nm.owner_references:
+            for ref in om.owner_references or ():
+                _discard(self._owners, ref.uid, owner_key)
+        for ref in nm.owner_references or ():
+            bucket = self._owners[ref.uid]
+            bucket.pop(owner_key, None)
+            bucket[owner_key] = None
+        if kind == "Pod":
+            if old.spec is not new.spec and old.spec.node_name != new.spec.node_name:
+                if old.spec.node_name:
+                    _discard(self._nodes, old.spec.node_name, key)
+                if new.spec.node_name:
+                    _add(self._nodes, new.spec.node_name, key)
+        elif kind == "Event":
+            if old.involved_object.uid != new.involved_object.uid:
+                if old.involved_object.uid:
+                    _discard(self._involved, old.involved_object.uid, key)
+                if new.involved_object.uid:
+                    _add(self._involved, new.involved_object.uid, key)
+        elif kind in MAP_SELECTOR_KINDS and old.spec is not new.spec and old.spec.selector != new.spec.selector:
+            if old.spec.selector:
+                _discard(self._selectors[kind], (key[0], *min(old.spec.selector.items())), key)
+            if new.spec.selector:
+                _add(self._selectors[kind], (key[0], *min(new.spec.selector.items())), key)
 
     def _apply(self, obj: KubeObject, op) -> None:
         meta = obj.metadata
@@ -105,27 +135,6 @@ class Indexes:
             if bucket:
                 out.extend(bucket)
         return out
-
-
-def _same_keys(old: KubeObject, new: KubeObject) -> bool:
-    """Whether every fact the indexes key `new` by is the one they keyed `old` by (identity first:
-    a status write shares metadata's maps and the spec with the stored object)."""
-    om, nm = old.metadata, new.metadata
-    if om.namespace != nm.namespace or om.name != nm.name:
-        return False
-    if om.labels is not nm.labels and (om.labels or None) != (nm.labels or None):
-        return False
-    if om.owner_references is not nm.owner_references and \
-            [r.uid for r in om.owner_references or ()] != [r.uid for r in nm.owner_references or ()]:
-        return False
-    kind = new.KIND
-    if kind == "Pod":
-        return old.spec is new.spec or old.spec.node_name == new.spec.node_name
-    if kind == "Event":
-        return old.involved_object.uid == new.involved_object.uid
-    if kind in MAP_SELECTOR_KINDS:
-        return old.spec is new.spec or old.spec.selector == new.spec.selector
-    return True
 
 
 def _add(table: dict, bucket: Any, key: Any) -> None:

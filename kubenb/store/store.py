@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from kubenb.api.base import KubeObject, deep_copy
+from kubenb.api.base import KubeObject, deep_copy, shallow_copy
 from kubenb.api.registry import Registry, ResourceInfo
 from kubenb.sim.clock import Clock, format_rfc3339
 from kubenb.sim.random import RandomStreams
@@ -176,8 +176,8 @@ class Store:
     def create(self, obj: KubeObject, *, dry_run: bool = False, keep_status: bool = False) -> KubeObject:
         """POST: admit, name, stamp and store a new object. Fails with `AlreadyExists`, `Invalid`, ..."""
         info = self.info(obj)
-        obj = obj.model_copy()
-        obj.metadata = meta = obj.metadata.model_copy()
+        obj = shallow_copy(obj, metadata=shallow_copy(obj.metadata))
+        meta = obj.metadata
         if info.namespaced:
             meta.namespace = meta.namespace or "default"
             self._check_namespace_open(meta.namespace)
@@ -221,8 +221,8 @@ class Store:
             raise errors.conflict(info, old.metadata.name or "",
                                   "the object has been modified; please apply your changes to the latest version and try again")
         if subresource == "status":
-            new = obj.model_copy()  # only status is taken from the caller, and it is not mutated here
-            new.metadata = obj.metadata.model_copy()
+            # only status is taken from the caller, and it is not mutated here
+            new = shallow_copy(obj, metadata=shallow_copy(obj.metadata))
         else:
             # admission edits a private copy: the caller's parts are copied, the stored (canonical)
             # ones kept, and the spec copied whole where defaulting edits it in place
@@ -258,11 +258,9 @@ class Store:
         old = self.get("Pod", pod.metadata.namespace or "", pod.metadata.name or "")
         if old.spec.node_name:
             raise errors.conflict(info, old.metadata.name or "", f'pod {old.metadata.name} is already assigned to node "{old.spec.node_name}"')
-        new = old.model_copy()
-        new.metadata = old.metadata.model_copy()
-        new.spec = old.spec.model_copy(update={"node_name": pod.spec.node_name})
-        new.status = old.status.model_copy(update={"conditions": pod.status.conditions})
-        new.metadata.resource_version = self._next_rv()
+        new = shallow_copy(old, metadata=shallow_copy(old.metadata, resource_version=self._next_rv()),
+                           spec=shallow_copy(old.spec, node_name=pod.spec.node_name),
+                           status=shallow_copy(old.status, conditions=pod.status.conditions))
         self._put(new, old)
         self._notify(MODIFIED, new, old)
         return new
@@ -299,8 +297,7 @@ class Store:
 
     def _write_deletion(self, obj: KubeObject, grace: int, finalizers: Optional[list[str]]) -> KubeObject:
         """Mark `obj` as being deleted: deletionTimestamp = now + grace (a MODIFIED event)."""
-        new = obj.model_copy()
-        new.metadata = obj.metadata.model_copy()
+        new = shallow_copy(obj, metadata=shallow_copy(obj.metadata))
         new.metadata.finalizers = list(finalizers) if finalizers else None
         new.metadata.deletion_timestamp = format_rfc3339(self.clock.now + grace)
         new.metadata.deletion_grace_period_seconds = grace
