@@ -135,7 +135,7 @@ class NodeColumns:
         (the entry holds `slots`, so its identity cannot be reused meanwhile)."""
         last, rows = self._gathered
         if last is not slots:
-            rows = self.matrix[:, slots]
+            rows = self.matrix.take(slots, axis=1)
             self._gathered = (slots, rows)
         return rows
 

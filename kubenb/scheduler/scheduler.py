@@ -302,7 +302,7 @@ class Scheduler:
         totals = np.array(weights, np.int64) @ rows if scoring else np.zeros(len(feasible), np.int64)
         decision.slots, decision.names = feasible.astype(np.int32), self.cache.names
         decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows.astype(np.int16)
-        best = np.flatnonzero(totals == totals.max())
+        best = (totals == totals.max()).nonzero()[0]
         if len(best) == 1:
             return self.cache.names[int(feasible[best[0]])]
         return self.rng.choice(self.cache.names_of(feasible[best]))
