@@ -33,7 +33,10 @@ class NodeColumns:
     def __init__(self, capacity: int = 64) -> None:
         self.size = 0
         self._capacity = capacity
-        self.numbers = {name: np.zeros(capacity, np.int64) for name in NUMBERS}
+        #: the numbers, one row each in NUMBERS' order, so that one fancy index gathers them all
+        self.matrix = np.zeros((len(NUMBERS), capacity), np.int64)
+        self.numbers = dict(zip(NUMBERS, self.matrix, strict=True))  # name -> its row (a view)
+        self._gathered: tuple[Any, Any] = (None, None)  # (slots, their numbers): see `gather`
         self.unschedulable = np.zeros(capacity, bool)
         #: the node is in the store (False for a deleted node's slot, or a node only pods name yet)
         self.present = np.zeros(capacity, bool)
@@ -64,8 +67,8 @@ class NodeColumns:
     def _grow(self) -> None:
         extra = self._capacity
         self._capacity *= 2
-        for name, column in self.numbers.items():
-            self.numbers[name] = np.concatenate((column, np.zeros(extra, np.int64)))
+        self.matrix = np.concatenate((self.matrix, np.zeros((len(NUMBERS), extra), np.int64)), axis=1)
+        self.numbers = dict(zip(NUMBERS, self.matrix, strict=True))
         self.unschedulable = np.concatenate((self.unschedulable, np.zeros(extra, bool)))
         self.present = np.concatenate((self.present, np.zeros(extra, bool)))
         self.taint_set = np.concatenate((self.taint_set, np.zeros(extra, np.int32)))
@@ -73,10 +76,12 @@ class NodeColumns:
             self.label_ids[key] = np.concatenate((ids, np.full(extra, MISSING, np.int32)))
 
     def set_allocatable(self, slot: int, alloc: Request) -> None:
+        self._gathered = (None, None)
         self.numbers["alloc_cpu"][slot], self.numbers["alloc_mem"][slot], self.numbers["alloc_pods"][slot] = (
             alloc.milli_cpu, alloc.memory, alloc.pods)
 
     def set_usage(self, slot: int, requested: Request, nonzero: Request) -> None:
+        self._gathered = (None, None)
         n = self.numbers
         n["req_cpu"][slot], n["req_mem"][slot], n["req_pods"][slot] = requested.milli_cpu, requested.memory, requested.pods
         n["nz_cpu"][slot], n["nz_mem"][slot] = nonzero.milli_cpu, nonzero.memory
@@ -123,6 +128,16 @@ class NodeColumns:
             vid = ids[value] = len(self.label_values[key])
             self.label_values[key].append(value)
         return vid
+
+    def gather(self, slots: np.ndarray) -> np.ndarray:
+        """Every number of `slots`, one row per name in NUMBERS' order: the scorers of one cycle
+        read the same feasible slots, so the gather is done once and shared until a number changes
+        (the entry holds `slots`, so its identity cannot be reused meanwhile)."""
+        last, rows = self._gathered
+        if last is not slots:
+            rows = self.matrix.take(slots, axis=1)
+            self._gathered = (slots, rows)
+        return rows
 
     # ---------------------------------------------------------------- masks over all slots
 

@@ -59,17 +59,47 @@ MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
 DECISIONS_KEPT = 1000
 
 
-@dataclass
+_NO_SLOTS = np.zeros(0, np.int32)
+_NO_ROWS = np.zeros((0, 0), np.int16)
+
+
+@dataclass(eq=False)
 class Decision:
+    """One cycle's outcome, kept for pictures and tests. The scores are kept as arrays -- the scored
+    nodes' slots and one row of normalised scores (0..100) per Score plugin that did not skip --
+    and read as names and lists only when asked: a cycle at 5,000 nodes scores 500 of them, and
+    a thousand decisions are kept."""
+
     pod: str  # namespace/name
     time: float
     node: Optional[str]
     rejections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node -> reasons
     message: str = ""
-    #: the scored nodes, their weighted totals and each plugin's normalised scores, in that order
-    scored: Sequence[str] = ()
-    totals: Sequence[int] = ()
-    by_plugin: dict[str, Sequence[int]] = field(default_factory=dict)
+    #: the scored nodes' slots, and the node names by slot (the cache's: a slot keeps its name)
+    slots: np.ndarray = field(default_factory=lambda: _NO_SLOTS)
+    names: Sequence[str] = ()
+    #: the Score plugins that scored, their weights, and their normalised scores, a row each
+    plugins: tuple[str, ...] = ()
+    weights: tuple[int, ...] = ()
+    rows: np.ndarray = field(default_factory=lambda: _NO_ROWS)
+
+    @property
+    def scored(self) -> list[str]:
+        """The scored nodes, in the order they were scored."""
+        names = self.names
+        return [names[s] for s in self.slots.tolist()]
+
+    @property
+    def totals(self) -> list[int]:
+        """Each scored node's weighted total."""
+        if not self.plugins:
+            return [0] * len(self.slots)
+        return (np.array(self.weights, np.int64) @ self.rows).tolist()
+
+    @property
+    def by_plugin(self) -> dict[str, list[int]]:
+        """plugin -> each scored node's normalised score."""
+        return dict(zip(self.plugins, self.rows.tolist(), strict=True))
 
     @property
     def scores(self) -> dict[str, int]:
@@ -79,7 +109,8 @@ class Decision:
     @property
     def plugin_scores(self) -> dict[str, dict[str, int]]:
         """node -> plugin -> normalised score."""
-        return {name: {plugin: scores[i] for plugin, scores in self.by_plugin.items()}
+        by_plugin = self.by_plugin
+        return {name: {plugin: scores[i] for plugin, scores in by_plugin.items()}
                 for i, name in enumerate(self.scored)}
 
 
@@ -250,26 +281,31 @@ class Scheduler:
     def _select(self, pod: Any, feasible: np.ndarray, decision: Decision) -> str:
         """`prioritizeNodes` + `selectHost`: each Score plugin's normalised scores times its weight,
         summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
-        names = self.cache.names_of(feasible)
-        if len(names) == 1:
-            return names[0]
-        totals = np.zeros(len(names), np.int64)
-        by_plugin: dict[str, Sequence[int]] = {}
+        if len(feasible) == 1:
+            return self.cache.names[int(feasible[0])]
+        rows = np.empty((len(self.scorers), len(feasible)), np.int64)
+        scoring: list[str] = []
+        weights: list[int] = []
         infos: Optional[list[plugins.NodeInfo]] = None
         for plugin, weight, scorer, vector in self.scorers:
             scores = vector(pod, self.cache.columns, feasible) if self.vectorised else plugins.SCALAR
             if scores is plugins.SCALAR:
                 if infos is None:
                     infos = [self.cache.by_slot[s] for s in feasible.tolist()]
-                listed = scorer(pod, infos)
-                scores = None if listed is None else np.array(listed, np.int64)
+                scores = scorer(pod, infos)
             if scores is None:
                 continue
-            by_plugin[plugin] = scores.tolist()
-            totals += scores * weight
-        decision.scored, decision.totals, decision.by_plugin = names, totals.tolist(), by_plugin
-        best = np.flatnonzero(totals == totals.max())
-        return names[best[0]] if len(best) == 1 else self.rng.choice(self.cache.names_of(feasible[best]))
+            rows[len(scoring)] = scores
+            scoring.append(plugin)
+            weights.append(weight)
+        rows = rows[:len(scoring)]
+        totals = np.array(weights, np.int64) @ rows if scoring else np.zeros(len(feasible), np.int64)
+        decision.slots, decision.names = feasible.astype(np.int32), self.cache.names
+        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows.astype(np.int16)
+        best = (totals == totals.max()).nonzero()[0]
+        if len(best) == 1:
+            return self.cache.names[int(feasible[best[0]])]
+        return self.rng.choice(self.cache.names_of(feasible[best]))
 
     def _fit_error(self, n: int, histogram: dict[str, int], helpless: int, prefilter: str = "") -> str:
         """`FitError.Error()`, then DefaultPreemption's verdict: nodes whose status is

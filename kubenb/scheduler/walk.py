@@ -56,7 +56,7 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
             scalar.append(f)
         else:
             masks.append(mask)
-    rejected = np.logical_or.reduce(masks)[rotated] if masks else np.zeros(len(rotated), bool)
+    rejected = _any(masks).take(rotated) if masks else np.zeros(len(rotated), bool)
     unresolvable = 0
 
     def reject(info: NodeInfo, chain_: list[Filter]) -> bool:
@@ -70,9 +70,9 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
         return False
 
     if not scalar:
-        passing = np.flatnonzero(~rejected)
+        passing = (~rejected).nonzero()[0]
         end = int(passing[wanted - 1]) + 1 if len(passing) >= wanted else len(rotated)
-        for pos in np.flatnonzero(rejected[:end]).tolist():
+        for pos in rejected[:end].nonzero()[0].tolist():
             reject(by_slot[rotated[pos]], filters)
         return rotated[passing[:wanted]], unresolvable
     feasible: list[int] = []
@@ -82,3 +82,13 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
             if len(feasible) >= wanted:
                 break
     return np.array(feasible, np.intp), unresolvable
+
+
+def _any(masks: list[np.ndarray]) -> np.ndarray:
+    """The masks OR'ed (a new array: a mask may be a view of a column)."""
+    if len(masks) == 1:
+        return masks[0]
+    out = masks[0] | masks[1]
+    for mask in masks[2:]:
+        out |= mask
+    return out

@@ -15,9 +15,14 @@ from typing import Any, Optional
 
 import numpy as np
 
+from kubenb.scheduler.columns import NUMBERS
 from kubenb.scheduler.plugins.base import NodeInfo, vectorised
 from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE
 from kubenb.scheduler.resources import Request, pod_request
+
+# rows of `NodeColumns.gather`
+ALLOC_CPU, ALLOC_MEM, REQ_CPU, REQ_MEM, NZ_CPU, NZ_MEM = map(
+    NUMBERS.index, ("alloc_cpu", "alloc_mem", "req_cpu", "req_mem", "nz_cpu", "nz_mem"))
 
 
 def _pairs(want: Request, used: Request, alloc: Request) -> list[tuple[int, int]]:
@@ -81,16 +86,24 @@ def balanced_allocation(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[in
 
 def _least_allocated_vector(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
     """LeastAllocated for every slot: each resource the node has scored in int64, then averaged over
-    those it has (none: 0)."""
+    those it has (none: 0). Where every node has both resources (the rule), a score below 0 -- more
+    requested than allocatable -- is floored to 0 instead of being masked."""
     want = pod_request(pod.spec, nonzero=True)
+    rows = columns.gather(slots)
+    capacity = rows[ALLOC_CPU:ALLOC_MEM + 1]
+    if capacity.all():
+        cpu = (rows[ALLOC_CPU] - want.milli_cpu - rows[NZ_CPU]) * MAX_NODE_SCORE // rows[ALLOC_CPU]
+        mem = (rows[ALLOC_MEM] - want.memory - rows[NZ_MEM]) * MAX_NODE_SCORE // rows[ALLOC_MEM]
+        np.maximum(cpu, 0, out=cpu)
+        cpu += np.maximum(mem, 0, out=mem)
+        cpu //= 2
+        return cpu
     total = np.zeros(len(slots), np.int64)
     present = np.zeros(len(slots), np.int64)
-    for wanted, used, alloc in ((want.milli_cpu, columns.nz_cpu, columns.alloc_cpu),
-                                (want.memory, columns.nz_mem, columns.alloc_mem)):
-        capacity = alloc[slots]
-        free = capacity - wanted - used[slots]
-        has = capacity != 0
-        total += np.where(has & (free >= 0), free * MAX_NODE_SCORE // np.where(has, capacity, 1), 0)
+    for wanted, used, alloc in ((want.milli_cpu, NZ_CPU, ALLOC_CPU), (want.memory, NZ_MEM, ALLOC_MEM)):
+        free = rows[alloc] - wanted - rows[used]
+        has = rows[alloc] != 0
+        total += np.where(has & (free >= 0), free * MAX_NODE_SCORE // np.where(has, rows[alloc], 1), 0)
         present += has
     return np.where(present > 0, total // np.maximum(present, 1), 0)
 
@@ -99,12 +112,19 @@ def _balanced_allocation_vector(pod: Any, columns: Any, slots: np.ndarray) -> np
     """BalancedAllocation for every slot, in float64 as upstream; a node lacking either resource
     has no standard deviation (100)."""
     want = pod_request(pod.spec)
+    rows = columns.gather(slots)
+    if rows[ALLOC_CPU:ALLOC_MEM + 1].all():
+        cpu = (rows[REQ_CPU] + want.milli_cpu) / rows[ALLOC_CPU]
+        mem = (rows[REQ_MEM] + want.memory) / rows[ALLOC_MEM]
+        np.minimum(cpu, 1.0, out=cpu)
+        cpu -= np.minimum(mem, 1.0, out=mem)
+        std = np.abs(cpu, out=cpu)
+        std /= 2
+        return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
     fractions = []
-    for wanted, used, alloc in ((want.milli_cpu, columns.req_cpu, columns.alloc_cpu),
-                                (want.memory, columns.req_mem, columns.alloc_mem)):
-        capacity = alloc[slots]
-        has = capacity != 0
-        fractions.append((has, np.minimum((wanted + used[slots]) / np.where(has, capacity, 1), 1.0)))
+    for wanted, used, alloc in ((want.milli_cpu, REQ_CPU, ALLOC_CPU), (want.memory, REQ_MEM, ALLOC_MEM)):
+        has = rows[alloc] != 0
+        fractions.append((has, np.minimum((wanted + rows[used]) / np.where(has, rows[alloc], 1), 1.0)))
     (has_cpu, cpu), (has_mem, mem) = fractions
     std = np.where(has_cpu & has_mem, np.abs(cpu - mem) / 2, 0.0)
     return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)

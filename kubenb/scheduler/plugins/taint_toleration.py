@@ -13,7 +13,7 @@ import numpy as np
 
 from kubenb.api.taints import tolerates, untolerated
 from kubenb.scheduler.plugins.base import NodeInfo, Rejection, vectorised
-from kubenb.scheduler.plugins.scoring import default_normalize, default_normalize_vector
+from kubenb.scheduler.plugins.scoring import MAX_NODE_SCORE, default_normalize, default_normalize_vector
 
 
 def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
@@ -55,8 +55,13 @@ def taint_toleration_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list
 
 
 def _score_vector(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
-    counts = columns.per_taint_set(_untolerated_preferred(pod), np.int64)[slots]
-    return default_normalize_vector(counts, reverse=True)
+    """Counted once per distinct taint set; when no set has an untolerated PreferNoSchedule taint
+    (the rule) every node scores 100 without a look at which set each node has."""
+    count = _untolerated_preferred(pod)
+    table = np.array([count(taints) for taints in columns.taint_sets], np.int64)
+    if not table.any():
+        return np.full(len(slots), MAX_NODE_SCORE, np.int64)
+    return default_normalize_vector(table[columns.taint_set[slots]], reverse=True)
 
 
 vectorised(taint_toleration_score, _score_vector)
