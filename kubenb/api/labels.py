@@ -9,6 +9,7 @@ same parser, the same error texts (``kubectl get -l`` prints them after ``error:
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum, StrEnum, auto
@@ -225,13 +226,51 @@ def selector_from_label_selector(label_selector: Any) -> Selector:
     with ``match_labels``/``match_expressions`` (:class:`kubenb.api.meta.LabelSelector`). No terms
     at all is :func:`everything`. Operators are the API's ``In``, ``NotIn``, ``Exists``,
     ``DoesNotExist``.
+
+    Controllers convert the same few selectors on every sync and pod event, and validating each
+    term is most of the cost; a :class:`Selector` is immutable, so one conversion per distinct
+    selector value is kept (:func:`_converted_labels`, :func:`_converted`: bounded) and handed to
+    every caller.
     """
     if label_selector is None:
         return _NOTHING
-    match_labels = _field(label_selector, "matchLabels", "match_labels") or {}
-    match_expressions = _field(label_selector, "matchExpressions", "match_expressions") or []
-    if not match_labels and not match_expressions:
-        return _EVERYTHING
+    if isinstance(label_selector, Mapping):
+        match_labels = label_selector.get("matchLabels") or {}
+        match_expressions = label_selector.get("matchExpressions") or []
+    else:
+        match_labels = getattr(label_selector, "match_labels", None) or {}
+        match_expressions = getattr(label_selector, "match_expressions", None) or []
+    if not match_expressions:
+        if not match_labels:
+            return _EVERYTHING
+        try:
+            return _converted_labels(tuple(match_labels.items()))
+        except (TypeError, AttributeError):  # malformed (unhashable values, not a map): convert uncached, to its error
+            return _convert(match_labels, ())
+    try:
+        key = (tuple(match_labels.items()), tuple(
+            (_field(e, "key", "key"), _field(e, "operator", "operator"), tuple(_field(e, "values", "values") or ()))
+            for e in match_expressions))
+        return _converted(key)
+    except (TypeError, AttributeError):  # malformed (a list for a map, a map for a value): convert uncached, to its error
+        return _convert(match_labels, match_expressions)
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted_labels(pairs: tuple) -> Selector:
+    """The conversion of a selector of ``matchLabels`` alone (what controllers' selectors are), by
+    its label pairs. A failed conversion raises and is not kept."""
+    return _convert(dict(pairs), ())
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted(key: tuple) -> Selector:
+    """The conversion of one selector value, `key`: its label pairs and expression triples."""
+    labels, expressions = key
+    return _convert(dict(labels), [{"key": k, "operator": op, "values": list(v)} for k, op, v in expressions])
+
+
+def _convert(match_labels: Mapping[str, str], match_expressions: Sequence[Any]) -> Selector:
     requirements = [new_requirement(key, Operator.EQUALS, [value]) for key, value in match_labels.items()]
     for expression in match_expressions:
         api_operator = _field(expression, "operator", "operator")

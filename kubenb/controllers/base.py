@@ -126,20 +126,35 @@ class Controller:
 
 def pod_spec_from_template(spec: Any) -> Any:
     """`GetPodFromTemplate`'s copy of the template's spec, made the way a shallow copy shares: a new
-    spec, containers and container resources (the parts pod admission and defaulting write: the
-    service-account volume and its mounts, tolerations, requests defaulted from limits), all the
-    rest shared with the stored template. Stored objects are never edited in place, and a
-    template was defaulted when it was stored, so what is shared is only read. A deep copy of the
-    template per pod was what a ReplicaSet's pod creation cost most."""
+    spec and containers, and new container resources where defaulting fills requests from limits
+    (the parts pod admission and defaulting write: the service-account volume and its mounts,
+    tolerations, requests), all the rest shared with the stored template. Stored objects are never
+    edited in place, and a template was defaulted when it was stored, so what is shared is only
+    read. A deep copy of the template per pod was what a ReplicaSet's pod creation cost most."""
     def container(c: Any) -> Any:
-        new = c.model_copy()
-        new.resources = c.resources.model_copy() if c.resources is not None else None
+        new = _shallow_copy(c)
+        if c.resources is not None and c.resources.limits:
+            new.__dict__["resources"] = _shallow_copy(c.resources)
         return new
 
-    new = spec.model_copy()
-    new.containers = [container(c) for c in spec.containers]
+    new = _shallow_copy(spec)
+    fields = new.__dict__
+    fields["containers"] = [container(c) for c in spec.containers]
     if spec.init_containers is not None:
-        new.init_containers = [container(c) for c in spec.init_containers]
+        fields["init_containers"] = [container(c) for c in spec.init_containers]
+    return new
+
+
+def _shallow_copy(model: Any) -> Any:
+    """`model.model_copy()` without pydantic's generic path (three `copy.copy` calls and the update
+    handling): the fields and their set copied, the values shared. Pod creation makes a few per pod."""
+    cls = type(model)
+    new = cls.__new__(cls)
+    object.__setattr__(new, "__dict__", model.__dict__.copy())
+    object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
+    extra = model.__pydantic_extra__
+    object.__setattr__(new, "__pydantic_extra__", None if extra is None else dict(extra))
+    object.__setattr__(new, "__pydantic_private__", model.__pydantic_private__)
     return new
 
 

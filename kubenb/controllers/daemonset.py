@@ -18,10 +18,9 @@ from typing import Any, Optional
 
 from kubenb.api import labels as labelsel
 from kubenb.api.base import evolve
-from kubenb.api.codec import decode
 from kubenb.api.taints import untolerated
 from kubenb.controllers import history
-from kubenb.controllers.base import Controller, owner_reference
+from kubenb.controllers.base import Controller, owner_reference, pod_spec_from_template
 from kubenb.controllers.deployment.util import compute_hash
 from kubenb.controllers.podviews import PodView, PodViews, target_node
 from kubenb.store import WatchEvent
@@ -76,6 +75,7 @@ class DaemonSetController(Controller):
         self.watch_owned("Pod", "DaemonSet")
         self.store.watch(self._on_node, "Node")
         self._eligibility: dict[tuple, bool] = {}
+        self._matches: dict[tuple, bool] = {}
         #: what each sync needs of the pods, derived once per stored pod version and indexed by owner
         self._views = PodViews()
         #: the same views by owner uid and target node, and where each pod was last filed
@@ -126,8 +126,8 @@ class DaemonSetController(Controller):
         ref = pod.metadata.controller_ref()
         if ev.type != "DELETED" and ref is not None and ref.kind == "DaemonSet":
             view = self._views.of(pod)
-            self._on_nodes.setdefault(ref.uid, {}).setdefault(view.node, {})[key] = view
-            self._filed[key] = (ref.uid, view.node)
+            self._on_nodes.setdefault(ref.uid, {}).setdefault(view.node, {})[view.key] = view
+            self._filed[view.key] = (ref.uid, view.node)
 
     def _touch(self, ds_key: tuple[str, str], node: str) -> None:
         progress = self._progress.get(ds_key)
@@ -270,7 +270,7 @@ class DaemonSetController(Controller):
         selector = labelsel.selector_from_label_selector(ds.spec.selector)
         revisions = [history.adopt_revision(self.store, ds, r) if r.metadata.controller_ref() is None else r
                      for r in history.list_revisions(self.store, ds, selector)]
-        current = [r for r in revisions if history.matches_template(ds.spec.template, r)]
+        current = [r for r in revisions if self._matches_template(ds, r)]
         old = [r for r in revisions if r not in current]
         next_number = history.max_revision(old) + 1
         if current:
@@ -294,33 +294,64 @@ class DaemonSetController(Controller):
             history.cleanup_old_history(self.store, old, live, ds.spec.revision_history_limit)
         return revision
 
+    def _matches_template(self, ds: Any, revision: Any) -> bool:
+        """`history.matches_template`, remembered per (DaemonSet generation, revision version): every
+        sync compares the template with its revisions, and serialising both was most of a sync's
+        cost. A stored DaemonSet's template changes only with its generation, a revision's data
+        only with its resourceVersion."""
+        key = (ds.metadata.uid, ds.metadata.generation, revision.metadata.uid, revision.metadata.resource_version)
+        verdict = self._matches.get(key)
+        if verdict is None:
+            if len(self._matches) > 10_000:
+                self._matches.clear()
+            verdict = self._matches[key] = history.matches_template(ds.spec.template, revision)
+        return verdict
+
     # ---------------------------------------------------------------- pods
 
     def _create_pod(self, ds: Any, node: str, hash_: str) -> None:
-        template = ds.spec.template.to_dict()
-        meta = template.get("metadata") or {}
-        meta.pop("creationTimestamp", None)
-        spec = template["spec"]
-        spec["affinity"] = _pin_to(spec.get("affinity") or {}, node)
-        tolerations = list(spec.get("tolerations") or [])
-        for key, effect in DEFAULT_TOLERATIONS:
-            if not any(t.get("key") == key and t.get("effect") == effect for t in tolerations):
-                tolerations.append({"key": key, "operator": "Exists", "effect": effect})
-        if spec.get("hostNetwork") and not any(t.get("key") == "node.kubernetes.io/network-unavailable" for t in tolerations):
-            tolerations.append({"key": "node.kubernetes.io/network-unavailable", "operator": "Exists",
-                                "effect": "NoSchedule"})
-        spec["tolerations"] = tolerations
-        pod = decode(self.cluster.registry, {
-            "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"generateName": f"{ds.metadata.name}-", "namespace": ds.metadata.namespace,
-                         "labels": {**(meta.get("labels") or {}), REVISION_HASH: hash_,
-                                    TEMPLATE_GENERATION: str(ds.metadata.generation or 1)},
-                         **({"annotations": meta["annotations"]} if meta.get("annotations") else {}),
-                         "ownerReferences": [owner_reference(ds).to_dict()]},
-            "spec": spec,
-        })
-        created = self.store.create(pod)
+        created = self.store.create(self._new_pod(ds, node, hash_))
         self.events.normal(ds, "SuccessfulCreate", f"Created pod: {created.metadata.name}")
+
+    def _new_pod(self, ds: Any, node: str, hash_: str) -> Any:
+        """The pod for `node` (`CreatePod` after `util.CreatePodTemplate`): the template's labels
+        plus the revision hash and template generation, its spec pinned to the node and given the
+        DaemonSet tolerations. The spec shares the stored template's parts but for those changed
+        here and those admission writes (:func:`pod_spec_from_template`)."""
+        from kubenb.api.core import (
+            Affinity,
+            NodeAffinity,
+            NodeSelector,
+            NodeSelectorRequirement,
+            NodeSelectorTerm,
+            Pod,
+            Toleration,
+        )
+        from kubenb.api.meta import ObjectMeta
+
+        template = ds.spec.template
+        spec = pod_spec_from_template(template.spec)
+        pinned = NodeSelector(node_selector_terms=[NodeSelectorTerm(
+            match_fields=[NodeSelectorRequirement(key="metadata.name", operator="In", values=[node])])])
+        affinity = spec.affinity.model_copy() if spec.affinity is not None else Affinity()
+        affinity.node_affinity = (affinity.node_affinity.model_copy() if affinity.node_affinity is not None
+                                  else NodeAffinity())
+        affinity.node_affinity.required_during_scheduling_ignored_during_execution = pinned
+        spec.affinity = affinity
+        tolerations = list(spec.tolerations or ())
+        for key, effect in DEFAULT_TOLERATIONS:
+            if not any(t.key == key and t.effect == effect for t in tolerations):
+                tolerations.append(Toleration(key=key, operator="Exists", effect=effect))
+        if spec.host_network and not any(t.key == "node.kubernetes.io/network-unavailable" for t in tolerations):
+            tolerations.append(Toleration(key="node.kubernetes.io/network-unavailable", operator="Exists",
+                                          effect="NoSchedule"))
+        spec.tolerations = tolerations
+        meta = template.metadata
+        return Pod(api_version="v1", kind="Pod", metadata=ObjectMeta(
+            generate_name=f"{ds.metadata.name}-", namespace=ds.metadata.namespace,
+            labels={**(meta.labels or {}), REVISION_HASH: hash_, TEMPLATE_GENERATION: str(ds.metadata.generation or 1)},
+            annotations=dict(meta.annotations) if meta.annotations else None,
+            owner_references=[owner_reference(ds)]), spec=spec)
 
     def _delete_pod(self, ds: Any, pod: Any) -> None:
         self.store.delete("Pod", pod.metadata.namespace, pod.metadata.name)
@@ -333,18 +364,18 @@ class DaemonSetController(Controller):
                 if share[0] and share[3]:
                     progress.set_share(node_name, self._share(ds, node_name, hash_))
             available = progress.totals[4]
+        counts = {"desired_number_scheduled": eligible, "current_number_scheduled": scheduled,
+                  "number_misscheduled": misscheduled, "number_ready": ready,
+                  "updated_number_scheduled": updated or None, "number_available": available or None,
+                  "number_unavailable": (eligible - available) or None,
+                  "observed_generation": ds.metadata.generation}
+        old = ds.status
+        if all(getattr(old, field) == value for field, value in counts.items()):
+            return  # most syncs: nothing to write, and nothing to copy
         new = evolve(ds, deep=("status",))
-        st = new.status
-        st.desired_number_scheduled = eligible
-        st.current_number_scheduled = scheduled
-        st.number_misscheduled = misscheduled
-        st.number_ready = ready
-        st.updated_number_scheduled = updated or None
-        st.number_available = available or None
-        st.number_unavailable = (eligible - available) or None
-        st.observed_generation = ds.metadata.generation
-        if new.status != ds.status:
-            self.store.update(new, subresource="status")
+        for field, value in counts.items():
+            setattr(new.status, field, value)
+        self.store.update(new, subresource="status")
 
 
 def _heartbeat_only(old: Any, new: Any) -> bool:

@@ -37,7 +37,7 @@ from kubenb.api import labels as labelsel
 from kubenb.api import podutil
 from kubenb.api.base import deep_copy, evolve
 from kubenb.api.workload_defaults import job_labels
-from kubenb.controllers.base import Controller, owner_reference
+from kubenb.controllers.base import Controller, owner_reference, pod_spec_from_template
 from kubenb.sim.clock import format_rfc3339, parse_rfc3339
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
@@ -366,7 +366,7 @@ class JobController(Controller):
             generate_name=generate_name, namespace=job.metadata.namespace, labels=labels or None,
             annotations=dict(meta.annotations or {}) or None,
             finalizers=list(meta.finalizers or ()) or None, owner_references=[owner_reference(job)]),
-            spec=deep_copy(template.spec))
+            spec=pod_spec_from_template(template.spec))
         try:
             created = self.store.create(pod)
         except StatusError as e:
@@ -399,8 +399,9 @@ class JobController(Controller):
             path = f"metadata.{where}['{COMPLETION_INDEX}']"
             for c in (*(template.spec.init_containers or ()), *template.spec.containers):
                 if not any(e.name == COMPLETION_INDEX_ENV for e in c.env or ()):
+                    # apiVersion as defaulting sets it: the pods share this part, which admission never writes
                     c.env = [*(c.env or ()), EnvVar(name=COMPLETION_INDEX_ENV, value_from=EnvVarSource(
-                        field_ref=ObjectFieldSelector(field_path=path)))]
+                        field_ref=ObjectFieldSelector(api_version="v1", field_path=path)))]
         finalizers = list(template.metadata.finalizers or ())
         if TRACKING_FINALIZER not in finalizers:
             finalizers.append(TRACKING_FINALIZER)
@@ -408,7 +409,10 @@ class JobController(Controller):
         return template
 
     def indexed_template(self, job: Any, template: Any, index: int) -> Any:
-        t = deep_copy(template)
+        """`template` for one completion index: its own metadata maps and spec (the parts set here),
+        the rest shared."""
+        t = template.model_copy(update={"metadata": template.metadata.model_copy(),
+                                        "spec": template.spec.model_copy()})
         t.metadata.annotations = {**(t.metadata.annotations or {}), COMPLETION_INDEX: str(index)}
         if self.minor >= INDEX_LABEL_MINOR:
             t.metadata.labels = {**(t.metadata.labels or {}), COMPLETION_INDEX: str(index)}

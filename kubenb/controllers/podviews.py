@@ -19,10 +19,12 @@ class PodView:
     """One stored pod's facts: controller uid, active, ready (and since when), the node it runs on,
     and, once a ReplicaSet asked, the parts of its deletion rank that do not depend on the time."""
 
-    __slots__ = ("pod", "owner_uid", "active", "deleting", "ready", "ready_since", "node", "rank")
+    __slots__ = ("pod", "key", "owner_uid", "active", "deleting", "ready", "ready_since", "node", "rank")
 
     def __init__(self, pod: Any) -> None:
         self.pod = pod
+        #: (namespace, name): one tuple per view, the key every index of the view files it under
+        self.key = (pod.metadata.namespace or "", pod.metadata.name or "")
         ref = pod.metadata.controller_ref()
         self.owner_uid: Optional[str] = ref.uid if ref is not None else None
         self.active = podutil.is_active(pod)
@@ -72,9 +74,10 @@ class PodViews:
                 del self._by_owner[old.owner_uid]
         if type_ == "DELETED":
             return old, None
-        view = self._views[key] = PodView(pod)
+        view = PodView(pod)
+        self._views[view.key] = view
         if view.owner_uid:  # re-added last, as the store's owner index orders a rewritten pod
-            self._by_owner.setdefault(view.owner_uid, {})[key] = view
+            self._by_owner.setdefault(view.owner_uid, {})[view.key] = view
         return old, view
 
     def knows(self, pod: Any) -> bool:

@@ -219,20 +219,23 @@ class ReplicaSetController(Controller):
         self.events.normal(rs, "SuccessfulCreate", f"Created pod: {created.metadata.name}")
 
     def _status(self, rs: Any, tally: ReplicaTally) -> Any:
-        """`calculateStatus` from the tally of the pods this sync found."""
+        """`calculateStatus` from the tally of the pods this sync found: the stored status itself
+        when its counts are already those (most syncs), so that nothing is built or compared."""
         from kubenb.api.apps import ReplicaSetStatus
 
-        return ReplicaSetStatus(
-            replicas=len(tally.kept),
-            fully_labeled_replicas=tally.fully_labeled or None,
-            ready_replicas=tally.ready or None,
-            available_replicas=tally.available(rs.spec.min_ready_seconds or 0, self.clock.now) or None,
-            observed_generation=rs.metadata.generation,
-            conditions=rs.status.conditions,
-        )
+        old = rs.status
+        replicas, fully_labeled, ready = len(tally.kept), tally.fully_labeled or None, tally.ready or None
+        available = tally.available(rs.spec.min_ready_seconds or 0, self.clock.now) or None
+        if (old.replicas, old.fully_labeled_replicas, old.ready_replicas, old.available_replicas,
+                old.observed_generation, old.terminating_replicas) == \
+                (replicas, fully_labeled, ready, available, rs.metadata.generation, None):
+            return old
+        return ReplicaSetStatus(replicas=replicas, fully_labeled_replicas=fully_labeled, ready_replicas=ready,
+                                available_replicas=available, observed_generation=rs.metadata.generation,
+                                conditions=old.conditions)
 
     def _update_status(self, rs: Any, status: Any) -> Any:
         """`updateReplicaSetStatus`: the stored ReplicaSet after the write."""
-        if status == rs.status:
+        if status is rs.status:  # `_status` found the counts unchanged
             return rs
         return self.store.update(evolve(rs, deep=(), status=status), subresource="status")

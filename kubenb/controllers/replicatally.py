@@ -64,7 +64,7 @@ class ReplicaTally:
             return
         pod = view.pod
         labels = pod.metadata.labels or {}
-        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        key = view.key
         if not self.selector.matches(labels):
             self.unmatched[key] = view
             return
@@ -72,7 +72,7 @@ class ReplicaTally:
         if view.rank is None:
             view.rank = _fixed_rank(view)
         self.per_node[view.rank[0]] += 1
-        self.groups.setdefault(view.rank[:-1], {})[key] = view
+        self.groups.setdefault(view.rank, {})[key] = view
         if all(labels.get(k) == v for k, v in self.template.items()):
             self.fully_labeled += 1
         if view.ready:
@@ -82,7 +82,7 @@ class ReplicaTally:
 
     def remove(self, view: PodView) -> None:
         pod = view.pod
-        key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        key = view.key
         if self.unmatched.get(key) is view:
             del self.unmatched[key]
             return
@@ -90,10 +90,10 @@ class ReplicaTally:
             return
         del self.kept[key]
         self.per_node[view.rank[0]] -= 1
-        group = self.groups[view.rank[:-1]]
+        group = self.groups[view.rank]
         del group[key]
         if not group:
-            del self.groups[view.rank[:-1]]
+            del self.groups[view.rank]
         labels = pod.metadata.labels or {}
         if all(labels.get(k) == v for k, v in self.template.items()):
             self.fully_labeled -= 1
@@ -150,18 +150,19 @@ class ReplicaTally:
 
 
 def _uid(view: PodView) -> str:
-    return view.rank[-1]
+    return view.pod.metadata.uid or ""
 
 
 def _fixed_rank(view: PodView) -> tuple:
-    """What a pod's deletion rank takes from the pod version alone: (node, assigned, phase order,
-    ready, deletion cost, ready since, minus restarts, created, uid)."""
+    """What a pod's deletion rank takes from the pod version alone, uid aside (the tie-break read
+    from the pod, so that this tuple is also its group's key): (node, assigned, phase order,
+    ready, deletion cost, ready since, minus restarts, created)."""
     p = view.pod
     created = parse_rfc3339(p.metadata.creation_timestamp) if p.metadata.creation_timestamp else None
     restarts = max((cs.restart_count for cs in p.status.container_statuses or ()), default=0)
     cost = int((p.metadata.annotations or {}).get(DELETION_COST, "0"))
     return (p.spec.node_name or "", bool(p.spec.node_name), _PHASE_ORDER.get(p.status.phase or "Pending", 0),
-            view.ready, cost, view.ready_since, -restarts, created, p.metadata.uid or "")
+            view.ready, cost, view.ready_since, -restarts, created)
 
 
 def _log_bucket(seconds: float) -> int:

@@ -38,7 +38,7 @@ from kubenb.api import labels as labelsel
 from kubenb.api import podutil
 from kubenb.api.base import deep_copy, evolve
 from kubenb.controllers import history
-from kubenb.controllers.base import Controller, owner_reference
+from kubenb.controllers.base import Controller, owner_reference, pod_spec_from_template
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
@@ -446,7 +446,7 @@ class StatefulSetController(Controller):
         if self.minor >= POD_INDEX_MINOR:
             labels[POD_INDEX_LABEL] = str(ordinal)
         labels[REVISION_LABEL] = revision
-        spec = deep_copy(template.spec)
+        spec = pod_spec_from_template(template.spec)
         spec.hostname = name
         spec.subdomain = sts.spec.service_name or None
         claims = [(t.metadata.name, claim_name(sts, t, ordinal)) for t in sts.spec.volume_claim_templates or ()]

@@ -615,3 +615,27 @@ def test_property_parse_raises_only_selector_errors(text: str) -> None:
         parse_selector(text)
     except SelectorError:
         pass
+
+
+def test_label_selector_conversion_is_kept_per_value() -> None:
+    """Equal selectors, as a dict or a model, convert once: callers share the immutable result, and
+    a selector edited after a conversion converts again (the cache is keyed by value, not object)."""
+    form = {"matchLabels": {"app": "kept"}, "matchExpressions": [{"key": "tier", "operator": "In", "values": ["a"]}]}
+    first = selector_from_label_selector(form)
+    assert selector_from_label_selector(LabelSelector.model_validate(form)) is first
+    form["matchLabels"]["app"] = "edited"
+    assert str(selector_from_label_selector(form)) == "app=edited,tier in (a)"
+
+
+def test_label_selector_failed_conversion_raises_every_time() -> None:
+    form = {"matchLabels": {"a": "b c"}}
+    for _ in range(2):
+        with pytest.raises(SelectorError):
+            selector_from_label_selector(form)
+
+
+def test_label_selector_unhashable_malformed_input_converts_uncached() -> None:
+    """A dict no model would hold (a list for the operator) has no cache key: it goes through the
+    conversion itself and fails there as it always did (the operator lookup cannot hash it)."""
+    with pytest.raises(TypeError, match="unhashable type"):
+        selector_from_label_selector({"matchExpressions": [{"key": "a", "operator": ["In"], "values": ["b"]}]})
