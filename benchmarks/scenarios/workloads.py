@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 import time
@@ -11,6 +12,7 @@ from benchmarks.registry import scenario
 from benchmarks.scenarios.cluster import all_available, deployment, new_cluster, run_until
 from benchmarks.scenarios.converge import converge_cluster
 from kubenb.controllers.eventttl import EVENT_TTL_SECONDS
+from kubenb.profiles import NodeSpec
 
 SERVICE = """\
 apiVersion: v1
@@ -35,6 +37,7 @@ def rollout_service(nodes: int, pods: int) -> None:
 
 
 def _rollout(nodes: int, pods: int, *extra: str) -> None:
+    nodes = _nodes_for_rollout(nodes, pods)
     cluster = new_cluster(nodes)
     syncs = SyncTimes(cluster)
     with stopwatch() as t:
@@ -52,6 +55,18 @@ def _rollout(nodes: int, pods: int, *extra: str) -> None:
     timed(f"rollout of {pods} replicas", t[0], writes.floor(), f"cpu {t[1]:.1f} s, simulated {simulated:.0f} s")
     _report(syncs, t[1])
     peak_rss(cluster.store.count("Pod"))
+
+
+def _nodes_for_rollout(nodes: int, pods: int) -> int:
+    """`nodes`, or more if they cannot hold the rollout's peak (P plus a 25% surge, rounded up, at
+    110 pods a node): short of room, the surge pods would stay Pending and the rollout never end."""
+    peak = pods + math.ceil(pods / 4)
+    needed = math.ceil(peak / NodeSpec.pods)
+    if nodes >= needed:
+        return nodes
+    print(f"{nodes} nodes hold {nodes * NodeSpec.pods:,} pods, the rollout peaks at {peak:,}: using {needed} nodes",
+          flush=True)
+    return needed
 
 
 def _report(syncs: SyncTimes, cpu: float) -> None:

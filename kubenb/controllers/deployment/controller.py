@@ -495,7 +495,8 @@ class DeploymentController(Controller):
             ready_replicas=util.ready_replicas(rss) or None,
             available_replicas=available or None,
             unavailable_replicas=max(0, util.replicas_of(rss) - available) or None,
-            conditions=[c.model_copy() for c in d.status.conditions or ()] or None,
+            # shared, not copied: conditions are replaced, never edited (`_set_condition`)
+            conditions=list(d.status.conditions or ()) or None,
             collision_count=d.status.collision_count,
         )
         if available >= d.spec.replicas - util.max_unavailable(d):
@@ -623,8 +624,12 @@ class DeploymentController(Controller):
 # -------------------------------------------------------------------- helpers
 
 
+_parsed_selector = util.IdentityMemo(labelsel.selector_from_label_selector)
+
+
 def _selector(d: Any) -> Any:
-    return labelsel.selector_from_label_selector(d.spec.selector)
+    """The Deployment's parsed selector, parsed once per stored selector (every sync reads it)."""
+    return _parsed_selector(d.spec.selector)
 
 
 def _controlled_by(obj: Any, owner: Any) -> bool:

@@ -11,11 +11,12 @@ import json
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
 from kubenb.api import gospew
 from kubenb.api.intstr import IntOrStringError, get_scaled_value_from_int_or_percent, value_or_default
+from kubenb.api.labels import SelectorError
 
 REVISION = "deployment.kubernetes.io/revision"
 REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
@@ -78,48 +79,91 @@ def compute_hash(template: Any, collision_count: Optional[int], minor: Optional[
     return safe_encode(str(h))
 
 
-_FNV_OF_DUMP: OrderedDict[tuple[int, Optional[int]], tuple[Any, int]] = OrderedDict()
-_FNV_CACHE_SIZE = 1024
+class IdentityMemo:
+    """`compute(obj, *extra)` remembered by `obj`'s identity, for the most recent `size` objects.
 
+    Stored objects are immutable, and the store shares a Deployment's unchanged spec (and so its
+    template, selector and strategy) between its writes, so what a sync derives from them (a
+    template's canonical form or hash, a parsed selector, the fenceposts) is the same for every
+    sync until the spec is written: each is computed once per spec, not once per sync. An entry
+    holds its object, which keeps the id from being reused by another. The errors a bad spec
+    makes `compute` raise (`IntOrStringError`, `SelectorError`) are remembered and raised again.
+    """
 
-def _template_fnv(template: Any, minor: Optional[int]) -> int:
-    """The FNV-32a state after the template's dump (~1.5 ms to compute, so remembered)."""
-    key = (id(template), minor)
-    hit = _FNV_OF_DUMP.get(key)
-    if hit is not None and hit[0] is template:
-        _FNV_OF_DUMP.move_to_end(key)
+    __slots__ = ("_compute", "_entries", "_size")
+
+    def __init__(self, compute: Callable[..., Any], size: int = 1024) -> None:
+        self._compute = compute
+        self._entries: OrderedDict[tuple, tuple[Any, Any, bool]] = OrderedDict()
+        self._size = size
+
+    def __call__(self, obj: Any, *extra: Any) -> Any:
+        key = (id(obj), *extra)
+        hit = self._entries.get(key)
+        if hit is None or hit[0] is not obj:
+            try:
+                hit = (obj, self._compute(obj, *extra), False)
+            except (IntOrStringError, SelectorError) as err:
+                hit = (obj, (type(err), err.args), True)
+            self._entries[key] = hit
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(key)
+        if hit[2]:
+            error, args = hit[1]
+            raise error(*args)  # a new one each time: a raised exception keeps its traceback
         return hit[1]
+
+
+def _dump_fnv(template: Any, minor: Optional[int]) -> int:
+    """The FNV-32a state after the template's dump (~1.5 ms to compute, so remembered)."""
     try:
         data = gospew.layout(minor).dump("v1.PodTemplateSpec", template.to_dict()).encode()
     except gospew.NotDumpable:
         data = json.dumps(canonical_template(template), sort_keys=True, separators=(",", ":")).encode()
-    h = fnv32a(data)
-    _FNV_OF_DUMP[key] = (template, h)  # holding the template keeps its id from being reused
-    if len(_FNV_OF_DUMP) > _FNV_CACHE_SIZE:
-        _FNV_OF_DUMP.popitem(last=False)
-    return h
+    return fnv32a(data)
 
 
-_CANONICAL: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
+_template_fnv = IdentityMemo(_dump_fnv)
+_canonical_of = IdentityMemo(canonical_template)
+
+
+def _templates_equal(a: Any, b: Any) -> bool:
+    return _canonical_of(a) == _canonical_of(b)
 
 
 def equal_ignore_hash(a: Any, b: Any) -> bool:
-    """`EqualIgnoreHash`. Every Deployment sync compares its template with each ReplicaSet's, and
-    a template's canonical form costs a full dump: it is remembered by the template's identity
-    (stored objects are immutable; status writes keep the spec, and so the template, shared)."""
-    return a is b or _canonical_of(a) == _canonical_of(b)
+    """`EqualIgnoreHash`. Every Deployment sync compares its template with each ReplicaSet's
+    (twice); the canonical forms are remembered per template, and so is the comparison of a
+    ReplicaSet's template with the Deployment's (a deep comparison of two dumps)."""
+    if a is b:
+        return True
+    return _equal_pairs(a, b)
 
 
-def _canonical_of(template: Any) -> dict:
-    hit = _CANONICAL.get(id(template))
-    if hit is not None and hit[0] is template:
-        _CANONICAL.move_to_end(id(template))
-        return hit[1]
-    canonical = canonical_template(template)
-    _CANONICAL[id(template)] = (template, canonical)  # holding the template keeps its id from being reused
-    if len(_CANONICAL) > _FNV_CACHE_SIZE:
-        _CANONICAL.popitem(last=False)
-    return canonical
+class _PairMemo:
+    """`_templates_equal(a, b)` remembered by both identities (as `IdentityMemo` remembers one),
+    for the most recent 8,192 pairs: a few per Deployment."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[int, int], tuple[Any, Any, bool]] = OrderedDict()
+
+    def __call__(self, a: Any, b: Any) -> bool:
+        key = (id(a), id(b))
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] is a and hit[1] is b:
+            return hit[2]
+        equal = _templates_equal(a, b)
+        self._entries[key] = (a, b, equal)
+        if len(self._entries) > 8192:
+            self._entries.popitem(last=False)
+        return equal
+
+
+_equal_pairs = _PairMemo()
 
 
 # ---------------------------------------------------------------- annotations
@@ -221,15 +265,23 @@ def _append_revision_history(history: str, old_revision: str, limit: int) -> str
 
 
 def resolve_fenceposts(d: Any) -> tuple[int, int]:
-    """(maxSurge, maxUnavailable) in pods: surge rounds up, unavailable down; never both 0."""
-    ru = d.spec.strategy.rolling_update
-    desired = d.spec.replicas
+    """(maxSurge, maxUnavailable) in pods: surge rounds up, unavailable down; never both 0.
+    Remembered per spec (see `IdentityMemo`): a sync asks several times."""
+    return _fenceposts(d.spec)
+
+
+def _resolve_fenceposts(spec: Any) -> tuple[int, int]:
+    ru = spec.strategy.rolling_update
+    desired = spec.replicas
     surge = get_scaled_value_from_int_or_percent(value_or_default(ru.max_surge if ru else None, 0), desired, True)
     unavailable = get_scaled_value_from_int_or_percent(
         value_or_default(ru.max_unavailable if ru else None, 0), desired, False)
     if surge == 0 and unavailable == 0:
         unavailable = 1
     return surge, unavailable
+
+
+_fenceposts = IdentityMemo(_resolve_fenceposts)
 
 
 def is_rolling(d: Any) -> bool:
