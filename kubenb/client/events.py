@@ -22,6 +22,9 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api.base import KubeObject
+from kubenb.api.construct import construct
+from kubenb.api.core import Event, EventSeries, EventSource, ObjectReference
+from kubenb.api.meta import ObjectMeta
 from kubenb.sim.clock import format_rfc3339
 
 if TYPE_CHECKING:
@@ -46,15 +49,14 @@ class EventRecorder:
         """The ObjectReference to `obj` (at its resourceVersion), shared with the previous Event
         when that one was about the same object: the kubelet reports a container's pull, create
         and start in a row, so three Events hold one reference."""
-        from kubenb.api.core import ObjectReference
-
         meta = obj.metadata
         what = (obj.KIND, meta.namespace, meta.name, meta.uid, meta.resource_version, field_path, type(obj).API_VERSION)
         key, ref = self._last_ref
         if key != what:
-            ref = ObjectReference(kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
-                                  api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
-                                  field_path=field_path)
+            ref = _new(ObjectReference, field_path is None or type(field_path) is str,
+                       kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
+                       api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
+                       field_path=field_path)
             self._last_ref = (what, ref)
         return ref
 
@@ -81,9 +83,6 @@ class EventRecorder:
         self.record(obj, "Warning", reason, message, field_path)
 
     def record(self, obj: KubeObject, type_: str, reason: str, message: str, field_path: Optional[str] = None) -> None:
-        from kubenb.api.core import Event, EventSource
-        from kubenb.api.meta import ObjectMeta
-
         meta = obj.metadata
         namespace = meta.namespace or "default"
         now = self.store.clock.rfc3339()
@@ -98,14 +97,30 @@ class EventRecorder:
                 return
         if self._source is None:
             self._source = EventSource(component=self.component, host=self.host)
-        event = Event(
-            metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
+        trusted = _texts(type_, reason, message, field_path)
+        event = _new(
+            Event, trusted,
+            metadata=_new(ObjectMeta, trusted, name=self._name(namespace, meta.name or ""), namespace=namespace),
             involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message),
             source=self._source, first_timestamp=now, last_timestamp=now, count=1, type=type_,
             reporting_component=self.component, reporting_instance=self.host or "",
         )
         created = self.store.create(event)
         _remember(self._seen, key, (namespace, created.metadata.name or ""))
+
+
+def _texts(type_: Any, reason: Any, message: Any, field_path: Any) -> bool:
+    """Whether a caller's texts are what an Event holds as they are (strings; no field path or a
+    string one): then the Event is built without validation (see `_new`)."""
+    return type(type_) is str and type(reason) is str and type(message) is str and \
+        (field_path is None or type(field_path) is str)
+
+
+def _new(cls: type, trusted: bool, **fields: Any) -> Any:
+    """A part of an Event: built from trusted values without validation (`construct`, also more
+    compact), or by pydantic when a caller passed something else, which it then converts or rejects
+    as it always has. The recorder's other values are its own strings and parts of stored objects."""
+    return construct(cls, **fields) if trusted else cls(**fields)
 
 
 def _intern(text: Any) -> Any:
@@ -175,9 +190,6 @@ class SeriesRecorder(EventRecorder):
 
     def record(self, obj: KubeObject, type_: str, reason: str, message: str, field_path: Optional[str] = None,
                action: str = "") -> None:
-        from kubenb.api.core import Event
-        from kubenb.api.meta import ObjectMeta
-
         meta = obj.metadata
         namespace = meta.namespace or "default"
         now = self.store.clock.now
@@ -189,8 +201,10 @@ class SeriesRecorder(EventRecorder):
             if cached.count == 2:
                 self._write(cached)
             return
-        event = Event(
-            metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
+        trusted = _texts(type_, reason, message, field_path) and (not action or type(action) is str)
+        event = _new(
+            Event, trusted,
+            metadata=_new(ObjectMeta, trusted, name=self._name(namespace, meta.name or ""), namespace=namespace),
             involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message), type=type_,
             event_time=format_micro(now), action=action or None,
             reporting_component=self.component, reporting_instance=self.instance,
@@ -202,8 +216,6 @@ class SeriesRecorder(EventRecorder):
 
     def _write(self, cached: _Cached) -> bool:
         """``recordEvent`` with a series: update the stored Event (False if it is gone)."""
-        from kubenb.api.core import EventSeries
-
         ev = self.store.try_get("Event", cached.namespace, cached.name)
         if ev is None:
             return False
