@@ -39,7 +39,8 @@ class EventRecorder:
         self.store = store
         self.component = component
         self.host = host
-        self._seen: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+        #: the aggregation cache: event key -> the name of its Event (the namespace is in the key)
+        self._seen: OrderedDict[tuple, str] = OrderedDict()
         #: per object, the nanoseconds after the last name moved on past a taken one (see `_name`)
         self._moved_on: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._source: Any = None  # the EventSource every Event of this recorder shares (made on first use)
@@ -90,7 +91,7 @@ class EventRecorder:
         existing = self._seen.get(key)
         if existing is not None:
             self._seen.move_to_end(key)
-            ev = self.store.try_get("Event", *existing)
+            ev = self.store.try_get("Event", namespace, existing)
             if ev is not None:
                 # a shallow copy is enough: only two scalars change, and the store copies what it keeps
                 self.store.update(ev.model_copy(update={"count": (ev.count or 1) + 1, "last_timestamp": now}))
@@ -106,7 +107,7 @@ class EventRecorder:
             reporting_component=self.component, reporting_instance=self.host or "",
         )
         created = self.store.create(event)
-        _remember(self._seen, key, (namespace, created.metadata.name or ""))
+        _remember(self._seen, key, created.metadata.name or "")
 
 
 def _texts(type_: Any, reason: Any, message: Any, field_path: Any) -> bool:
