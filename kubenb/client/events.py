@@ -54,10 +54,10 @@ class EventRecorder:
         what = (obj.KIND, meta.namespace, meta.name, meta.uid, meta.resource_version, field_path, type(obj).API_VERSION)
         key, ref = self._last_ref
         if key != what:
-            ref = _new(ObjectReference, field_path is None or type(field_path) is str,
-                       kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
-                       api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
-                       field_path=field_path)
+            new = construct if field_path is None or type(field_path) is str else _validated
+            ref = new(ObjectReference, kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
+                      api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
+                      field_path=field_path)
             self._last_ref = (what, ref)
         return ref
 
@@ -98,10 +98,9 @@ class EventRecorder:
                 return
         if self._source is None:
             self._source = EventSource(component=self.component, host=self.host)
-        trusted = _texts(type_, reason, message, field_path)
-        event = _new(
-            Event, trusted,
-            metadata=_new(ObjectMeta, trusted, name=self._name(namespace, meta.name or ""), namespace=namespace),
+        new = construct if _texts(type_, reason, message, field_path) else _validated
+        event = new(
+            Event, metadata=new(ObjectMeta, name=self._name(namespace, meta.name or ""), namespace=namespace),
             involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message),
             source=self._source, first_timestamp=now, last_timestamp=now, count=1, type=type_,
             reporting_component=self.component, reporting_instance=self.host or "",
@@ -117,11 +116,12 @@ def _texts(type_: Any, reason: Any, message: Any, field_path: Any) -> bool:
         (field_path is None or type(field_path) is str)
 
 
-def _new(cls: type, trusted: bool, **fields: Any) -> Any:
-    """A part of an Event: built from trusted values without validation (`construct`, also more
-    compact), or by pydantic when a caller passed something else, which it then converts or rejects
-    as it always has. The recorder's other values are its own strings and parts of stored objects."""
-    return construct(cls, **fields) if trusted else cls(**fields)
+def _validated(cls: type, **fields: Any) -> Any:
+    """A part of an Event built by pydantic: for a caller's text that is not a plain string, which
+    pydantic converts or rejects as it always has. Otherwise the parts are built by `construct`
+    (no validation, and more compact): the recorder's other values are its own strings and parts
+    of stored objects."""
+    return cls(**fields)
 
 
 def _intern(text: Any) -> Any:
@@ -202,10 +202,10 @@ class SeriesRecorder(EventRecorder):
             if cached.count == 2:
                 self._write(cached)
             return
-        trusted = _texts(type_, reason, message, field_path) and (not action or type(action) is str)
-        event = _new(
-            Event, trusted,
-            metadata=_new(ObjectMeta, trusted, name=self._name(namespace, meta.name or ""), namespace=namespace),
+        new = construct if _texts(type_, reason, message, field_path) and (not action or type(action) is str) \
+            else _validated
+        event = new(
+            Event, metadata=new(ObjectMeta, name=self._name(namespace, meta.name or ""), namespace=namespace),
             involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message), type=type_,
             event_time=format_micro(now), action=action or None,
             reporting_component=self.component, reporting_instance=self.instance,
