@@ -153,7 +153,10 @@ def copy_model(model: BaseModel, copy_part: Callable[[Any], Any]) -> Any:
     bookkeeping (fields set, extra, private) copied directly instead of through `__reduce__`."""
     cls = type(model)
     new = cls.__new__(cls)
-    object.__setattr__(new, "__dict__", {k: copy_part(v) for k, v in model.__dict__.items()})
+    values = model.__dict__.copy()  # a copy, not a new dict: a shared-key dict (see `construct`) stays one
+    for k, v in values.items():
+        values[k] = copy_part(v)  # replacing values while iterating is safe: no key comes or goes
+    object.__setattr__(new, "__dict__", values)
     object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
     extra = model.__pydantic_extra__
     object.__setattr__(new, "__pydantic_extra__", None if extra is None else copy.deepcopy(extra))

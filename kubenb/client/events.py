@@ -18,10 +18,12 @@ one string (:func:`kubenb.sim.clock.format_rfc3339`), and repeated texts are int
 from __future__ import annotations
 
 import sys
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api.base import KubeObject
+from kubenb.api.construct import construct
+from kubenb.api.core import Event, EventSeries, EventSource, ObjectReference
+from kubenb.api.meta import ObjectMeta
 from kubenb.sim.clock import format_rfc3339
 
 if TYPE_CHECKING:
@@ -36,9 +38,10 @@ class EventRecorder:
         self.store = store
         self.component = component
         self.host = host
-        self._seen: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+        #: the aggregation cache: event key -> the name of its Event (the namespace is in the key)
+        self._seen: dict[tuple, str] = {}
         #: per object, the nanoseconds after the last name moved on past a taken one (see `_name`)
-        self._moved_on: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._moved_on: dict[tuple[str, str], int] = {}
         self._source: Any = None  # the EventSource every Event of this recorder shares (made on first use)
         self._last_ref: tuple[tuple, Any] = ((), None)  # the last involvedObject made, and what it refers to
 
@@ -46,15 +49,14 @@ class EventRecorder:
         """The ObjectReference to `obj` (at its resourceVersion), shared with the previous Event
         when that one was about the same object: the kubelet reports a container's pull, create
         and start in a row, so three Events hold one reference."""
-        from kubenb.api.core import ObjectReference
-
         meta = obj.metadata
         what = (obj.KIND, meta.namespace, meta.name, meta.uid, meta.resource_version, field_path, type(obj).API_VERSION)
         key, ref = self._last_ref
         if key != what:
-            ref = ObjectReference(kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
-                                  api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
-                                  field_path=field_path)
+            new = construct if field_path is None or type(field_path) is str else _validated
+            ref = new(ObjectReference, kind=obj.KIND, namespace=meta.namespace, name=meta.name, uid=meta.uid,
+                      api_version=type(obj).API_VERSION, resource_version=meta.resource_version,
+                      field_path=field_path)
             self._last_ref = (what, ref)
         return ref
 
@@ -81,31 +83,44 @@ class EventRecorder:
         self.record(obj, "Warning", reason, message, field_path)
 
     def record(self, obj: KubeObject, type_: str, reason: str, message: str, field_path: Optional[str] = None) -> None:
-        from kubenb.api.core import Event, EventSource
-        from kubenb.api.meta import ObjectMeta
-
         meta = obj.metadata
         namespace = meta.namespace or "default"
         now = self.store.clock.rfc3339()
         key = (type_, reason, message, obj.KIND, namespace, meta.name, meta.uid, field_path)
-        existing = self._seen.get(key)
+        existing = self._seen.pop(key, None)
         if existing is not None:
-            self._seen.move_to_end(key)
-            ev = self.store.try_get("Event", *existing)
+            self._seen[key] = existing  # the most recently used now
+            ev = self.store.try_get("Event", namespace, existing)
             if ev is not None:
                 # a shallow copy is enough: only two scalars change, and the store copies what it keeps
                 self.store.update(ev.model_copy(update={"count": (ev.count or 1) + 1, "last_timestamp": now}))
                 return
         if self._source is None:
             self._source = EventSource(component=self.component, host=self.host)
-        event = Event(
-            metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
+        new = construct if _texts(type_, reason, message, field_path) else _validated
+        event = new(
+            Event, metadata=new(ObjectMeta, name=self._name(namespace, meta.name or ""), namespace=namespace),
             involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message),
             source=self._source, first_timestamp=now, last_timestamp=now, count=1, type=type_,
             reporting_component=self.component, reporting_instance=self.host or "",
         )
         created = self.store.create(event)
-        _remember(self._seen, key, (namespace, created.metadata.name or ""))
+        _remember(self._seen, key, created.metadata.name or "")
+
+
+def _texts(type_: Any, reason: Any, message: Any, field_path: Any) -> bool:
+    """Whether a caller's texts are what an Event holds as they are (strings; no field path or a
+    string one): then the Event is built without validation (see `_new`)."""
+    return type(type_) is str and type(reason) is str and type(message) is str and \
+        (field_path is None or type(field_path) is str)
+
+
+def _validated(cls: type, **fields: Any) -> Any:
+    """A part of an Event built by pydantic: for a caller's text that is not a plain string, which
+    pydantic converts or rejects as it always has. Otherwise the parts are built by `construct`
+    (no validation, and more compact): the recorder's other values are its own strings and parts
+    of stored objects."""
+    return cls(**fields)
 
 
 def _intern(text: Any) -> Any:
@@ -114,12 +129,16 @@ def _intern(text: Any) -> Any:
     return sys.intern(text) if type(text) is str else text
 
 
-def _remember(cache: OrderedDict, key: Any, value: Any) -> None:
-    """Put `key` in an LRU cache of MAX_LRU_CACHE_ENTRIES, forgetting the least recently used."""
+def _remember(cache: dict, key: Any, value: Any) -> None:
+    """Put `key` in an LRU cache of MAX_LRU_CACHE_ENTRIES, forgetting the least recently used.
+
+    The cache is a plain dict in use order (a use takes the key out and puts it back at the end):
+    half the bytes per entry of an OrderedDict, which every kubelet's recorder holds for each event
+    it recorded (one of 30 pods never reaches the bound)."""
+    cache.pop(key, None)
     cache[key] = value
-    cache.move_to_end(key)
     if len(cache) > MAX_LRU_CACHE_ENTRIES:
-        cache.popitem(last=False)
+        del cache[next(iter(cache))]
 
 
 def events_for(store: Store, obj: Any) -> list[KubeObject]:
@@ -175,9 +194,6 @@ class SeriesRecorder(EventRecorder):
 
     def record(self, obj: KubeObject, type_: str, reason: str, message: str, field_path: Optional[str] = None,
                action: str = "") -> None:
-        from kubenb.api.core import Event
-        from kubenb.api.meta import ObjectMeta
-
         meta = obj.metadata
         namespace = meta.namespace or "default"
         now = self.store.clock.now
@@ -189,8 +205,10 @@ class SeriesRecorder(EventRecorder):
             if cached.count == 2:
                 self._write(cached)
             return
-        event = Event(
-            metadata=ObjectMeta(name=self._name(namespace, meta.name or ""), namespace=namespace),
+        new = construct if _texts(type_, reason, message, field_path) and (not action or type(action) is str) \
+            else _validated
+        event = new(
+            Event, metadata=new(ObjectMeta, name=self._name(namespace, meta.name or ""), namespace=namespace),
             involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message), type=type_,
             event_time=format_micro(now), action=action or None,
             reporting_component=self.component, reporting_instance=self.instance,
@@ -202,8 +220,6 @@ class SeriesRecorder(EventRecorder):
 
     def _write(self, cached: _Cached) -> bool:
         """``recordEvent`` with a series: update the stored Event (False if it is gone)."""
-        from kubenb.api.core import EventSeries
-
         ev = self.store.try_get("Event", cached.namespace, cached.name)
         if ev is None:
             return False
