@@ -18,7 +18,9 @@ The store keeps only the present; pictures of a rollout or of a pod's life need 
 Cost: every handler does O(1) work per store event apart from reading the changed object itself
 (an Endpoints write is diffed address by address; a pod's containers are looked at). Memory is
 bounded by :class:`Limits`: ring buffers per object and global caps on tracked pods, owners and
-services; deleted objects are forgotten first, oldest first.
+services; deleted objects are forgotten first, oldest first, and deleted pods are capped on their
+own, so that churn does not fill the pod cap with the dead. Every pod has a track, so a track is
+small (about 250 bytes): a few slots, its segments in one tuple, its owner shared with its siblings.
 
 This module is part of the headless core (it imports only ``kubenb.api``, ``kubenb.sim`` and
 ``kubenb.store``); pictures read it from ``kubenb.viz``.
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import re
 import weakref
-from array import array
 from collections import OrderedDict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ class Limits:
     max_owners: int = 20_000
     segments_per_pod: int = 48
     max_pods: int = 200_000
+    max_deleted_pods: int = 20_000
     changes_per_service: int = 256
     max_services: int = 20_000
     bindings: int = 4096
@@ -137,16 +139,18 @@ class OwnerHistory:
     """The recorded past of one workload object (one uid)."""
 
     __slots__ = ("kind", "namespace", "name", "uid", "owner_uid", "created", "deleted", "samples", "revisions",
-                 "strategies", "_last", "_rev_key", "_strategy_key")
+                 "strategies", "_last", "_rev_key", "_strategy_key", "_limits")
 
     def __init__(self, kind: str, namespace: str, name: str, uid: str, created: float, limits: Limits) -> None:
         self.kind, self.namespace, self.name, self.uid = kind, namespace, name, uid
         self.owner_uid: Optional[str] = None
         self.created = created
         self.deleted: Optional[float] = None
-        self.samples: deque[ReplicaSample] = deque(maxlen=limits.samples_per_owner)
-        self.revisions: deque[Revision] = deque(maxlen=limits.revisions_per_owner)
-        self.strategies: deque[StrategySample] = deque(maxlen=limits.revisions_per_owner)
+        # lists trimmed by `_push`, not deques: an empty deque is a 600-byte block, three per owner
+        self.samples: list[ReplicaSample] = []
+        self.revisions: list[Revision] = []
+        self.strategies: list[StrategySample] = []
+        self._limits = limits
         self._last: Optional[tuple] = None
         self._rev_key: Optional[tuple] = None
         self._strategy_key: Optional[tuple] = None
@@ -154,7 +158,7 @@ class OwnerHistory:
     @property
     def truncated(self) -> bool:
         """True when the oldest samples have been dropped (the ring buffer is full)."""
-        return len(self.samples) == self.samples.maxlen
+        return len(self.samples) == self._limits.samples_per_owner
 
     def revision(self) -> Optional[Revision]:
         return self.revisions[-1] if self.revisions else None
@@ -168,11 +172,13 @@ class PodTrack:
     where ``containers`` is a tuple of ``(name, state)``; each lasts until the next one starts (the
     last one until ``deleted``, or now).
 
-    Kept compact (a few hundred bytes per pod): start times in an ``array('d')``, and each
-    ``(state, containers)`` pair interned, so the thousands of pods in one state share it.
+    Kept compact (about 250 bytes per pod, every pod has one): the segments are one tuple
+    ``(start, pair, start, pair, …)`` of shared objects, the start times being the clock's (one
+    float per instant), and each ``(state, containers)`` pair interned, so the thousands of pods in
+    one state share it; the owner pair is shared by the pods of one owner.
     """
 
-    __slots__ = ("uid", "namespace", "name", "owner", "node", "labels", "created", "deleted", "times", "states",
+    __slots__ = ("uid", "namespace", "name", "owner", "node", "labels", "created", "deleted", "_segments",
                  "dropped", "_refs")
 
     def __init__(self, uid: str, namespace: str, name: str, created: float) -> None:
@@ -182,26 +188,43 @@ class PodTrack:
         self.labels: dict[str, str] = {}
         self.created = created
         self.deleted: Optional[float] = None
-        self.times = array("d")
-        self.states: list[tuple[str, tuple]] = []  # interned (state, containers)
+        self._segments: tuple = ()  # start, interned (state, containers), start, …
         self.dropped = 0  # segments forgotten from the front
         self._refs: Any = None
 
     @property
+    def times(self) -> tuple[float, ...]:
+        return self._segments[0::2]
+
+    @property
+    def states(self) -> tuple[tuple[str, tuple], ...]:
+        return self._segments[1::2]
+
+    @property
     def segments(self) -> list[tuple[float, str, tuple]]:
-        return [(t, s, cs) for t, (s, cs) in zip(self.times, self.states, strict=True)]
+        segs = self._segments
+        return [(segs[i], *segs[i + 1]) for i in range(0, len(segs), 2)]
 
     @property
     def state(self) -> Optional[str]:
-        return self.states[-1][0] if self.states else None
+        return self._segments[-1][0] if self._segments else None
 
     @property
     def started(self) -> Optional[float]:
-        return self.times[0] if self.times else None
+        return self._segments[0] if self._segments else None
+
+    def _record(self, start: float, pair: tuple[str, tuple], limit: int) -> None:
+        """Start a segment; beyond `limit` segments the oldest is forgotten."""
+        segs = self._segments + (start, pair)
+        if len(segs) > 2 * limit:
+            segs = segs[2:]
+            self.dropped += 1
+        self._segments = segs
 
     def intervals(self, until: float) -> Iterator[tuple[float, float, str, tuple]]:
         """``(start, end, state, containers)`` for each recorded segment, clipped to `until`."""
-        times, states = self.times, self.states
+        segs = self._segments
+        times, states = segs[0::2], segs[1::2]
         end_of_life = self.deleted if self.deleted is not None else until
         for i, start in enumerate(times):
             if start > until:
@@ -304,6 +327,13 @@ def _time_of(stamp: Optional[str], default: float) -> float:
     return parse_rfc3339(stamp) if stamp else default
 
 
+def _push(items: list, item: Any, limit: int) -> None:
+    """Append to a ring buffer kept as a list: past `limit` items the oldest goes."""
+    items.append(item)
+    if len(items) > limit:
+        del items[0]
+
+
 # ---------------------------------------------------------------- the recorder
 
 
@@ -325,12 +355,14 @@ class Recorder:
         self._owner_names: dict[tuple[str, str, str], str] = {}  # (kind, ns, name) -> latest uid
         self._children: dict[str, dict[str, None]] = {}  # owner uid -> child uids (ordered)
         self._deleted_owners: OrderedDict[str, None] = OrderedDict()
-        self.scaling: dict[str, deque[ScalingEvent]] = {}  # involved object uid -> events
+        self.scaling: dict[str, list[ScalingEvent]] = {}  # involved object uid -> events
         self.pods: dict[str, PodTrack] = {}  # uid -> track, oldest first
         # FIFO queues for eviction (O(1) each; stale uids are skipped, and the order queue is
         # rebuilt when stale entries outnumber live ones)
         self._pod_order: deque[str] = deque()
         self._deleted_pods: deque[str] = deque()
+        self._deleted_tracked = 0  # tracks of deleted pods in `pods`
+        self._owner_pairs: dict[tuple[str, str], tuple[str, str]] = {}  # (kind, name), one per owner
         self.services: OrderedDict[tuple[str, str], ServiceTrack] = OrderedDict()
         self._deleted_services: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._gone: dict[tuple[str, str], OrderedDict[str, EndpointInfo]] = {}  # addresses that left, by service
@@ -397,7 +429,7 @@ class Recorder:
         counts = _counts(obj)
         if counts != hist._last:
             hist._last = counts
-            hist.samples.append(ReplicaSample(t, *counts, ev.resource_version))
+            _push(hist.samples, ReplicaSample(t, *counts, ev.resource_version), self.limits.samples_per_owner)
             self.version += 1
         annotations = meta.annotations or {}
         rev_key = (annotations.get(REVISION), annotations.get(CHANGE_CAUSE))
@@ -408,7 +440,7 @@ class Recorder:
             except ValueError:
                 number = 0
             images = tuple(c.image for c in obj.spec.template.spec.containers)
-            hist.revisions.append(Revision(t, number, rev_key[1], images))
+            _push(hist.revisions, Revision(t, number, rev_key[1], images), self.limits.revisions_per_owner)
             self.version += 1
         if obj.KIND == "Deployment":
             spec = obj.spec
@@ -418,7 +450,7 @@ class Recorder:
                    spec.min_ready_seconds or 0, bool(spec.paused))
             if key != hist._strategy_key:
                 hist._strategy_key = key
-                hist.strategies.append(StrategySample(t, *key))
+                _push(hist.strategies, StrategySample(t, *key), self.limits.revisions_per_owner)
                 self.version += 1
 
     def _evict_owners(self) -> None:
@@ -464,11 +496,9 @@ class Recorder:
         if m is None:
             return
         before = m.group(3) or m.group(5)
-        q = self.scaling.get(uid)
-        if q is None:
-            q = self.scaling[uid] = deque(maxlen=self.limits.events_per_owner)
-        q.append(ScalingEvent(ev.time, e.message, m.group(2), m.group(1), int(m.group(4)),
-                              int(before) if before is not None else None))
+        _push(self.scaling.setdefault(uid, []), ScalingEvent(ev.time, e.message, m.group(2), m.group(1),
+                                                             int(m.group(4)), int(before) if before is not None else None),
+              self.limits.events_per_owner)
         self.version += 1
 
     # ---------------------------------------------------------------- pods
@@ -490,14 +520,24 @@ class Recorder:
         if refs is not track._refs:
             track._refs = refs
             ref = meta.controller_ref()
-            track.owner = (ref.kind, ref.name) if ref is not None else None
+            if ref is None:
+                track.owner = None
+            else:
+                pair = (ref.kind, ref.name)
+                if len(self._owner_pairs) > self.limits.max_owners:
+                    self._owner_pairs.clear()  # only sharing is lost
+                track.owner = self._owner_pairs.setdefault(pair, pair)
         track.labels = meta.labels or {}
         spec = pod.spec
         track.node = spec.node_name
         if ev.type == "DELETED":
+            if track.deleted is None:
+                self._deleted_tracked += 1
+                self._deleted_pods.append(uid)
             track.deleted = ev.time
             track._refs = None  # the owner is noted; a deleted pod's track need not keep its ownerReferences
-            self._deleted_pods.append(uid)
+            if self._deleted_tracked > self.limits.max_deleted_pods:
+                self._evict_pod(deleted_only=True)
             self.version += 1
             return
         old = ev.old_object
@@ -505,20 +545,14 @@ class Recorder:
                 old.metadata.deletion_timestamp == meta.deletion_timestamp and track.states:
             return  # a metadata-only write: the state cannot have changed
         pair = pod_state(pod)
-        states = track.states
-        if states and states[-1] == pair:
+        segs = track._segments
+        if segs and segs[-1] == pair:
             return
-        pair = _PAIRS.setdefault(pair, pair)
-        track.times.append(ev.time)
-        states.append(pair)
-        if len(states) > self.limits.segments_per_pod:
-            del states[0]
-            del track.times[0]
-            track.dropped += 1
+        track._record(ev.time, _PAIRS.setdefault(pair, pair), self.limits.segments_per_pod)
         self.version += 1
 
-    def _evict_pod(self) -> None:
-        """Forget one pod: the one deleted longest ago, else the oldest."""
+    def _evict_pod(self, deleted_only: bool = False) -> None:
+        """Forget one pod: the one deleted longest ago, else (unless `deleted_only`) the oldest."""
         pods = self.pods
         if len(self._pod_order) > 2 * len(pods) + 1024:  # drop stale uids, keep the order
             self._pod_order = deque(pods)
@@ -530,9 +564,12 @@ class Recorder:
             track = pods.get(uid)
             if track is not None and track.deleted is not None:
                 del pods[uid]
+                self._deleted_tracked -= 1
                 return
-        while self._pod_order:
-            if pods.pop(self._pod_order.popleft(), None) is not None:
+        while self._pod_order and not deleted_only:
+            track = pods.pop(self._pod_order.popleft(), None)
+            if track is not None:
+                self._deleted_tracked -= track.deleted is not None
                 return
 
     def pod_tracks(self, namespace: Optional[str] = None, selector: Any = None) -> list[PodTrack]:

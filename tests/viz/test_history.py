@@ -175,3 +175,42 @@ def test_a_deleted_pods_track_keeps_its_owner_but_not_the_pods_references(rolled
     c.settle()
     assert track.deleted is not None and track.owner == ("ReplicaSet", pod.metadata.owner_references[0].name)
     assert track._refs is None and track.labels == pod.metadata.labels
+
+
+def test_deleted_pods_are_capped_on_their_own():
+    """Churn deletes pods without end: their tracks are forgotten past `max_deleted_pods`, oldest
+    deletion first, while every live pod keeps its track (the pod cap is far away)."""
+    c = new_cluster()
+    rec = Recorder(c, Limits(max_deleted_pods=3))
+    template = decode(c.registry, {"apiVersion": "v1", "kind": "Pod",
+                                   "metadata": {"name": "p", "namespace": "default", "uid": "u"},
+                                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    from kubenb.store import WatchEvent
+
+    before = len(rec.pods)
+    for i in range(10):
+        meta = template.metadata.model_copy(update={"name": f"p{i}", "uid": f"uid-{i}"})
+        pod = template.model_copy(update={"metadata": meta})
+        rec._on_pod(WatchEvent("ADDED", pod, None, i, float(i)))
+        if i < 8:
+            rec._on_pod(WatchEvent("DELETED", pod, pod, i, i + 0.5))
+    deleted = sorted(t.name for t in rec.pods.values() if t.deleted is not None)
+    assert deleted == ["p5", "p6", "p7"]
+    assert len(rec.pods) == before + 5 and rec._deleted_tracked == 3
+    rec.detach()
+
+
+def test_a_track_is_small_and_shares_its_owner(rolled):
+    """Every pod has a track: its segments are one tuple of shared parts, and the pods of one
+    ReplicaSet share one owner pair."""
+    c, _, _ = rolled
+    rec = recorder_for(c)
+    tracks = [t for t in rec.pod_tracks("default") if t.owner is not None]
+    by_owner: dict = {}
+    for t in tracks:
+        by_owner.setdefault(t.owner, []).append(t)
+        assert t.times == tuple(s[0] for s in t.segments) and t.states == tuple(s[1:] for s in t.segments)
+        assert t.started == t.times[0] and t.state == t.segments[-1][1]
+    for siblings in by_owner.values():
+        assert all(t.owner is siblings[0].owner for t in siblings)
+    assert any(len(siblings) > 1 for siblings in by_owner.values())
