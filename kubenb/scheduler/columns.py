@@ -44,6 +44,7 @@ class NodeColumns:
         #: the distinct taint sets, by id (each the taint objects of the first node that had it)
         self.taint_sets: list[Sequence[Any]] = [()]
         self._taint_ids: dict[TaintKey, int] = {(): 0}
+        self._taint_tables: dict[str, tuple[Any, np.ndarray]] = {}  # see `taint_table`
         #: label key -> the value id per slot (MISSING without the key), and the key's values by id
         self.label_ids: dict[str, np.ndarray] = {}
         self.label_values: dict[str, list[str]] = {}
@@ -140,6 +141,20 @@ class NodeColumns:
         return rows
 
     # ---------------------------------------------------------------- masks over all slots
+
+    def taint_table(self, name: str, key: Any, make_verdict: Any, dtype: Any = bool) -> np.ndarray:
+        """`make_verdict()(taints)` per distinct taint set, by taint set id, remembered under `name`
+        while `key` -- the one thing the verdict depends on, such as the pod's tolerations -- is the
+        same object and no taint set has been added: a ReplicaSet's stored pods share one
+        tolerations list, and nothing changes a stored list, so its pods compute the table once.
+        The entry holds `key`, so its identity cannot be reused meanwhile."""
+        entry = self._taint_tables.get(name)
+        if entry is not None and entry[0] is key and len(entry[1]) == len(self.taint_sets):
+            return entry[1]
+        verdict = make_verdict()
+        table = np.array([verdict(taints) for taints in self.taint_sets], dtype)
+        self._taint_tables[name] = (key, table)
+        return table
 
     def per_taint_set(self, verdict: Any, dtype: Any = bool) -> np.ndarray:
         """`verdict(taints)` for every slot, evaluated once per distinct taint set."""

@@ -44,10 +44,14 @@ class ImageLocality:
         self.minor = minor
         self.nodes: dict[str, dict[str, int]] = {}  # node -> image name -> size
         self.holders: dict[str, int] = {}  # image name -> nodes holding it
+        #: the last pod's containers, init containers, the index's version then, and their `_spread`
+        self._last: tuple[Any, Any, int, Any] = (None, None, -1, None)
+        self._version = 0  # bumped by every node event
 
     def on_node(self, node: Any, deleted: bool) -> None:
         """Re-index one node's `status.images` (`ImageStateSummary.NumNodes` and sizes)."""
         name = node.metadata.name
+        self._version += 1
         for image in self.nodes.pop(name, {}):
             self.holders[image] -= 1
         if deleted:
@@ -69,8 +73,16 @@ class ImageLocality:
 
     def vector(self, pod: Any, columns: Any, slots: np.ndarray) -> Any:
         """The vector form where no node holds any of the pod's images (every node scores the
-        same); otherwise the scalar one, whose look-ups are per node holding an image."""
-        containers, spread = self._spread(pod)
+        same); otherwise the scalar one, whose look-ups are per node holding an image. The spread
+        is remembered for the last pod's container lists (a ReplicaSet's stored pods share them,
+        and nothing changes a stored list) until a node event changes the index."""
+        spec = pod.spec
+        last = self._last
+        if last[0] is spec.containers and last[1] is spec.init_containers and last[2] == self._version:
+            containers, spread = last[3]
+        else:
+            containers, spread = self._spread(pod)
+            self._last = (spec.containers, spec.init_containers, self._version, (containers, spread))
         if spread:
             return SCALAR
         return np.full(len(slots), calculate_priority(0, len(containers)), np.int64)

@@ -30,7 +30,10 @@ def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection
 
 
 def _rejects(pod: Any, columns: Any) -> np.ndarray:
-    return columns.per_taint_set(lambda taints: untolerated(pod.spec.tolerations, taints) is not None)
+    tolerations = pod.spec.tolerations
+    table = columns.taint_table("TaintToleration", tolerations,
+                                lambda: lambda taints: untolerated(tolerations, taints) is not None)
+    return table[columns.taint_set[:columns.size]]
 
 
 vectorised(taint_toleration, _rejects)
@@ -57,8 +60,8 @@ def taint_toleration_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list
 def _score_vector(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
     """Counted once per distinct taint set; when no set has an untolerated PreferNoSchedule taint
     (the rule) every node scores 100 without a look at which set each node has."""
-    count = _untolerated_preferred(pod)
-    table = np.array([count(taints) for taints in columns.taint_sets], np.int64)
+    table = columns.taint_table("TaintTolerationScore", pod.spec.tolerations, lambda: _untolerated_preferred(pod),
+                                np.int64)
     if not table.any():
         return np.full(len(slots), MAX_NODE_SCORE, np.int64)
     return default_normalize_vector(table[columns.taint_set[slots]], reverse=True)
