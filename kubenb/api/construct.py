@@ -16,6 +16,7 @@ order, the same ``model_fields_set`` (the names given), defaults for the rest.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -51,12 +52,16 @@ def _template(cls: type) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
     declaration order: CPython gives a class's shared keys less room with every instance made, so
     the keys of `cls` itself (thousands of instances later) may no longer take all its fields. Any
     dict may be a model's ``__dict__``; if the fields did not fit even so, the template is a plain
-    dict (as big as pydantic's, and as correct)."""
+    dict (as big as pydantic's, and as correct); so is it for a model whose few fields take fewer
+    bytes in a plain dict."""
     holder = type(f"_{cls.__name__}Fields", (), {})()
     factories = []
     for name, field in cls.model_fields.items():
         setattr(holder, name, field.default if field.default_factory is None else None)
         if field.default_factory is not None:
             factories.append((name, field.default_factory))
-    _TEMPLATES[cls] = found = (holder.__dict__, tuple(factories))
+    shared, plain = holder.__dict__, dict(holder.__dict__)
+    # a model of a few fields fits a plain dict in fewer bytes than in 30 shared-key slots
+    template = shared if sys.getsizeof(shared.copy()) < sys.getsizeof(plain.copy()) else plain
+    _TEMPLATES[cls] = found = (template, tuple(factories))
     return found
