@@ -6,9 +6,9 @@ stored objects, models it holds. Validating them again is most of what building 
 
 What `construct` builds is also smaller than what pydantic builds. Pydantic gives every instance
 a dict of its own (a hash table of every field name, 464 bytes for an Event); here the fields are
-set one by one, in declaration order, on a fresh instance, so CPython keeps them as the class's
-shared-key values (PEP 412): one table of names per class, and per instance only the values, a
-little over 8 bytes a field. Copies (``model_copy``) keep that form, so a stored object does too.
+set one by one, in declaration order, on an object of a private class, so CPython keeps them as
+shared-key values (PEP 412): one table of names per model class, and per instance only the values
+(30 slots at most). Copies (``model_copy``) keep that form, so a stored object does too.
 
 The result is the model pydantic would build from the same keywords: the same values in the same
 order, the same ``model_fields_set`` (the names given), defaults for the rest.
@@ -16,6 +16,7 @@ order, the same ``model_fields_set`` (the names given), defaults for the rest.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -45,13 +46,22 @@ def construct(cls: type[M], **given: Any) -> M:
 
 
 def _template(cls: type) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
-    """The defaults of `cls` in a shared-key dict (its fields set one by one on a fresh instance,
-    in declaration order, so that order is the class's), and the fields whose default is made anew."""
-    blank = cls.__new__(cls)
+    """The defaults of `cls` in a shared-key dict, and the fields whose default is made anew.
+
+    The keys are those of a private class with one instance, whose attributes are set in `cls`'s
+    declaration order: CPython gives a class's shared keys less room with every instance made, so
+    the keys of `cls` itself (thousands of instances later) may no longer take all its fields. Any
+    dict may be a model's ``__dict__``; if the fields did not fit even so, the template is a plain
+    dict (as big as pydantic's, and as correct); so is it for a model whose few fields take fewer
+    bytes in a plain dict."""
+    holder = type(f"_{cls.__name__}Fields", (), {})()
     factories = []
     for name, field in cls.model_fields.items():
-        object.__setattr__(blank, name, field.default if field.default_factory is None else None)
+        setattr(holder, name, field.default if field.default_factory is None else None)
         if field.default_factory is not None:
             factories.append((name, field.default_factory))
-    _TEMPLATES[cls] = found = (blank.__dict__, tuple(factories))
+    shared, plain = holder.__dict__, dict(holder.__dict__)
+    # a model of a few fields fits a plain dict in fewer bytes than in 30 shared-key slots
+    template = shared if sys.getsizeof(shared.copy()) < sys.getsizeof(plain.copy()) else plain
+    _TEMPLATES[cls] = found = (template, tuple(factories))
     return found
