@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any, Optional
 
-from kubenb.api.base import KubeObject, evolve
+from kubenb.api.base import KubeObject, evolve, shallow_copy
 from kubenb.client.events import EventRecorder
 from kubenb.client.workqueue import WorkQueue
 from kubenb.store import WatchEvent
@@ -132,29 +132,16 @@ def pod_spec_from_template(spec: Any) -> Any:
     edited in place, and a template was defaulted when it was stored, so what is shared is only
     read. A deep copy of the template per pod was what a ReplicaSet's pod creation cost most."""
     def container(c: Any) -> Any:
-        new = _shallow_copy(c)
+        new = shallow_copy(c)
         if c.resources is not None and c.resources.limits:
-            new.__dict__["resources"] = _shallow_copy(c.resources)
+            new.__dict__["resources"] = shallow_copy(c.resources)
         return new
 
-    new = _shallow_copy(spec)
+    new = shallow_copy(spec)
     fields = new.__dict__
     fields["containers"] = [container(c) for c in spec.containers]
     if spec.init_containers is not None:
         fields["init_containers"] = [container(c) for c in spec.init_containers]
-    return new
-
-
-def _shallow_copy(model: Any) -> Any:
-    """`model.model_copy()` without pydantic's generic path (three `copy.copy` calls and the update
-    handling): the fields and their set copied, the values shared. Pod creation makes a few per pod."""
-    cls = type(model)
-    new = cls.__new__(cls)
-    object.__setattr__(new, "__dict__", model.__dict__.copy())
-    object.__setattr__(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
-    extra = model.__pydantic_extra__
-    object.__setattr__(new, "__pydantic_extra__", None if extra is None else dict(extra))
-    object.__setattr__(new, "__pydantic_private__", model.__pydantic_private__)
     return new
 
 
