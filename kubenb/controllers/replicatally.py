@@ -9,9 +9,11 @@ walks its pods only to pick the ones to delete.
 
 Deletions follow `ActivePodsWithRanks`, whose order depends on the time (ages are compared by
 their power-of-two bucket) and on how many of the pods share a node. Everything else in a pod's
-rank is fixed for a pod version, so the tally groups its pods by those fixed parts, uid aside:
-ranking the groups (a few per node) and then the uids in the first ones picks the pods to delete
-without ranking all of them.
+rank is fixed for a pod version, so the tally groups its pods by those fixed parts, uid aside, and
+files them by the rank's leading parts (assigned, phase, ready, deletion cost), then by the rest of
+the fixed parts (ready since, restarts, created), then by node. The part in between orders whole
+nodes (most pods first), so a scale-down takes the nodes it needs a tier of equal counts at a time
+and ranks each distinct rest once, not every pod of the ReplicaSet.
 
 The verdicts a tally keeps (matches the selector, carries the template's labels) hold for one
 selector and one set of template labels, its `stamp`; a sync under another stamp (an edited
@@ -24,7 +26,7 @@ import heapq
 import math
 from bisect import bisect_left, insort
 from collections import Counter
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Optional
 
 from kubenb.controllers.podviews import PodView
@@ -39,7 +41,7 @@ class ReplicaTally:
     """The active pods one ReplicaSet controls, split by whether its selector matches them."""
 
     __slots__ = ("stamp", "selector", "template", "kept", "unmatched", "fully_labeled", "ready", "ready_since",
-                 "per_node", "groups")
+                 "per_node", "groups", "prefix_nodes")
 
     def __init__(self, stamp: Any, selector: Any, template: dict[str, str], views: list[PodView]) -> None:
         self.stamp = stamp
@@ -53,9 +55,12 @@ class ReplicaTally:
         self.ready = 0
         #: ready-since times of the kept ready pods that have one, ascending (availability is a prefix)
         self.ready_since: list[float] = []
-        #: kept pods by node (`spec.nodeName`), and by the parts of their rank fixed for a pod version
+        #: kept pods by node (`spec.nodeName`)
         self.per_node: Counter[str] = Counter()
-        self.groups: dict[tuple, dict[PodKey, PodView]] = {}
+        #: kept pods by their rank's leading parts, then the rest of its fixed parts, then node
+        self.groups: dict[tuple, dict[tuple, dict[str, dict[PodKey, PodView]]]] = {}
+        #: how many kept pods of each leading parts sit on each node
+        self.prefix_nodes: dict[tuple, Counter[str]] = {}
         for view in views:
             self.add(view)
 
@@ -71,8 +76,11 @@ class ReplicaTally:
         self.kept[key] = view
         if view.rank is None:
             view.rank = _fixed_rank(view)
-        self.per_node[view.rank[0]] += 1
-        self.groups.setdefault(view.rank, {})[key] = view
+        rank = view.rank
+        self.per_node[rank[0]] += 1
+        prefix = rank[1:5]
+        self.groups.setdefault(prefix, {}).setdefault(rank[5:], {}).setdefault(rank[0], {})[key] = view
+        self.prefix_nodes.setdefault(prefix, Counter())[rank[0]] += 1
         if all(labels.get(k) == v for k, v in self.template.items()):
             self.fully_labeled += 1
         if view.ready:
@@ -89,11 +97,25 @@ class ReplicaTally:
         if self.kept.get(key) is not view:
             return
         del self.kept[key]
-        self.per_node[view.rank[0]] -= 1
-        group = self.groups[view.rank]
+        rank = view.rank
+        self.per_node[rank[0]] -= 1
+        prefix, rest, node = rank[1:5], rank[5:], rank[0]
+        rests = self.groups[prefix]
+        nodes = rests[rest]
+        group = nodes[node]
         del group[key]
         if not group:
-            del self.groups[view.rank]
+            del nodes[node]
+            if not nodes:
+                del rests[rest]
+                if not rests:
+                    del self.groups[prefix]
+        counts = self.prefix_nodes[prefix]
+        counts[node] -= 1
+        if not counts[node]:
+            del counts[node]
+            if not counts:
+                del self.prefix_nodes[prefix]
         labels = pod.metadata.labels or {}
         if all(labels.get(k) == v for k, v in self.template.items()):
             self.fully_labeled -= 1
@@ -112,9 +134,11 @@ class ReplicaTally:
 
     def ranked_first(self, n: int, now: float) -> list[Any]:
         """`getPodsToDelete`: the `n` kept pods that `ActivePodsWithRanks.Less` orders first, in that
-        order. Each group's rank but the uid is computed (ages bucketed at `now`, per-node counts
-        as they stand); groups of equal rank form one tier whose pods are ordered by uid; tiers are
-        taken in order until `n` pods are found.
+        order. The rank's leading parts (assigned, phase, ready, cost) are fixed per group and
+        `-per_node[node]` per node, so the leading parts are taken in order, then their nodes from
+        the most pods down, a tier of nodes with equal counts at a time; only that tier's groups get
+        the rest of their rank (ages bucketed at `now`). Groups of equal rank form one tier whose
+        pods are ordered by uid; tiers are taken in order until `n` pods are found.
 
         Unlike upstream, `per_node` counts this ReplicaSet's own pods on each node, where
         `getPodsRankedByRelatedPodsOnSameNode` counts the related pods of every ReplicaSet of the same
@@ -129,28 +153,51 @@ class ReplicaTally:
                 found = buckets[at] = _log_bucket(now - at)
             return found
 
-        ranked = []
-        for fixed, members in self.groups.items():
-            node, assigned, phase, ready, cost, ready_at, restarts, created = fixed
-            # more recently ready (smaller age bucket) first; zero time first
-            ranked.append(((assigned, phase, ready, cost, -self.per_node[node], bucket(ready_at) if ready else 0,
-                            restarts, bucket(created)), members))
-        ranked.sort(key=itemgetter(0))
         out: list[Any] = []
-        i = 0
-        while len(out) < n and i < len(ranked):
-            tier: list[PodView] = []
-            j = i
-            while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-                tier.extend(ranked[j][1].values())
-                j += 1
-            out.extend(v.pod for v in heapq.nsmallest(n - len(out), tier, key=_uid))
-            i = j
+        per_node = self.per_node
+        for prefix in sorted(self.groups):
+            rests = self.groups[prefix]
+            ready = prefix[2]
+            # more recently ready (smaller age bucket) first; zero time first
+            ranked = [((bucket(rest[0]) if ready else 0, rest[1], bucket(rest[2])), nodes)
+                      for rest, nodes in rests.items()]
+            ranked.sort(key=itemgetter(0))
+            by_count = sorted(self.prefix_nodes[prefix], key=per_node.__getitem__, reverse=True)
+            start = 0
+            while start < len(by_count):
+                count = per_node[by_count[start]]
+                end = start + 1
+                while end < len(by_count) and per_node[by_count[end]] == count:
+                    end += 1
+                _take_tiers(ranked, frozenset(by_count[start:end]), n, out)
+                if len(out) >= n:
+                    return out
+                start = end
         return out
 
 
-def _uid(view: PodView) -> str:
-    return view.pod.metadata.uid or ""
+def _take_tiers(ranked: list, on: frozenset, n: int, out: list[Any]) -> None:
+    """Extend `out` toward `n` pods on the nodes `on` from `ranked` (rank, pods by node) pairs sorted
+    by rank: the pods of equal rank form one tier, taken by uid."""
+    i = 0
+    while len(out) < n and i < len(ranked):
+        tier: list[PodView] = []
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            for node, members in ranked[j][1].items():
+                if node in on:
+                    tier.extend(members.values())
+            j += 1
+        if n - len(out) == 1:
+            if tier:
+                out.append(min(tier, key=_uid).pod)
+        else:
+            out.extend(v.pod for v in heapq.nsmallest(n - len(out), tier, key=_uid))
+        i = j
+
+
+#: a pod view's uid, the rank's last part (pods have one: the store assigns it)
+_uid = attrgetter("pod.metadata.uid")
 
 
 def _fixed_rank(view: PodView) -> tuple:

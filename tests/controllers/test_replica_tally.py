@@ -112,12 +112,9 @@ def _rank(p, per_node: dict, now: float) -> tuple:
             bucket(now - created), p.metadata.uid)
 
 
-@pytest.mark.parametrize("mixed", [pytest.param(True, id="mixed"), pytest.param(False, id="rollout-like")])
-def test_ranked_first_picks_what_sorting_every_pod_picks(mixed: bool) -> None:
-    """Mixed: every rank field varies. Rollout-like: running ready pods spread evenly, a few ages
-    apart, so whole tiers of groups on different nodes tie until the uid."""
+def _ranked_pods(mixed: bool, now: float) -> list:
+    """300 pods for the ranking tests (see their docstrings), drawn from a fixed seed."""
     rng = random.Random(7)
-    now = 1_000_000.0
     pods = []
     for i in range(300):
         node = rng.choice(["", "n1", "n2", "n3", "n4", "n5"]) if mixed else f"n{i % 6}"
@@ -136,8 +133,38 @@ def test_ranked_first_picks_what_sorting_every_pod_picks(mixed: bool) -> None:
                        "containerStatuses": [{"name": "c", "image": "nginx", "imageID": "", "ready": ready,
                                               "restartCount": rng.choice([0, 0, 1, 4] if mixed else [0])}]},
         }))
+    return pods
+
+
+@pytest.mark.parametrize("mixed", [pytest.param(True, id="mixed"), pytest.param(False, id="rollout-like")])
+def test_ranked_first_picks_what_sorting_every_pod_picks(mixed: bool) -> None:
+    """Mixed: every rank field varies. Rollout-like: running ready pods spread evenly, a few ages
+    apart, so whole tiers of groups on different nodes tie until the uid."""
+    now = 1_000_000.0
+    pods = _ranked_pods(mixed, now)
     tally = ReplicaTally(None, labelsel.selector_from_set({"app": "web"}), {}, [PodView(p) for p in pods])
     per_node = Counter(p.spec.node_name or "" for p in pods)
     everything = [p.metadata.name for p in sorted(pods, key=lambda p: _rank(p, per_node, now))]
     for n in (1, 2, 7, 50, 150, 299, 300):
         assert [p.metadata.name for p in tally.ranked_first(n, now)] == everything[:n], n
+
+
+@pytest.mark.parametrize("mixed", [pytest.param(True, id="mixed"), pytest.param(False, id="rollout-like")])
+def test_ranked_first_follows_the_pods_a_scale_down_removes(mixed: bool) -> None:
+    """Scale-downs in a row, each removing the pods it picked (so nodes' counts and the tally's
+    indexes change between them) as time passes, still pick what sorting every pod picks."""
+    now = 1_000_000.0
+    pods = _ranked_pods(mixed, now)
+    views = {p.metadata.name: PodView(p) for p in pods}
+    tally = ReplicaTally(None, labelsel.selector_from_set({"app": "web"}), {}, list(views.values()))
+    left = list(pods)
+    while left:
+        now += 7
+        per_node = Counter(p.spec.node_name or "" for p in left)
+        everything = [p.metadata.name for p in sorted(left, key=lambda p: _rank(p, per_node, now))]
+        picked = [p.metadata.name for p in tally.ranked_first(3, now)]
+        assert picked == everything[:3]
+        for name in picked:
+            tally.remove(views[name])
+        left = [p for p in left if p.metadata.name not in picked]
+    assert not tally.kept and not tally.groups and not tally.prefix_nodes and not +tally.per_node
