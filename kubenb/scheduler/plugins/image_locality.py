@@ -44,8 +44,9 @@ class ImageLocality:
         self.minor = minor
         self.nodes: dict[str, dict[str, int]] = {}  # node -> image name -> size
         self.holders: dict[str, int] = {}  # image name -> nodes holding it
-        #: the last pod's containers, init containers, the index's version then, and their `_spread`
-        self._last: tuple[Any, Any, int, Any] = (None, None, -1, None)
+        #: the last pod's image names (containers, init containers) with the index's version, and
+        #: its container count and `_spread`
+        self._last: tuple[Any, Any] = (None, None)
         self._version = 0  # bumped by every node event
 
     def on_node(self, node: Any, deleted: bool) -> None:
@@ -74,18 +75,22 @@ class ImageLocality:
     def vector(self, pod: Any, columns: Any, slots: np.ndarray) -> Any:
         """The vector form where no node holds any of the pod's images (every node scores the
         same); otherwise the scalar one, whose look-ups are per node holding an image. The spread
-        is remembered for the last pod's container lists (a ReplicaSet's stored pods share them,
-        and nothing changes a stored list) until a node event changes the index."""
+        depends only on the pod's images, so it is remembered for the last pod's image names (a
+        ReplicaSet's pods share them; their container lists differ by the per-pod token mount)
+        until a node event changes the index."""
         spec = pod.spec
+        images = (tuple(c.image for c in spec.containers),
+                  tuple(c.image for c in spec.init_containers or ()), self._version)
         last = self._last
-        if last[0] is spec.containers and last[1] is spec.init_containers and last[2] == self._version:
-            containers, spread = last[3]
+        if last[0] == images:
+            count, spread = last[1]
         else:
             containers, spread = self._spread(pod)
-            self._last = (spec.containers, spec.init_containers, self._version, (containers, spread))
+            count = len(containers)
+            self._last = (images, (count, spread))
         if spread:
             return SCALAR
-        return np.full(len(slots), calculate_priority(0, len(containers)), np.int64)
+        return np.full(len(slots), calculate_priority(0, count), np.int64)
 
     def __call__(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
         containers, spread = self._spread(pod)
