@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.figures import Writes, figure, peak_rss, profiled, stopwatch, timed
+from benchmarks.figures import Writes, figure, peak_rss, peak_rss_now, profiled, stopwatch, timed
 from benchmarks.registry import scenario
 from benchmarks.scenarios.cluster import all_available, apply_deployments, new_cluster, run_until, running_pods
 
@@ -20,12 +20,13 @@ def converge_cluster(nodes: int, pods: int, report: bool = True, profile: bool =
         simulated = run_until(cluster, lambda: all_available(cluster))
     writes.close()
     if report:
+        rss = peak_rss_now()
         running = running_pods(cluster)
         timed(f"converge {pods} pods on {nodes} nodes", t[0], writes.floor(),
               f"cpu {t[1]:.1f} s, simulated {simulated:.0f} s, {running} Running")
         figure("  pods/s", pods / t[0], "pods/s")
         figure("  objects/s (store writes)", writes.count / t[0], "obj/s", f"{writes.count} writes")
-        peak_rss(cluster.store.count("Pod"))
+        peak_rss(cluster.store.count("Pod"), rss)
     return cluster
 
 

@@ -7,7 +7,7 @@ import random
 import sys
 import time
 
-from benchmarks.figures import SyncTimes, Writes, current_rss, figure, peak_rss, stopwatch, timed
+from benchmarks.figures import SyncTimes, Writes, current_rss, figure, peak_rss, peak_rss_now, stopwatch, timed
 from benchmarks.registry import scenario
 from benchmarks.scenarios.cluster import all_available, deployment, new_cluster, run_until
 from benchmarks.scenarios.converge import converge_cluster
@@ -52,9 +52,10 @@ def _rollout(nodes: int, pods: int, *extra: str) -> None:
         cluster.kubectl("set image deployment/big c=nginx:1.27-alpine")
         simulated = run_until(cluster, lambda: all_available(cluster))
     writes.close()
+    rss = peak_rss_now()
     timed(f"rollout of {pods} replicas", t[0], writes.floor(), f"cpu {t[1]:.1f} s, simulated {simulated:.0f} s")
     _report(syncs, t[1])
-    peak_rss(cluster.store.count("Pod"))
+    peak_rss(cluster.store.count("Pod"), rss)
 
 
 def _nodes_for_rollout(nodes: int, pods: int) -> int:
