@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from kubenb.runtime import resources
 from kubenb.runtime.fs import FileSystem, FsError, Node
 from kubenb.runtime.logs import ContainerLog
+from kubenb.runtime.mountpoints import container_fs
 from kubenb.runtime.process import (
     BufferStream,
     Driver,
@@ -150,7 +151,6 @@ class Container:
         self.scheduler = scheduler
         self.programs = programs
         self.runtime = runtime
-        self.fs = FileSystem(spec.image.rootfs(), clock=scheduler.now)
         self.log = ContainerLog()
         self.state = "created"
         self.exit_status: ExitStatus | None = None
@@ -163,7 +163,7 @@ class Container:
         self._kill_timer: Timer | None = None
         self.main: Process | None = None
         self.started_at: float | None = None
-        self._prepare_fs()
+        self.fs = self._prepare_fs()
         sandbox.containers.append(self)
 
     def now(self) -> float:
@@ -171,13 +171,12 @@ class Container:
 
     # -- set-up -----------------------------------------------------------------------------
 
-    def _prepare_fs(self) -> None:
-        fs = self.fs
-        for name, path in _ETC_FILES:
-            fs.mount(path, self.sandbox.etc_file(name), source=self.sandbox.host.root_device)
-        for m in self.spec.mounts:
-            fs.mount(m.path, m.node, m.read_only, m.source)
-        fs.makedirs(self.working_dir)
+    def _prepare_fs(self) -> FileSystem:
+        sandbox = self.sandbox
+        device = sandbox.host.root_device
+        mounts = [(path, sandbox.etc_file(name), False, device) for name, path in _ETC_FILES]
+        mounts += [(m.path, m.node, m.read_only, m.source) for m in self.spec.mounts]
+        return container_fs(self.image.rootfs(), mounts, self.working_dir, self.scheduler.now)
 
     @property
     def working_dir(self) -> str:

@@ -142,6 +142,12 @@ def freeze(node: Node) -> Node:
     return node
 
 
+# The mtime of what a shared tree made "when the view was created" (a container's mount points,
+# see kubenb.runtime.mountpoints): NaN, never a real time; each view's `stat` reads it as its own
+# creation time.
+AT_CREATION = float("nan")
+
+
 @dataclass(frozen=True)
 class Stat:
     kind: str  # "file" | "dir" | "symlink" | "device"
@@ -200,19 +206,30 @@ class FileSystem:
     interned: every container of a node makes the same ones.
     """
 
+    __slots__ = ("root", "clock", "created", "_mounts", "_above", "_above_shared")
+
     def __init__(self, root: Dir | None = None, clock: Callable[[], float] = lambda: 0.0) -> None:
-        base = root if root is not None else Dir()
-        self.root: Dir = base.thaw() if base.frozen else base
+        # A frozen root stays the root until the first write thaws it: a view that never writes
+        # (a container that only reads its image) copies nothing at all.
+        self.root: Dir = root if root is not None else Dir()
         self.clock = clock
+        self.created = clock()  # what AT_CREATION stands for in this view
         self._mounts: dict[str, Mount] = {}
         self._above: dict[str, int] = {}  # every directory a mount point lies below -> how many do
+        self._above_shared = False  # `_above` is another view's too: copy it before changing it
 
+    def _writable_root(self) -> Dir:
+        """The root, thawed: a write walk starts here and thaws what it enters below."""
+        root = self.root
+        if root.frozen:
+            root = self.root = root.thaw()
+        return root
 
     # ------------------------------------------------------------------ mounts
 
     def mount(self, path: str, node: Node, read_only: bool = False, source: str = "") -> None:
         """Put `node` (a volume's directory, or a single file) at `path`, creating the mount point."""
-        path = _norm(path)
+        path = sys.intern(_norm(path))  # every container mounts the same few paths: one string for all
         if node.frozen:
             raise ValueError("a mount shares a live tree; image layers are frozen")
         if isinstance(node, Dir):
@@ -220,16 +237,45 @@ class FileSystem:
         elif not self.exists(path):  # a file there (hosts, resolv.conf...) implies its directory
             self.makedirs(posixpath.dirname(path))
             self.write(path, b"")
+        self._register(Mount(path, node, read_only, source or path))
+
+    def attach(self, mounts: list[Mount], above: dict[str, int]) -> None:
+        """Mount `mounts`, whose mount points this view's tree has already, all at once.
+
+        `above` is what mounting them one by one would count (:meth:`mount_counts`); it is shared
+        by every view attached so (a container of a Deployment has the same mount points as its
+        siblings) and copied the first time this view mounts or unmounts anything else."""
+        for mount in mounts:
+            if mount.node.frozen:
+                raise ValueError("a mount shares a live tree; image layers are frozen")
+        self._mounts = {m.path: m for m in mounts}
+        self._above, self._above_shared = above, True
+
+    def mount_points(self) -> list[str]:
+        """The mounted paths, in the order they were first mounted."""
+        return list(self._mounts)
+
+    def mount_counts(self) -> dict[str, int]:
+        """The directories this view's mount points lie below, each with how many do (for :meth:`attach`)."""
+        return dict(self._above)
+
+    def _register(self, mount: Mount) -> None:
+        path = mount.path
         if path not in self._mounts:
+            self._own_above()
             for above in _ancestors(path):
                 self._above[sys.intern(above)] = self._above.get(above, 0) + 1
-        path = sys.intern(path)  # every container mounts the same few paths: one string for all
-        self._mounts[path] = Mount(path, node, read_only, source or path)
+        self._mounts[path] = mount
+
+    def _own_above(self) -> None:
+        if self._above_shared:
+            self._above, self._above_shared = dict(self._above), False
 
     def umount(self, path: str) -> Mount:
         """Take the mount at `path` away (the mount point shows again); KeyError if nothing is mounted there."""
         path = _norm(path)
         mount = self._mounts.pop(path)
+        self._own_above()
         for above in _ancestors(path):
             left = self._above[above] - 1
             if left:
@@ -252,7 +298,7 @@ class FileSystem:
 
     def _walk(self, path: str, follow: bool = True, for_write: bool = False, depth: int = 0) -> _Walk:
         """Resolve `path` to its node (symlinks, `..`, mounts), thawing frozen dirs when writing."""
-        walk = _Walk(self.root)
+        walk = _Walk(self._writable_root() if for_write else self.root)
         self._descend(walk, path, path, follow, for_write, depth)
         return walk
 
@@ -340,15 +386,18 @@ class FileSystem:
 
     def stat(self, path: str, follow: bool = True) -> Stat:
         node = self.node(path, follow)
+        mtime = node.mtime
+        if mtime != mtime:  # AT_CREATION: a shared mount point, made when this view was
+            mtime = self.created
         if isinstance(node, Dir):
             subdirs = sum(1 for c in node.children.values() if isinstance(c, Dir))
-            return Stat("dir", node.mode, node.uid, node.gid, 4096, node.mtime, 2 + subdirs)
+            return Stat("dir", node.mode, node.uid, node.gid, 4096, mtime, 2 + subdirs)
         if isinstance(node, Symlink):
-            return Stat("symlink", node.mode, node.uid, node.gid, len(node.target), node.mtime, 1)
+            return Stat("symlink", node.mode, node.uid, node.gid, len(node.target), mtime, 1)
         if isinstance(node, Device):
-            return Stat("device", node.mode, node.uid, node.gid, 0, node.mtime, 1, device=node.kind)
+            return Stat("device", node.mode, node.uid, node.gid, 0, mtime, 1, device=node.kind)
         assert isinstance(node, File)
-        return Stat("file", node.mode, node.uid, node.gid, len(node.data), node.mtime, 1, exe=node.exe)
+        return Stat("file", node.mode, node.uid, node.gid, len(node.data), mtime, 1, exe=node.exe)
 
     def read(self, path: str) -> bytes:
         node = self.node(path)
@@ -404,7 +453,7 @@ class FileSystem:
         path = _norm(path)
         if path != "/":
             head, name = path.rsplit("/", 1)
-            walk = _Walk(self.root)
+            walk = _Walk(self._writable_root())
             try:
                 self._descend(walk, head or "/", path, True, True, 0)
             except FsError as e:
@@ -492,7 +541,7 @@ class FileSystem:
         path = _norm(path)
         if self.is_dir(path):
             return
-        walk = _Walk(self.root)
+        walk = _Walk(self._writable_root())
         stack = walk.stack
         prefix = ""
         mounts = self._mounts
