@@ -4,9 +4,11 @@ A container's view is built the way overlayfs and bind mounts build it:
 
 * the **image** is a tree of *frozen* nodes, built once and shared by every container of that
   image (150,000 pods must not copy 150,000 root filesystems);
-* the **writable layer** is path copying: the first write below a frozen directory replaces the
-  directories on its path with thawed shallow copies, so only what a container changes is copied,
-  and a restarted container (a new one, in Kubernetes) starts again from the image;
+* the **writable layer** is copy-on-write by redirection: the first change to a frozen node (a
+  file's contents, a directory's entries, an inode's mode) makes the view's private copy of that
+  one node, and the view's walks follow the frozen node to its copy from then on. Only what a
+  container changes is copied -- not the directories above it, which keep pointing at the frozen
+  node -- and a restarted container (a new one, in Kubernetes) starts again from the image;
 * **mounts** put another node tree at a path. A volume is a plain, unfrozen :class:`Dir` shared by
   reference, so what one container writes into an emptyDir, a hostPath directory or an NFS export
   is at once visible to every other view of the same directory -- the node's own filesystem, the
@@ -206,24 +208,45 @@ class FileSystem:
     interned: every container of a node makes the same ones.
     """
 
-    __slots__ = ("root", "clock", "created", "_mounts", "_above", "_above_shared")
+    __slots__ = ("root", "clock", "created", "_private", "_mounts", "_above", "_above_shared")
 
     def __init__(self, root: Dir | None = None, clock: Callable[[], float] = lambda: 0.0) -> None:
-        # A frozen root stays the root until the first write thaws it: a view that never writes
-        # (a container that only reads its image) copies nothing at all.
+        # A frozen root stays the root until something is changed right below it: a view that
+        # never writes (a container that only reads its image) copies nothing at all.
         self.root: Dir = root if root is not None else Dir()
         self.clock = clock
         self.created = clock()  # what AT_CREATION stands for in this view
+        self._private: dict[Node, Node] | None = None  # frozen node -> this view's copy of it
         self._mounts: dict[str, Mount] = {}
         self._above: dict[str, int] = {}  # every directory a mount point lies below -> how many do
         self._above_shared = False  # `_above` is another view's too: copy it before changing it
 
-    def _writable_root(self) -> Dir:
-        """The root, thawed: a write walk starts here and thaws what it enters below."""
-        root = self.root
-        if root.frozen:
-            root = self.root = root.thaw()
-        return root
+    def unchanged(self, node: Node) -> bool:
+        """Whether this view sees `node`, a frozen tree, as every view does: nothing in it has a
+        private copy here (the frozen node itself says nothing of what lies below it)."""
+        private = self._private
+        if not private:
+            return True
+        if node in private:
+            return False
+        return not isinstance(node, Dir) or all(self.unchanged(child) for child in node.children.values())
+
+    def _own(self, walk: _Walk) -> Node:
+        """The node a walk ended on, made this view's own to change: a frozen node is copied once,
+        and every later walk of this view follows it to the copy. Callers refuse a read-only one."""
+        here_path, node, read_only = walk.stack[-1]
+        if node.frozen:
+            private = self._private
+            if private is None:
+                private = self._private = {}
+            copy = private.get(node)  # another walk may have copied it since this one passed
+            if copy is None:
+                copy = private[node] = node.thaw()  # type: ignore[attr-defined]
+            if node is self.root:
+                self.root = copy  # type: ignore[assignment]
+            node = copy
+            walk.stack[-1] = (here_path, node, read_only)
+        return node
 
     # ------------------------------------------------------------------ mounts
 
@@ -296,13 +319,13 @@ class FileSystem:
 
     # ------------------------------------------------------------------ walking
 
-    def _walk(self, path: str, follow: bool = True, for_write: bool = False, depth: int = 0) -> _Walk:
-        """Resolve `path` to its node (symlinks, `..`, mounts), thawing frozen dirs when writing."""
-        walk = _Walk(self._writable_root() if for_write else self.root)
-        self._descend(walk, path, path, follow, for_write, depth)
+    def _walk(self, path: str, follow: bool = True, depth: int = 0) -> _Walk:
+        """Resolve `path` to its node (symlinks, `..`, mounts, this view's private copies)."""
+        walk = _Walk(self.root)
+        self._descend(walk, path, path, follow, depth)
         return walk
 
-    def _descend(self, walk: _Walk, path: str, orig: str, follow: bool, for_write: bool, depth: int) -> None:
+    def _descend(self, walk: _Walk, path: str, orig: str, follow: bool, depth: int) -> None:
         stack = walk.stack
         parts = path.split("/")
         if not parts[0]:  # absolute: start again from the root
@@ -313,6 +336,7 @@ class FileSystem:
         last = len(parts) - 1
         above = self._above
         mounts = self._mounts
+        private = self._private
         here_path, here, read_only = stack[-1]
         for i, name in enumerate(parts):
             if name == "..":
@@ -333,17 +357,15 @@ class FileSystem:
             child = here.children.get(name)
             if child is None:
                 raise FsError("ENOENT", orig)
+            if private and child.frozen:
+                child = private.get(child, child)
             if isinstance(child, Symlink) and (follow or i != last):
                 if depth >= _MAX_SYMLINKS:
                     raise FsError("ELOOP", orig)
                 depth += 1
-                self._descend(walk, child.target, orig, True, for_write, depth)
+                self._descend(walk, child.target, orig, True, depth)
                 here_path, here, read_only = stack[-1]
                 continue
-            if for_write and child.frozen and not read_only:
-                # `here` is thawed already: every step of a write walk thaws what it enters.
-                child = child.thaw()  # type: ignore[attr-defined]
-                here.children[name] = child
             here_path, here = child_path, child
             stack.append((child_path, child, read_only))
 
@@ -353,7 +375,7 @@ class FileSystem:
         if path == "/":
             raise FsError("EBUSY", path)
         head, name = posixpath.split(path)
-        walk = self._walk(head, for_write=for_write)
+        walk = self._walk(head)
         if not isinstance(walk.node, Dir):
             raise FsError("ENOTDIR", path)
         if for_write and walk.read_only:
@@ -453,9 +475,9 @@ class FileSystem:
         path = _norm(path)
         if path != "/":
             head, name = path.rsplit("/", 1)
-            walk = _Walk(self._writable_root())
+            walk = _Walk(self.root)
             try:
-                self._descend(walk, head or "/", path, True, True, 0)
+                self._descend(walk, head or "/", path, True, 0)
             except FsError as e:
                 # the whole-path walk fails here first; a missing parent is then reported by the walk
                 # to the parent, in the parent's name
@@ -475,16 +497,18 @@ class FileSystem:
                 if read_only:
                     raise FsError("EROFS", path)
                 if node is None:
-                    here.children[sys.intern(name)] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())
+                    here = self._own(walk)
+                    here.children[sys.intern(name)] = File(data, mode, uid=uid, gid=gid, mtime=self.clock())  # type: ignore[attr-defined]
                     here.mtime = self.clock()
                 elif isinstance(node, File):
                     if node.frozen:
-                        node = here.children[name] = node.thaw()
-                    node.data = node.data + data if append else data
+                        walk.stack.append((None, node, read_only))
+                        node = self._own(walk)  # type: ignore[assignment]
+                    node.data = node.data + data if append else data  # type: ignore[union-attr]
                     node.mtime = self.clock()
                 return
         try:
-            walk = self._walk(path, for_write=True)
+            walk = self._walk(path)
         except FsError as e:
             if e.code != "ENOENT":
                 raise
@@ -496,6 +520,7 @@ class FileSystem:
             if walk.read_only:
                 raise FsError("EROFS", path)
             if isinstance(node, File):
+                node = self._own(walk)  # type: ignore[assignment]
                 node.data = node.data + data if append else data
                 node.mtime = self.clock()
             return
@@ -506,10 +531,10 @@ class FileSystem:
     def touch(self, path: str) -> None:
         path = _norm(path)
         if self.exists(path):
-            walk = self._walk(path, for_write=True)
+            walk = self._walk(path)
             if walk.read_only:
                 raise FsError("EROFS", path)
-            walk.node.mtime = self.clock()
+            self._own(walk).mtime = self.clock()
         else:
             self.write(path, b"")
 
@@ -520,7 +545,7 @@ class FileSystem:
         # one walk to the parent answers both questions: is the name taken (EEXIST comes first),
         # and may a directory be made there
         head, name = posixpath.split(path)
-        parent = self._walk(head, for_write=True)
+        parent = self._walk(head)
         here_path, here, read_only = parent.stack[-1]
         if not isinstance(here, Dir):
             raise FsError("ENOTDIR", path)
@@ -529,7 +554,7 @@ class FileSystem:
             raise FsError("EEXIST", path)
         if read_only:
             raise FsError("EROFS", path)
-        here.children[sys.intern(name)] = Dir(mode, uid=uid, gid=gid, mtime=self.clock())
+        self._dir(parent).children[sys.intern(name)] = Dir(mode, uid=uid, gid=gid, mtime=self.clock())
         self._touch_dir(parent)
 
     def makedirs(self, path: str, mode: int = 0o755) -> None:
@@ -541,7 +566,7 @@ class FileSystem:
         path = _norm(path)
         if self.is_dir(path):
             return
-        walk = _Walk(self._writable_root())
+        walk = _Walk(self.root)
         stack = walk.stack
         prefix = ""
         mounts = self._mounts
@@ -553,13 +578,14 @@ class FileSystem:
                 # missing: what the walk below would find out by raising ENOENT, without the exception
                 if read_only:
                     raise FsError("EROFS", prefix)
+                here = self._own(walk)
                 child = Dir(mode, mtime=self.clock())
                 here.children[sys.intern(name)] = child  # type: ignore[attr-defined]
                 here.mtime = self.clock()
                 stack.append((child_path, child, read_only))
                 continue
             try:
-                self._descend(walk, name, prefix, True, True, 0)
+                self._descend(walk, name, prefix, True, 0)
             except FsError:  # the name is there: a dangling or looping symlink, and mkdir finds it taken
                 raise FsError("EEXIST", prefix) from None
             if not isinstance(walk.node, Dir):
@@ -618,6 +644,8 @@ class FileSystem:
         sparent, sname = self._parent(src, for_write=True)
         dparent, dname = self._parent(dst, for_write=True)
         existing = self._dir(dparent).children.get(dname)
+        if existing is not None and existing.frozen and self._private:
+            existing = self._private.get(existing, existing)
         if isinstance(existing, Dir) and not isinstance(node, Dir):
             raise FsError("EISDIR", dst)
         if isinstance(existing, Dir) and existing.children:
@@ -640,9 +668,10 @@ class FileSystem:
     # ------------------------------------------------------------------ helpers
 
     def _writable(self, path: str) -> _Walk:
-        walk = self._walk(_norm(path), for_write=True)
+        walk = self._walk(_norm(path))
         if walk.read_only:
             raise FsError("EROFS", path)
+        self._own(walk)
         return walk
 
     def _detach(self, path: str) -> None:
@@ -650,11 +679,10 @@ class FileSystem:
         del self._dir(parent).children[name]
         self._touch_dir(parent)
 
-    @staticmethod
-    def _dir(walk: _Walk) -> Dir:
-        """The directory a write walk ended on (write walks thaw what they enter)."""
-        node = walk.node
-        assert isinstance(node, Dir) and not (node.frozen and not walk.read_only)
+    def _dir(self, walk: _Walk) -> Dir:
+        """The directory a walk ended on, this view's own to change (see :meth:`_own`)."""
+        node = self._own(walk)
+        assert isinstance(node, Dir)
         return node
 
     def _touch_dir(self, walk: _Walk) -> None:

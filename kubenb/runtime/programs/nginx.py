@@ -96,8 +96,8 @@ def _replay_key(proc: Process) -> tuple[Node, Node] | None:
         scripts, conf = fs.node(_READ[0]), fs.node(_READ[1])
     except FsError:
         return None
-    if not (scripts.frozen and conf.frozen):  # a container's own copy: it may have been changed
-        return None
+    if not (scripts.frozen and conf.frozen and fs.unchanged(scripts) and fs.unchanged(conf)):
+        return None  # the container has changed something there: its own copy may differ
     key = (scripts, conf)
     if key not in _REPLAYS:
         plain = isinstance(conf, Dir) and _frozen_plain(scripts) and \
