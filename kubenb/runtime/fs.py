@@ -208,7 +208,7 @@ class FileSystem:
     interned: every container of a node makes the same ones.
     """
 
-    __slots__ = ("root", "clock", "created", "_private", "_mounts", "_above", "_above_shared")
+    __slots__ = ("root", "clock", "created", "_private", "_mounts", "_above", "_above_shared", "_lookups")
 
     def __init__(self, root: Dir | None = None, clock: Callable[[], float] = lambda: 0.0) -> None:
         # A frozen root stays the root until something is changed right below it: a view that
@@ -220,6 +220,9 @@ class FileSystem:
         self._mounts: dict[str, Mount] = {}
         self._above: dict[str, int] = {}  # every directory a mount point lies below -> how many do
         self._above_shared = False  # `_above` is another view's too: copy it before changing it
+        # path lookups shared by the views attached to one frozen tree with the same mount points:
+        # (path, follow) -> (node or errno name, the frozen nodes the walk stepped on)
+        self._lookups: dict[tuple[str, bool], tuple[Node | str, tuple[Node, ...]]] | None = None
 
     def unchanged(self, node: Node) -> bool:
         """Whether this view sees `node`, a frozen tree, as every view does: nothing in it has a
@@ -262,17 +265,26 @@ class FileSystem:
             self.write(path, b"")
         self._register(Mount(path, node, read_only, source or path))
 
-    def attach(self, mounts: list[Mount], above: dict[str, int]) -> None:
+    def attach(
+        self,
+        mounts: list[Mount],
+        above: dict[str, int],
+        lookups: dict[tuple[str, bool], tuple[Node | str, tuple[Node, ...]]] | None = None,
+    ) -> None:
         """Mount `mounts`, whose mount points this view's tree has already, all at once.
 
         `above` is what mounting them one by one would count (:meth:`mount_counts`); it is shared
         by every view attached so (a container of a Deployment has the same mount points as its
-        siblings) and copied the first time this view mounts or unmounts anything else."""
+        siblings) and copied the first time this view mounts or unmounts anything else. `lookups`
+        (a dict, empty at first) is where those views share what their walks find: while a view
+        keeps those mount points, a path that leads over frozen nodes only, none of them copied
+        by this view, leads where it led any of them."""
         for mount in mounts:
             if mount.node.frozen:
                 raise ValueError("a mount shares a live tree; image layers are frozen")
         self._mounts = {m.path: m for m in mounts}
         self._above, self._above_shared = above, True
+        self._lookups = lookups
 
     def mount_points(self) -> list[str]:
         """The mounted paths, in the order they were first mounted."""
@@ -325,7 +337,10 @@ class FileSystem:
         self._descend(walk, path, path, follow, depth)
         return walk
 
-    def _descend(self, walk: _Walk, path: str, orig: str, follow: bool, depth: int) -> None:
+    def _descend(
+        self, walk: _Walk, path: str, orig: str, follow: bool, depth: int, seen: list[Node] | None = None
+    ) -> None:
+        """Walk `path` on from where `walk` is; `seen` (if given) collects every node stepped on."""
         stack = walk.stack
         parts = path.split("/")
         if not parts[0]:  # absolute: start again from the root
@@ -353,17 +368,21 @@ class FileSystem:
                 if mount is not None:
                     here_path, here, read_only = child_path, mount.node, mount.read_only
                     stack.append((child_path, here, read_only))
+                    if seen is not None:
+                        seen.append(here)
                     continue
             child = here.children.get(name)
             if child is None:
                 raise FsError("ENOENT", orig)
             if private and child.frozen:
                 child = private.get(child, child)
+            if seen is not None:
+                seen.append(child)
             if isinstance(child, Symlink) and (follow or i != last):
                 if depth >= _MAX_SYMLINKS:
                     raise FsError("ELOOP", orig)
                 depth += 1
-                self._descend(walk, child.target, orig, True, depth)
+                self._descend(walk, child.target, orig, True, depth, seen)
                 here_path, here, read_only = stack[-1]
                 continue
             here_path, here = child_path, child
@@ -383,7 +402,40 @@ class FileSystem:
         return walk, name
 
     def node(self, path: str, follow: bool = True) -> Node:
-        return self._walk(_norm(path), follow=follow).node
+        path = _norm(path)
+        lookups = self._lookups
+        if lookups is None or not self._above_shared:  # a view of its own: its own mounts
+            return self._walk(path, follow=follow).node
+        key = (path, follow)
+        hit = lookups.get(key)
+        if hit is None:
+            return self._look_up(lookups, key)
+        found, chain = hit
+        private = self._private
+        if private and not private.keys().isdisjoint(chain):  # this view has changed a node on the way
+            return self._walk(path, follow=follow).node
+        if type(found) is str:
+            raise FsError(found, path)
+        return found  # type: ignore[return-value]
+
+    def _look_up(self, lookups: dict[tuple[str, bool], tuple[Node | str, tuple[Node, ...]]], key: tuple[str, bool]) -> Node:
+        """Walk `key`'s path, and remember what it found (or the errno it failed with) for every view
+        attached to the same tree when the walk stepped on frozen nodes only: no mount, no copy."""
+        path, follow = key
+        seen = [self.root]
+        walk = _Walk(self.root)
+        error = None
+        try:
+            self._descend(walk, path, path, follow, 0, seen)
+        except FsError as e:
+            error = e
+        if all(node.frozen for node in seen):
+            if len(lookups) >= _LOOKUPS_MAX:
+                lookups.clear()
+            lookups[key] = (walk.node if error is None else error.code, tuple(seen))
+        if error is not None:
+            raise error
+        return walk.node
 
     # ------------------------------------------------------------------ queries
 
@@ -690,6 +742,7 @@ class FileSystem:
 
 
 _DECODED_MAX = 1 << 16
+_LOOKUPS_MAX = 4096  # paths remembered per shared tree (a few dozen in practice: PATH, configs)
 
 
 @lru_cache(maxsize=256)

@@ -24,7 +24,7 @@ from kubenb.runtime.fs import AT_CREATION, Dir, File, FileSystem, Mount, Node, f
 # (image root, ((path, is a directory, read-only), ...), working dir) ->
 #   (the tree with the mount points made, the normalised mount paths, the mount counts) or None
 _Layout = tuple[Dir, tuple[tuple[str, bool, bool], ...], str]
-_Shared = tuple[Dir, tuple[str, ...], dict[str, int]]
+_Shared = tuple[Dir, tuple[str, ...], dict[str, int], dict]
 _TEMPLATES: dict[_Layout, _Shared | None] = {}
 _MAX_TEMPLATES = 1024  # distinct layouts: one per Deployment and image, at most a few hundred in practice
 
@@ -49,9 +49,9 @@ def container_fs(
             fs.mount(path, node, read_only, source)
         fs.makedirs(working_dir)
         return fs
-    tree, paths, above = shared
+    tree, paths, above, lookups = shared
     fs = FileSystem(tree, clock=clock)
-    fs.attach([Mount(p, m[1], m[2], m[3] or p) for p, m in zip(paths, mounts, strict=True)], above)
+    fs.attach([Mount(p, m[1], m[2], m[3] or p) for p, m in zip(paths, mounts, strict=True)], above, lookups)
     return fs
 
 
@@ -70,7 +70,7 @@ def _build(root: Dir, layout: tuple[tuple[str, bool, bool], ...], working_dir: s
     paths = fs.mount_points()
     if len(paths) != len(layout) or any(_touched(node) for node in stand_ins):
         return None  # a path mounted twice, or something made inside a volume every view shares
-    return freeze(fs.root), tuple(paths), fs.mount_counts()  # type: ignore[return-value]
+    return freeze(fs.root), tuple(paths), fs.mount_counts(), {}  # type: ignore[return-value]
 
 
 def _touched(node: Dir | File) -> bool:
