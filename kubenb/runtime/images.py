@@ -54,6 +54,7 @@ class Image:
     libc: str = "musl"
     meta: Mapping[str, str] = field(default_factory=dict)  # program facts, e.g. {"nginx.version": "1.23.4"}
     _rootfs: Dir | None = field(default=None, repr=False)
+    _image_ids: dict[str, str] = field(default_factory=dict, repr=False)  # runtime -> imageID, one string per image
 
     def rootfs(self) -> Dir:
         if self._rootfs is None:
@@ -62,9 +63,14 @@ class Image:
 
     def image_id(self, runtime: str) -> str:
         """``status.containerStatuses[].imageID`` in the runtime's format."""
-        if runtime == "docker":
-            return f"docker-pullable://{self.ref.familiar_name}@{self.digest}"
-        return f"{self.ref.name}@{self.digest}"
+        found = self._image_ids.get(runtime)
+        if found is None:
+            if runtime == "docker":
+                found = f"docker-pullable://{self.ref.familiar_name}@{self.digest}"
+            else:
+                found = f"{self.ref.name}@{self.digest}"
+            self._image_ids[runtime] = found
+        return found
 
     def node_names(self) -> list[str]:
         """``node.status.images[].names``: digest reference, then the tag reference."""

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 
 _NO_PORTS: frozenset[tuple[str, int, str]] = frozenset()
+# Bound ports are a few sets that every pod of a Deployment shares ({80 on 0.0.0.0, 80 on ::} for
+# nginx): one frozenset per content, not a set per process.
+_PORT_SETS: dict[frozenset[tuple[str, int, str]], frozenset[tuple[str, int, str]]] = {}
+_PORT_SETS_MAX = 4096
 
 
 class Scheduler(Protocol):
@@ -166,7 +170,7 @@ class Process:
     __slots__ = (
         "container", "pid", "ppid", "argv", "env", "cwd", "uid", "stdin", "stdout", "stderr", "tty", "program",
         "driver", "title", "memory", "cpu_rate", "cpu_time", "ports", "dumpable", "stdout_buffer", "stderr_buffer",
-        "output", "started_at", "exit_code", "signal", "on_exit",
+        "output", "started_at", "exit_code", "signal", "_on_exit",
     )  # fmt: skip
 
     def __init__(
@@ -200,8 +204,7 @@ class Process:
         self.memory = 0
         self.cpu_rate = 0.0  # cores in use right now
         self.cpu_time = 0.0
-        # (proto, port, bind address "0.0.0.0" or "::"); most processes never listen, so they share
-        # one empty frozenset and get a set of their own at their first bind
+        # (proto, port, bind address "0.0.0.0" or "::"), a frozenset shared by every process bound the same
         self.ports: AbstractSet[tuple[str, int, str]] = _NO_PORTS
         self.dumpable = True  # False hides the owner from `netstat -p` (setcap'd binaries)
         self.stdout_buffer: BufferStream | None = None  # an exec's captured output
@@ -210,7 +213,14 @@ class Process:
         self.started_at = container.now()
         self.exit_code: int | None = None
         self.signal: int | None = None
-        self.on_exit: list[Callable[[Process], None]] = []
+        self._on_exit: list[Callable[[Process], None]] | None = None  # made when someone listens
+
+    @property
+    def on_exit(self) -> list[Callable[[Process], None]]:
+        """Callbacks run when the process ends (most processes have none: the list is made on demand)."""
+        if self._on_exit is None:
+            self._on_exit = []
+        return self._on_exit
 
     # -- what programs use ----------------------------------------------------
 
@@ -243,12 +253,18 @@ class Process:
 
     def listen(self, port: int, proto: str = "TCP", v4: bool = True, v6: bool = False) -> None:
         """Bind `port`: on 0.0.0.0 (`v4`), on :: (`v6`; dual-stack, so IPv4 reaches it too)."""
-        if (v4 or v6) and self.ports is _NO_PORTS:
-            self.ports = set()
+        bound = set(self.ports)
         if v4:
-            self.ports.add((proto, port, "0.0.0.0"))  # type: ignore[attr-defined]
+            bound.add((proto, port, "0.0.0.0"))
         if v6:
-            self.ports.add((proto, port, "::"))  # type: ignore[attr-defined]
+            bound.add((proto, port, "::"))
+        ports = frozenset(bound)
+        shared = _PORT_SETS.get(ports)
+        if shared is None:
+            if len(_PORT_SETS) >= _PORT_SETS_MAX:
+                _PORT_SETS.clear()
+            shared = _PORT_SETS[ports] = ports
+        self.ports = shared
 
     def close_ports(self) -> None:
         self.ports = _NO_PORTS
@@ -353,7 +369,7 @@ class Process:
         self.memory = 0
         self.cpu_rate = 0.0
         self.container.process_exited(self)
-        for callback in list(self.on_exit):
+        for callback in list(self._on_exit or ()):
             callback(self)
 
     def command_line(self) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 DEFAULT_DOMAIN = "docker.io"
 LEGACY_DEFAULT_DOMAIN = "index.docker.io"
@@ -70,7 +71,7 @@ class ImageRef:
         """The tag a pull uses: the given one, else ``latest`` unless a digest pins the image."""
         return self.tag or ("" if self.digest else "latest")
 
-    @property
+    @cached_property
     def canonical(self) -> str:
         """What containerd resolves: ``docker.io/library/nginx:latest`` (tag defaulted)."""
         return self.name + self._suffix(self.effective_tag)

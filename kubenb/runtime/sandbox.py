@@ -85,7 +85,14 @@ class Network:
 
 
 class Sandbox:
-    """A pod's shared namespaces: hostname, IP, network, and the kubelet-managed /etc files."""
+    """A pod's shared namespaces: hostname, IP, network, and the kubelet-managed /etc files.
+
+    Slotted: a node keeps one per pod (150,000 at scale)."""
+
+    __slots__ = (
+        "hostname", "ip", "host", "network", "dns_servers", "dns_search", "fqdn", "_hosts_file", "created_at",
+        "containers", "_etc",
+    )  # fmt: skip
 
     def __init__(
         self,

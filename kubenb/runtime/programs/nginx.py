@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -112,6 +113,12 @@ def _frozen_plain(node: Node) -> bool:
     if not node.frozen or isinstance(node, Symlink):
         return False
     return not isinstance(node, Dir) or all(_frozen_plain(child) for child in node.children.values())
+
+
+@lru_cache(maxsize=64)
+def _master_title(argv: tuple[str, ...]) -> str:
+    """What ``ps`` shows for the master: one string for every pod started the same way."""
+    return "nginx: master process " + " ".join(argv)
 
 
 class NginxEntrypoint(Program):
@@ -326,7 +333,10 @@ class Nginx(Program):
             return 1
         return 0
 
-    def serve(self, proc: Process, config: Config) -> Gen:
+    def start_serving(self, proc: Process, config: Config) -> bool:
+        """Write the pid file, log the start, bind, fork the workers; False if the pid file cannot be
+        written. Not the start of :meth:`serve`: what it computes is not kept alive by the suspended
+        generator for the master's whole life (150,000 of them at scale)."""
         self.proc, self.config = proc, config
         t = error_log_time(proc.now())
         try:
@@ -335,7 +345,7 @@ class Nginx(Program):
             self.error_log(
                 proc, f'[emerg] 1#1: open() "{config.pid}" failed ({nginxconf._errno(e.code)}: {e.strerror()})'
             )
-            return 1
+            return False
         meta = proc.container.image.meta
         host = proc.container.sandbox.host
         notice = f"{t} [notice] {proc.pid}#{proc.pid}: "
@@ -349,6 +359,11 @@ class Nginx(Program):
         )), stamped=True)  # fmt: skip
         self.bind(proc, config)
         self.start_workers(proc, config, t)
+        return True
+
+    def serve(self, proc: Process, config: Config) -> Gen:
+        if not self.start_serving(proc, config):
+            return 1
         while True:
             sig = yield Forever()
             name = SIGNAL_NAMES.get(sig, str(sig))
@@ -403,7 +418,7 @@ class Nginx(Program):
             w = proc.spawn_passive("nginx: worker process", uid, self.worker_memory)
             self.workers.append(w)
             self.error_log(proc, f"{t} [notice] {proc.pid}#{proc.pid}: start worker process {w.pid}", stamped=True)
-        proc.title = "nginx: master process " + " ".join(proc.argv)
+        proc.title = _master_title(tuple(proc.argv))
 
     def reload(self, proc: Process, t: str) -> None:
         pid = proc.pid
