@@ -328,10 +328,18 @@ class Process:
             child.finish(code)
         return code
 
-    def exec(self, argv: Sequence[str]) -> Generator[Effect, Any, int]:
-        """``execve``: this process becomes `argv` (same PID). Raises StartFailure."""
+    def exec(self, argv: Sequence[str], tail: bool = False) -> Generator[Effect, Any, int]:
+        """``execve``: this process becomes `argv` (same PID). Raises StartFailure.
+
+        `tail`: the caller only returns what this returns and has nothing to clean up (no
+        ``finally``, no ``with``), like a docker-entrypoint's last line. The frames of the program
+        that exec'd are then dropped, as the kernel drops the old image, instead of staying
+        suspended under the new program for its whole life (every nginx pod's master)."""
         program = self.container.load(argv, self.env, self.cwd)
         self.argv, self.program, self.title = list(argv), program, None
+        driver = self.driver
+        if tail and driver is not None and driver.proc is self and len(driver.stack) == 1:
+            yield _Replace(program_main(program, self))  # type: ignore[misc]  # the driver never resumes this
         return (yield from program_main(program, self))
 
     def spawn_passive(self, title: str, uid: int, memory: int) -> Process:
@@ -383,6 +391,15 @@ def program_main(program: Program, proc: Process) -> Generator[Effect, Any, int]
     return int(code or 0) & 0xFF
 
 
+class _Replace:
+    """What :meth:`Process.exec` yields to its driver to be replaced by `gen` (a tail exec)."""
+
+    __slots__ = ("gen",)
+
+    def __init__(self, gen: Generator[Effect, Any, int]) -> None:
+        self.gen = gen
+
+
 class Driver:
     """Steps one top-level process's generator; ``stack`` holds it and its inline children."""
 
@@ -417,6 +434,10 @@ class Driver:
         ended: tuple[int, int | None] | None = None
         try:
             effect = advance()
+            while type(effect) is _Replace:  # a tail exec: the new program goes on in this same step
+                self.gen.close()
+                self.gen = effect.gen
+                effect = self.gen.send(None)
         except StopIteration as stop:
             ended = (int(stop.value or 0) & 0xFF, None)
         except Killed as k:

@@ -134,7 +134,7 @@ class NginxEntrypoint(Program):
         if not argv:
             return 0
         proc.container.skip_pids(29 if proc.container.image.userland == "gnu" else 30)
-        return (yield from proc.exec(argv))
+        return (yield from proc.exec(argv, tail=True))
 
     def configure(self, proc: Process, quiet: bool) -> None:
         """Run the scripts, or replay what they did in an identical image tree (see `_replay_key`)."""
