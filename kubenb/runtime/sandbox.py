@@ -141,14 +141,15 @@ class Sandbox:
     def etc_file(self, name: str) -> File:
         """The pod's ``hosts``, ``hostname`` or ``resolv.conf``: one file, bind-mounted into every
         container of the pod (an edit in one container shows in the others, as on a node)."""
-        if name not in self._etc:
-            text = {
-                "hosts": self.hosts_file,
-                "hostname": lambda: self.hostname + "\n",
-                "resolv.conf": self.resolv_conf,
-            }[name]()
-            self._etc[name] = File(_encoded(text), mtime=self.created_at)
-        return self._etc[name]
+        found = self._etc.get(name)
+        if found is None:
+            if name == "hosts":  # the pod's own IP and names: no two pods share it, few ever read it
+                found = _HostsFile(self, self.created_at)
+            else:
+                text = self.hostname + "\n" if name == "hostname" else self.resolv_conf()
+                found = File(_encoded(text), mtime=self.created_at)
+            self._etc[name] = found
+        return found
 
     def resolv_conf(self) -> str:
         lines = [f"nameserver {s}" for s in self.dns_servers]
@@ -207,6 +208,28 @@ class Sandbox:
         if handler is None:
             return HttpResponse(0, reason="EOF")
         return handler(request)
+
+
+class _HostsFile(File):
+    """The pod's /etc/hosts, whose bytes are made from its sandbox the first time they are read
+    (a file like any other from then on: what is written to it replaces them)."""
+
+    __slots__ = ("_sandbox", "_data")
+
+    def __init__(self, sandbox: Sandbox, mtime: float) -> None:
+        self._sandbox: Sandbox | None = sandbox
+        super().__init__(b"", mtime=mtime)
+        self._sandbox = sandbox  # File's constructor set the (empty) data: the text is still to make
+
+    @property  # type: ignore[override]
+    def data(self) -> bytes:
+        if self._sandbox is not None:
+            self._data, self._sandbox = self._sandbox.hosts_file().encode(), None
+        return self._data
+
+    @data.setter
+    def data(self, value: bytes) -> None:
+        self._data, self._sandbox = value, None
 
 
 @lru_cache(maxsize=256)
