@@ -234,6 +234,27 @@ class FileSystem:
             return False
         return not isinstance(node, Dir) or all(self.unchanged(child) for child in node.children.values())
 
+    def merged_root(self) -> Dir:
+        """This view's tree standing alone: its private copies in place of the frozen nodes they
+        replace, with the directories above them copied to point at them (what path copying would
+        have made). Walks the whole tree: for making a tree to freeze and share, not for every view."""
+        private = self._private
+        if not private:
+            return self.root
+
+        def merged(node: Node) -> Node:
+            if node.frozen:
+                node = private.get(node, node)
+            if isinstance(node, Dir):
+                changed = {name: m for name, child in node.children.items() if (m := merged(child)) is not child}
+                if changed:
+                    if node.frozen:
+                        node = node.thaw()
+                    node.children.update(changed)  # type: ignore[attr-defined]
+            return node
+
+        return merged(self.root)  # type: ignore[return-value]
+
     def _own(self, walk: _Walk) -> Node:
         """The node a walk ended on, made this view's own to change: a frozen node is copied once,
         and every later walk of this view follows it to the copy. Callers refuse a read-only one."""

@@ -70,7 +70,7 @@ def _build(root: Dir, layout: tuple[tuple[str, bool, bool], ...], working_dir: s
     paths = fs.mount_points()
     if len(paths) != len(layout) or any(_touched(node) for node in stand_ins):
         return None  # a path mounted twice, or something made inside a volume every view shares
-    return freeze(fs.root), tuple(paths), fs.mount_counts(), {}  # type: ignore[return-value]
+    return freeze(fs.merged_root()), tuple(paths), fs.mount_counts(), {}  # type: ignore[return-value]
 
 
 def _touched(node: Dir | File) -> bool:
