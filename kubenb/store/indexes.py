@@ -40,7 +40,8 @@ class Indexes:
         self._labels: dict[str, dict[tuple[str, str], dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
         self._owners: dict[str, dict[tuple[str, str, str], None]] = defaultdict(dict)
         self._nodes: dict[str, dict[Key, None]] = defaultdict(dict)
-        self._involved: dict[str, dict[Key, None]] = defaultdict(dict)
+        #: involvedObject.uid -> its Events' keys: a handful each, so a tuple until it grows (see `_add_small`)
+        self._involved: dict[str, tuple[Key, ...] | dict[Key, None]] = {}
         #: kind -> (namespace, label, value) -> keys of the objects whose selector's least pair that is
         self._selectors: dict[str, dict[tuple[str, str, str], dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
 
@@ -94,9 +95,9 @@ class Indexes:
         elif kind == "Event":
             if old.involved_object.uid != new.involved_object.uid:
                 if old.involved_object.uid:
-                    _discard(self._involved, old.involved_object.uid, key)
+                    _discard_small(self._involved, old.involved_object.uid, key)
                 if new.involved_object.uid:
-                    _add(self._involved, new.involved_object.uid, key)
+                    _add_small(self._involved, new.involved_object.uid, key)
         elif kind in MAP_SELECTOR_KINDS and old.spec is not new.spec and old.spec.selector != new.spec.selector:
             if old.spec.selector:
                 _discard(self._selectors[kind], (key[0], *min(old.spec.selector.items())), key)
@@ -115,7 +116,7 @@ class Indexes:
         if kind == "Pod" and obj.spec.node_name:
             op(self._nodes, obj.spec.node_name, key)
         elif kind == "Event" and obj.involved_object.uid:
-            op(self._involved, obj.involved_object.uid, key)
+            (_add_small if op is _add else _discard_small)(self._involved, obj.involved_object.uid, key)
         elif kind in MAP_SELECTOR_KINDS and obj.spec.selector:
             op(self._selectors[kind], (key[0], *min(obj.spec.selector.items())), key)
 
@@ -133,7 +134,8 @@ class Indexes:
 
     def event_keys(self, uid: str) -> Collection[Key]:
         """The Events whose involvedObject.uid is `uid` (the field selector `describe` lists them by)."""
-        return self._involved.get(uid, _EMPTY).keys()
+        found = self._involved.get(uid, ())
+        return found if type(found) is tuple else found.keys()
 
     def selector_candidates(self, kind: str, namespace: str, labels: dict[str, str]) -> list[Key]:
         """Keys of the objects of `kind` in `namespace` that may select `labels`: every one whose
@@ -161,4 +163,31 @@ def _discard(table: dict, bucket: Any, key: Any) -> None:
     if found is not None:
         found.pop(key, None)
         if not found:
+            del table[bucket]
+
+
+_SMALL = 8  # a bucket of up to this many keys is a tuple (80 bytes for 5 keys, a dict 232 and up)
+
+
+def _add_small(table: dict, bucket: Any, key: Any) -> None:
+    """`_add` for a table of small buckets (an object's Events): a tuple in insertion order, a dict
+    (an ordered set, as other buckets) once it outgrows `_SMALL`, so adding stays O(1) for the rare big one."""
+    found = table.get(bucket, ())
+    if type(found) is not tuple:
+        found[key] = None
+    elif key not in found:
+        table[bucket] = found + (key,) if len(found) < _SMALL else dict.fromkeys((*found, key))
+
+
+def _discard_small(table: dict, bucket: Any, key: Any) -> None:
+    found = table.get(bucket)
+    if found is None:
+        return
+    if type(found) is not tuple:
+        _discard(table, bucket, key)
+    elif key in found:
+        rest = tuple(k for k in found if k != key)
+        if rest:
+            table[bucket] = rest
+        else:
             del table[bucket]
