@@ -17,11 +17,16 @@ and are never equal to another's; they are not entered, only their parts are.
 
 Canonical parts nothing else holds any more (their objects were deleted or rewritten) are dropped
 by a sweep each time the table has doubled, so the table stays proportional to what is stored.
+Most dead parts die young (a pod's spec before its binding, a Deployment's status of a moment
+ago): each part entered is looked at again once `_LAG` more have been entered, and dropped then if
+nothing but the table holds it, so those go at a bounded cost per write instead of waiting, with
+the objects they keep alive, for the table to double.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import deque
 from operator import is_
 from types import UnionType
 from typing import Any, Literal, Optional, Union, get_args, get_origin
@@ -33,6 +38,7 @@ from kubenb.api.base import copy_model
 _SCALARS = frozenset({str, int, bool, float, type(None)})  # most fields: kept as they are, hashed as values
 _IDENTITY = "metadata"  # the field of a stored object that names it: never shared (see above)
 _MIN_SWEEP = 50_000
+_LAG = 4096  # parts entered since a part was, before it is looked at again (see above)
 
 _PLANS: dict[type, tuple[list[str], tuple[tuple[int, str], ...]]] = {}
 _TABLE: dict[int, Any] = {}  # content hash -> canonical model, list or dict
@@ -41,6 +47,7 @@ _MARKED: dict[frozenset, set] = {}  # field names -> the set only canonical mode
 _MARKED_IDS: set[int] = set()
 _CANONICAL_IDS: set[int] = set()  # ids of the canonical lists and maps (the table holds them, so ids stay theirs)
 _next_sweep = _MIN_SWEEP
+_YOUNG: deque[int] = deque()  # digests of the parts last entered, oldest first
 
 
 def share(obj: BaseModel) -> None:
@@ -61,6 +68,8 @@ def share(obj: BaseModel) -> None:
         canonical = _canonical(value)
         if canonical is not None and canonical is not value:
             values[name] = canonical
+    if len(_YOUNG) > _LAG:
+        _drop_dead_young()
     if len(_TABLE) >= _next_sweep:
         _sweep()
 
@@ -160,6 +169,7 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
     found = _TABLE.get(digest)
     if found is None:
         _TABLE[digest] = model
+        _YOUNG.append(digest)
         object.__setattr__(model, "__pydantic_fields_set__", marked)
         return model
     if type(found) is cls and found.__pydantic_fields_set__ is marked and _same(found.__dict__, values):
@@ -237,6 +247,7 @@ def _enter(parts: list, value: Any, same: Any) -> Optional[Any]:
     found = _TABLE.get(digest)
     if found is None:
         _TABLE[digest] = value
+        _YOUNG.append(digest)
         _CANONICAL_IDS.add(id(value))
         return value
     if found is value or (type(found) is type(value) and same(found, value)):
@@ -261,6 +272,17 @@ def _same_map(a: dict, b: dict) -> bool:
     return list(a.items()) == list(b.items())
 
 
+def _drop_dead_young() -> None:
+    """Look again at the parts entered `_LAG` parts ago: those only the table holds are dropped."""
+    table = _TABLE
+    while len(_YOUNG) > _LAG:
+        digest = _YOUNG.popleft()
+        found = table.get(digest)
+        if found is not None and sys.getrefcount(found) <= 3:  # the table's, `found` and the call's argument
+            del table[digest]
+            _CANONICAL_IDS.discard(id(found))
+
+
 def _sweep() -> None:
     """Drop the canonical parts only the table still holds; newest first, so a dropped part's own
     parts (always entered before it) are dropped in the same pass."""
@@ -269,4 +291,5 @@ def _sweep() -> None:
     for digest in reversed(list(table)):
         if sys.getrefcount(table[digest]) <= 2:  # the table's reference and the call's argument
             _CANONICAL_IDS.discard(id(table.pop(digest)))
+    _YOUNG.clear()  # what is left is held: looked at again by the next sweep
     _next_sweep = max(_MIN_SWEEP, 2 * len(table))

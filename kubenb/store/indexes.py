@@ -12,13 +12,17 @@ write (which keeps metadata and spec) only moves the object to the end of its ow
 
 Buckets are dicts used as ordered sets: iteration follows insertion order, which the simulation
 makes deterministic (a `set` of strings would iterate in a hash order that changes per process).
+
+An object's (namespace, name) key is one tuple for all its entries, the one the store files the
+object under: the namespace bucket maps each name to it, so a later write that adds an entry (a
+binding's node, a new label) reuses it instead of holding a tuple of its own per entry.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
     from kubenb.api.base import KubeObject
@@ -31,19 +35,29 @@ MAP_SELECTOR_KINDS = frozenset({"Service", "ReplicationController"})
 
 class Indexes:
     def __init__(self) -> None:
-        self._namespace: dict[str, dict[str, dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
+        #: kind -> namespace -> name -> the object's key (the one tuple its entries share)
+        self._namespace: dict[str, dict[str, dict[str, Key]]] = defaultdict(lambda: defaultdict(dict))
         self._labels: dict[str, dict[tuple[str, str], dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
         self._owners: dict[str, dict[tuple[str, str, str], None]] = defaultdict(dict)
         self._nodes: dict[str, dict[Key, None]] = defaultdict(dict)
-        self._involved: dict[str, dict[Key, None]] = defaultdict(dict)
+        #: involvedObject.uid -> its Events' keys: a handful each, so a tuple until it grows (see `_add_small`)
+        self._involved: dict[str, tuple[Key, ...] | dict[Key, None]] = {}
         #: kind -> (namespace, label, value) -> keys of the objects whose selector's least pair that is
         self._selectors: dict[str, dict[tuple[str, str, str], dict[Key, None]]] = defaultdict(lambda: defaultdict(dict))
 
-    def add(self, obj: KubeObject) -> None:
-        self._apply(obj, _add)
+    def add(self, obj: KubeObject, key: Optional[Key] = None) -> None:
+        """Index a new object; `key` is the tuple the store files it under (made here if not given)."""
+        meta = obj.metadata
+        if key is None:
+            key = (meta.namespace or "", meta.name or "")
+        self._namespace[obj.KIND][key[0]][key[1]] = key
+        self._apply(obj, key, _add)
 
     def remove(self, obj: KubeObject) -> None:
-        self._apply(obj, _discard)
+        meta = obj.metadata
+        key = (meta.namespace or "", meta.name or "")
+        _discard(self._namespace[obj.KIND], key[0], key[1])
+        self._apply(obj, key, _discard)
 
     def replace(self, old: KubeObject, new: KubeObject) -> None:
         """`new` is stored in place of `old`: move the entries keyed by a fact that changed, and put
@@ -52,11 +66,12 @@ class Indexes:
         entries a key holds, in which order, nobody reads (the other buckets are read sorted)."""
         om, nm = old.metadata, new.metadata
         if om.namespace != nm.namespace or om.name != nm.name:
-            self._apply(old, _discard)
-            self._apply(new, _add)
+            self.remove(old)
+            self.add(new)
             return
         kind = new.KIND
-        key = (nm.namespace or "", nm.name or "")
+        namespace, name = nm.namespace or "", nm.name or ""
+        key = self._namespace[kind][namespace].get(name) or (namespace, name)
         if om.labels is not nm.labels and (om.labels or None) != (nm.labels or None):
             labels = self._labels[kind]
             for pair in (om.labels or {}).items():
@@ -80,20 +95,19 @@ class Indexes:
         elif kind == "Event":
             if old.involved_object.uid != new.involved_object.uid:
                 if old.involved_object.uid:
-                    _discard(self._involved, old.involved_object.uid, key)
+                    _discard_small(self._involved, old.involved_object.uid, key)
                 if new.involved_object.uid:
-                    _add(self._involved, new.involved_object.uid, key)
+                    _add_small(self._involved, new.involved_object.uid, key)
         elif kind in MAP_SELECTOR_KINDS and old.spec is not new.spec and old.spec.selector != new.spec.selector:
             if old.spec.selector:
                 _discard(self._selectors[kind], (key[0], *min(old.spec.selector.items())), key)
             if new.spec.selector:
                 _add(self._selectors[kind], (key[0], *min(new.spec.selector.items())), key)
 
-    def _apply(self, obj: KubeObject, op) -> None:
+    def _apply(self, obj: KubeObject, key: Key, op) -> None:
+        """`op` (add or discard) on every entry of `obj` but its namespace one."""
         meta = obj.metadata
-        key = (meta.namespace or "", meta.name or "")
         kind = obj.KIND
-        op(self._namespace[kind], key[0], key)
         labels = self._labels[kind]
         for pair in (meta.labels or {}).items():
             op(labels, pair, key)
@@ -102,12 +116,12 @@ class Indexes:
         if kind == "Pod" and obj.spec.node_name:
             op(self._nodes, obj.spec.node_name, key)
         elif kind == "Event" and obj.involved_object.uid:
-            op(self._involved, obj.involved_object.uid, key)
+            (_add_small if op is _add else _discard_small)(self._involved, obj.involved_object.uid, key)
         elif kind in MAP_SELECTOR_KINDS and obj.spec.selector:
             op(self._selectors[kind], (key[0], *min(obj.spec.selector.items())), key)
 
     def namespace_keys(self, kind: str, namespace: str) -> Collection[Key]:
-        return self._namespace.get(kind, {}).get(namespace, _EMPTY).keys()
+        return self._namespace.get(kind, {}).get(namespace, _EMPTY).values()
 
     def label_keys(self, kind: str, label: str, value: str) -> Collection[Key]:
         return self._labels.get(kind, {}).get((label, value), _EMPTY).keys()
@@ -120,7 +134,8 @@ class Indexes:
 
     def event_keys(self, uid: str) -> Collection[Key]:
         """The Events whose involvedObject.uid is `uid` (the field selector `describe` lists them by)."""
-        return self._involved.get(uid, _EMPTY).keys()
+        found = self._involved.get(uid, ())
+        return found if type(found) is tuple else found.keys()
 
     def selector_candidates(self, kind: str, namespace: str, labels: dict[str, str]) -> list[Key]:
         """Keys of the objects of `kind` in `namespace` that may select `labels`: every one whose
@@ -148,4 +163,31 @@ def _discard(table: dict, bucket: Any, key: Any) -> None:
     if found is not None:
         found.pop(key, None)
         if not found:
+            del table[bucket]
+
+
+_SMALL = 8  # a bucket of up to this many keys is a tuple (80 bytes for 5 keys, a dict 232 and up)
+
+
+def _add_small(table: dict, bucket: Any, key: Any) -> None:
+    """`_add` for a table of small buckets (an object's Events): a tuple in insertion order, a dict
+    (an ordered set, as other buckets) once it outgrows `_SMALL`, so adding stays O(1) for the rare big one."""
+    found = table.get(bucket, ())
+    if type(found) is not tuple:
+        found[key] = None
+    elif key not in found:
+        table[bucket] = found + (key,) if len(found) < _SMALL else dict.fromkeys((*found, key))
+
+
+def _discard_small(table: dict, bucket: Any, key: Any) -> None:
+    found = table.get(bucket)
+    if found is None:
+        return
+    if type(found) is not tuple:
+        _discard(table, bucket, key)
+    elif key in found:
+        rest = tuple(k for k in found if k != key)
+        if rest:
+            table[bucket] = rest
+        else:
             del table[bucket]

@@ -325,10 +325,11 @@ class Store:
 
     def _put(self, obj: KubeObject, old: Optional[KubeObject]) -> None:
         share(obj)
-        self._objects.setdefault(obj.KIND, {})[(obj.metadata.namespace or "", obj.metadata.name or "")] = obj
+        key = (obj.metadata.namespace or "", obj.metadata.name or "")
+        self._objects.setdefault(obj.KIND, {})[key] = obj  # a rewrite keeps the key tuple filed first
         if old is None:
             self._sorted_keys.pop(obj.KIND, None)
-            self.indexes.add(obj)
+            self.indexes.add(obj, key)  # one key tuple for the table and every index entry
         else:
             self.indexes.replace(old, obj)
 

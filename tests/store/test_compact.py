@@ -125,3 +125,27 @@ def test_an_update_keeps_the_stored_parts_and_copies_the_callers(cluster):
     assert cluster.store.get("ConfigMap", "default", "cm").data == {"b": "2"}
     again = cluster.store.update(stored.model_copy(update={"binary_data": None}))
     assert again is stored  # nothing changed: nothing written
+
+
+def test_parts_that_die_young_are_dropped_without_a_sweep(cluster, monkeypatch):
+    """Once `_LAG` more parts have been entered, a part only the table holds is dropped; a held one stays."""
+    monkeypatch.setattr(compact, "_LAG", 4)
+
+    def configmap(i):
+        return decode(cluster.registry, {"apiVersion": "v1", "kind": "ConfigMap",
+                                         "metadata": {"name": f"young-{i}", "namespace": "default"},
+                                         "data": {"key": f"young-value-{i}"}})
+
+    def entered(value: str) -> bool:
+        return any(type(v) is dict and v.get("key") == value for v in compact._TABLE.values())
+
+    held = configmap("held")
+    compact.share(held)
+    gone = configmap("gone")
+    compact.share(gone)
+    del gone
+    assert entered("young-value-gone")
+    for i in range(8):
+        compact.share(configmap(i))
+    assert not entered("young-value-gone")
+    assert entered("young-value-held") and compact._canonical({"key": "young-value-held"}) is held.data

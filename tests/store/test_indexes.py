@@ -55,3 +55,26 @@ def test_rewrites_leave_the_indexes_of_what_is_stored(cluster: Cluster):
     assert [k[2] for k in store.indexes.owner_keys("uid-one")] == ["p4", "p5", "p1", "p2", "p0"]
     assert sorted(store.indexes.node_keys("node-2")) == [("default", "p2"), ("default", "p3")]
     assert {k[1] for k in store.indexes.label_keys("Pod", "app", "a")} == {"p0", "p1", "p3", "p4", "p5"}
+
+
+def test_an_objects_events_are_listed_in_order_as_their_bucket_grows_and_shrinks():
+    """The involvedObject buckets are tuples while small and dicts beyond: either way they list an
+    object's Events in the order they were filed, once each, and an emptied bucket goes."""
+    from types import SimpleNamespace
+
+    indexes = Indexes()
+
+    def event(i: int):
+        meta = SimpleNamespace(namespace="default", name=f"e{i}", labels=None, owner_references=None)
+        return SimpleNamespace(KIND="Event", metadata=meta, involved_object=SimpleNamespace(uid="pod-uid"))
+
+    events = [event(i) for i in range(12)]
+    for n, e in enumerate(events, 1):
+        indexes.add(e)
+        indexes.add(e)  # filed twice: listed once
+        assert [k[1] for k in indexes.event_keys("pod-uid")] == [f"e{i}" for i in range(n)]
+    for e in events[:-1]:
+        indexes.remove(e)
+    assert list(indexes.event_keys("pod-uid")) == [("default", "e11")]
+    indexes.remove(events[-1])
+    assert list(indexes.event_keys("pod-uid")) == [] and "pod-uid" not in indexes._involved
