@@ -29,11 +29,11 @@ def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection
     return Rejection.one(f"node(s) had taint {text}, that the pod didn't tolerate", True)
 
 
-def _rejects(pod: Any, columns: Any) -> np.ndarray:
+def _rejects(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
     tolerations = pod.spec.tolerations
     table = columns.taint_table("TaintToleration", tolerations,
                                 lambda: lambda taints: untolerated(tolerations, taints) is not None)
-    return table[columns.taint_set[:columns.size]]
+    return table[columns.taint_set[slots]]
 
 
 vectorised(taint_toleration, _rejects)
