@@ -8,7 +8,8 @@ node at once from the cache's columns (:class:`kubenb.scheduler.columns.NodeColu
   the scalar Filter only for a rejected node's reasons -- or None when it has no vector form for
   this pod (a matter of the pod alone: the walk asks about several windows of slots in turn);
 - a Scorer's `vector(pod, columns, slots)` returns the normalised scores of those slots as an
-  int64 array, None for PreScore's Skip, or :data:`SCALAR` to have the scalar form called.
+  int64 array (or one int when every slot scores the same), None for PreScore's Skip, or
+  :data:`SCALAR` to have the scalar form called.
 """
 
 from __future__ import annotations
