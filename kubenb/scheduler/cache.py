@@ -49,7 +49,6 @@ class NodeCache:
         #: every NodeInfo and node name by slot (deleted nodes' too: their `node` is None)
         self.by_slot: list[NodeInfo] = []
         self.names: list[str] = []
-        self._names = np.array([], object)  # `names` as an array, for fancy indexing
 
     # ---------------------------------------------------------------- reading
 
@@ -65,12 +64,6 @@ class NodeCache:
         if self._order is None or self._ordered is None:
             self._order = np.fromiter((i.slot for i in self.nodes()), np.intp, len(self.nodes()))
         return self._order
-
-    def names_of(self, slots: np.ndarray) -> list[str]:
-        """The names of the nodes in `slots`, in that order."""
-        if len(self._names) != len(self.names):
-            self._names = np.array(self.names, object)
-        return self._names[slots].tolist()
 
     def slot_of(self, name: str) -> int:
         """The node's slot, handed out now if the name is new (a node only pods name yet)."""

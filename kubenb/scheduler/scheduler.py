@@ -283,7 +283,7 @@ class Scheduler:
         summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
         if len(feasible) == 1:
             return self.cache.names[int(feasible[0])]
-        rows = np.empty((len(self.scorers), len(feasible)), np.int64)
+        rows = np.empty((len(self.scorers), len(feasible)), np.int16)  # normalised: 0..100
         scoring: list[str] = []
         weights: list[int] = []
         infos: Optional[list[plugins.NodeInfo]] = None
@@ -301,11 +301,11 @@ class Scheduler:
         rows = rows[:len(scoring)]
         totals = np.array(weights, np.int64) @ rows if scoring else np.zeros(len(feasible), np.int64)
         decision.slots, decision.names = feasible.astype(np.int32), self.cache.names
-        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows.astype(np.int16)
+        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows
         best = (totals == totals.max()).nonzero()[0]
-        if len(best) == 1:
-            return self.cache.names[int(feasible[best[0]])]
-        return self.rng.choice(self.cache.names_of(feasible[best]))
+        # `random.choice` draws an index below the length and takes that item: drawn over the
+        # indexes, the lot is the same without listing the tied nodes' names
+        return self.cache.names[int(feasible[best[self.rng.choice(range(len(best))) if len(best) > 1 else 0]])]
 
     def _fit_error(self, n: int, histogram: dict[str, int], helpless: int, prefilter: str = "") -> str:
         """`FitError.Error()`, then DefaultPreemption's verdict: nodes whose status is

@@ -7,7 +7,8 @@ which nodes it rejects -- a few array expressions over all the nodes -- and then
 only what it must: nodes a vector form rejected, for the reasons of the first Filter (in upstream's
 order) that rejects them, and, when some Filter has no vector form for this pod, the nodes the
 vectors let through, for those Filters alone. So a pod whose Filters are all vectorised costs a few
-array operations plus its rejected nodes, however many nodes are examined; the nodes examined,
+array operations over the window of nodes the walk examines (never all the nodes: upstream stops
+at `numFeasibleNodesToFind`, a tenth of 5,000 nodes) plus its rejected nodes; the nodes examined,
 their rejections and the feasible ones are those the scalar walk gives.
 """
 
@@ -20,6 +21,10 @@ from typing import Any
 import numpy as np
 
 from kubenb.scheduler.plugins.base import Filter, NodeInfo
+
+#: how many nodes beyond the feasible ones still wanted a window of the walk takes (it doubles after)
+WINDOW_SLACK = 16
+_NO_SLOTS = np.zeros(0, np.intp)
 
 
 def scalar_walk(pod: Any, candidates: Sequence[NodeInfo], filters: list[Filter], plain_filters: list[Filter],
@@ -44,19 +49,17 @@ def scalar_walk(pod: Any, candidates: Sequence[NodeInfo], filters: list[Filter],
 
 def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted: int, minor: int,
                 rejections: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, int]:
-    """The same walk over all the cache's nodes, with the Filters' vector forms."""
+    """The same walk over all the cache's nodes, with the Filters' vector forms: when every Filter
+    has one for this pod, they are asked only about windows of the walk, each a little longer than
+    the feasible nodes still wanted, until enough are found -- so a cycle at 5,000 nodes looks at
+    the ~500 nodes upstream examines, not at all of them."""
     columns, by_slot = cache.columns, cache.by_slot
     order = cache.order()
-    rotated = np.concatenate((order[first:], order[:first]))
-    masks, scalar = [], []
+    count = len(order)
+    vectors, scalar = [], []
     for f in filters:
         vector = getattr(f, "vector", None)
-        mask = vector(pod, columns) if vector is not None else None
-        if mask is None:
-            scalar.append(f)
-        else:
-            masks.append(mask)
-    rejected = _any(masks).take(rotated) if masks else np.zeros(len(rotated), bool)
+        (vectors if vector is not None else scalar).append(f)
     unresolvable = 0
 
     def reject(info: NodeInfo, chain_: list[Filter]) -> bool:
@@ -70,11 +73,28 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
         return False
 
     if not scalar:
-        passing = (~rejected).nonzero()[0]
-        end = int(passing[wanted - 1]) + 1 if len(passing) >= wanted else len(rotated)
-        for pos in rejected[:end].nonzero()[0].tolist():
-            reject(by_slot[rotated[pos]], filters)
-        return rotated[passing[:wanted]], unresolvable
+        found, need, done, size = [], wanted, 0, wanted + wanted // 8 + WINDOW_SLACK
+        while need and done < count:
+            window = _window(order, (first + done) % count, min(size, count - done))
+            masks = [f.vector(pod, columns, window) for f in vectors]  # type: ignore[attr-defined]
+            if any(m is None for m in masks):  # a Filter without a vector form for this pod after all
+                scalar = [f for f, m in zip(vectors, masks, strict=True) if m is None]
+                break
+            rejected = _any(masks) if masks else np.zeros(len(window), bool)
+            passing = (~rejected).nonzero()[0]
+            end = int(passing[need - 1]) + 1 if len(passing) >= need else len(window)
+            for pos in rejected[:end].nonzero()[0].tolist():
+                reject(by_slot[window[pos]], filters)
+            found.append(window[passing[:need]])
+            need -= min(need, len(passing))
+            done += end
+            size *= 2
+        else:
+            return (found[0] if len(found) == 1 else np.concatenate(found or [_NO_SLOTS])), unresolvable
+    rotated = _window(order, first, count)
+    masks = [m for m in (f.vector(pod, columns, rotated) for f in filters if f not in scalar)  # type: ignore[attr-defined]
+             if m is not None]
+    rejected = _any(masks) if masks else np.zeros(count, bool)
     feasible: list[int] = []
     for slot, vetoed in zip(rotated.tolist(), rejected.tolist(), strict=True):
         if not reject(by_slot[slot], filters if vetoed else scalar):
@@ -82,6 +102,14 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
             if len(feasible) >= wanted:
                 break
     return np.array(feasible, np.intp), unresolvable
+
+
+def _window(order: np.ndarray, start: int, length: int) -> np.ndarray:
+    """`length` slots of the walk from position `start`, wrapping round (a view when it does not wrap)."""
+    end = start + length
+    if end <= len(order):
+        return order[start:end]
+    return np.concatenate((order[start:], order[:end - len(order)]))
 
 
 def _any(masks: list[np.ndarray]) -> np.ndarray:

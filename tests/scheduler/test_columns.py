@@ -4,8 +4,6 @@ that comes back gets its old slot."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from kubenb import Cluster
 from kubenb.api import labels as labelsel
 from kubenb.api.base import evolve
@@ -66,5 +64,5 @@ def test_columns_follow_nodes_and_pods():
     c.settle()
     assert c.scheduler.cache._infos["worker-1"].slot == slot
     assert _row(c, "worker-1") == _expected(c, "worker-1")
-    assert np.array_equal(c.scheduler.cache.names_of(c.scheduler.cache.order()),
-                          [n.metadata.name for n in c.store.list("Node")])
+    assert [c.scheduler.cache.names[s] for s in c.scheduler.cache.order().tolist()] == \
+        [n.metadata.name for n in c.store.list("Node")]

@@ -174,3 +174,23 @@ def test_vector_and_scalar_paths_decide_alike(profile, nodes, pods, seed):
     for v, s in zip(vector, scalar, strict=True):
         assert v == s
     assert vector_next == scalar_next
+
+
+def test_a_walk_over_several_windows_decides_as_node_by_node(monkeypatch):
+    """The vector walk looks at a window a little longer than the feasible nodes it still wants,
+    then at further windows while rejections leave it short: with no slack at all, a cluster of
+    tainted, cordoned and filling nodes needs several windows, and still decides alike."""
+    from kubenb.scheduler import walk
+
+    windows, walks = [], []
+    real_window, real_walk = walk._window, walk.vector_walk
+    monkeypatch.setattr(walk, "WINDOW_SLACK", 0)
+    monkeypatch.setattr(walk, "_window", lambda *args: windows.append(args[1:]) or real_window(*args))
+    monkeypatch.setattr(walk, "vector_walk", lambda *args: walks.append(1) or real_walk(*args))
+    vector, vector_next = _outcomes("kubeadm", 130, 60, 4, vectorised=True)
+    assert len(windows) > len(walks) > 0, "no walk went on to a second window"
+    scalar, scalar_next = _outcomes("kubeadm", 130, 60, 4, vectorised=False)
+    assert any(o[5] for o in vector) and any(o[1] for o in vector)
+    for v, s in zip(vector, scalar, strict=True):
+        assert v == s
+    assert vector_next == scalar_next

@@ -3,11 +3,13 @@
 A Filter or Score plugin may also offer a `vector` form (:func:`vectorised`) answering for every
 node at once from the cache's columns (:class:`kubenb.scheduler.columns.NodeColumns`):
 
-- a Filter's `vector(pod, columns)` returns a boolean array over the slots, True where the
-  scalar Filter would reject the node -- exactly there, so that the framework asks the scalar
-  Filter only for a rejected node's reasons -- or None when it has no vector form for this pod;
+- a Filter's `vector(pod, columns, slots)` returns a boolean array over `slots` (an index array),
+  True where the scalar Filter would reject the node -- exactly there, so that the framework asks
+  the scalar Filter only for a rejected node's reasons -- or None when it has no vector form for
+  this pod (a matter of the pod alone: the walk asks about several windows of slots in turn);
 - a Scorer's `vector(pod, columns, slots)` returns the normalised scores of those slots as an
-  int64 array, None for PreScore's Skip, or :data:`SCALAR` to have the scalar form called.
+  int64 array (or one int when every slot scores the same), None for PreScore's Skip, or
+  :data:`SCALAR` to have the scalar form called.
 """
 
 from __future__ import annotations

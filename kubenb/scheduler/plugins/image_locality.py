@@ -90,7 +90,7 @@ class ImageLocality:
             self._last = (images, (count, spread))
         if spread:
             return SCALAR
-        return np.full(len(slots), calculate_priority(0, count), np.int64)
+        return calculate_priority(0, count)  # the same for every slot
 
     def __call__(self, pod: Any, infos: Sequence[NodeInfo]) -> Optional[list[int]]:
         containers, spread = self._spread(pod)

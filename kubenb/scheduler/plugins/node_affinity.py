@@ -38,7 +38,11 @@ def prefilter(pod: Any) -> Optional[Filter]:
     def node_affinity(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection]:
         return None if match(info.node) else _REJECTED
 
-    def rejects(pod: Any, columns: Any) -> Optional[np.ndarray]:
+    rejected: list[np.ndarray] = []  # over every slot, computed once a cycle (the walk asks per window)
+
+    def rejects(pod: Any, columns: Any, slots: np.ndarray) -> Optional[np.ndarray]:
+        if rejected:
+            return rejected[0][slots]
         selector = tuple((pod.spec.node_selector or {}).items())
         required = _required_terms(pod)
         terms = None if required is None else [_compile(t) for t in required]
@@ -49,7 +53,8 @@ def prefilter(pod: Any) -> Optional[Filter]:
             ok &= columns.label_equals(k, v)
         if terms is not None:
             ok &= _terms_mask(terms, columns)
-        return ~ok
+        rejected.append(~ok)
+        return rejected[0][slots]
     return vectorised(node_affinity, rejects)
 
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from kubenb.scheduler.columns import NUMBERS
 from kubenb.scheduler.plugins.base import Filter, NodeInfo, Rejection, vectorised
 from kubenb.scheduler.resources import pod_request
+
+# rows of `NodeColumns.gather`
+ALLOC_CPU, ALLOC_MEM, ALLOC_PODS, REQ_CPU, REQ_MEM, REQ_PODS = map(
+    NUMBERS.index, ("alloc_cpu", "alloc_mem", "alloc_pods", "req_cpu", "req_mem", "req_pods"))
 
 
 def prefilter(pod: Any) -> Filter:
@@ -31,12 +36,12 @@ def prefilter(pod: Any) -> Filter:
             missing.append("Insufficient memory")
         return Rejection(tuple(missing), False)
 
-    def rejects(pod: Any, columns: Any) -> Any:
-        n = columns.size
-        out = columns.alloc_pods[:n] - columns.req_pods[:n] < 1
+    def rejects(pod: Any, columns: Any, slots: Any) -> Any:
+        rows = columns.gather(slots)
+        out = rows[ALLOC_PODS] - rows[REQ_PODS] < 1
         if cpu:
-            out |= cpu > columns.alloc_cpu[:n] - columns.req_cpu[:n]
+            out |= cpu > rows[ALLOC_CPU] - rows[REQ_CPU]
         if mem:
-            out |= mem > columns.alloc_mem[:n] - columns.req_mem[:n]
+            out |= mem > rows[ALLOC_MEM] - rows[REQ_MEM]
         return out
     return vectorised(node_resources_fit, rejects)

@@ -170,13 +170,13 @@ class PodTopologySpread:
         if arrays is None:
             return pod_topology_spread
 
-        def rejects(pod: Any, columns: Any) -> np.ndarray:
-            out = np.zeros(columns.size, bool)
+        def rejects(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
+            out = np.zeros(len(slots), bool)
             for i, c in enumerate(constraints):
                 ids = columns.label_ids.get(c.topology_key)
                 if ids is None:
-                    return np.ones(columns.size, bool)
-                ids = ids[:columns.size]
+                    return np.ones(len(slots), bool)
+                ids = ids[slots]
                 out |= (ids == MISSING) | (arrays[i][ids] + self_match[i] - minimum[i] > c.max_skew)
             return out
         return vectorised(pod_topology_spread, rejects)
@@ -206,7 +206,7 @@ class PodTopologySpread:
         matcher = required_matcher(pod)
         affinity: Optional[np.ndarray] = None
         if matcher is not None and any(c.honor_affinity for c in constraints):
-            rejected = node_affinity_prefilter(pod).vector(pod, columns)  # type: ignore[union-attr]
+            rejected = node_affinity_prefilter(pod).vector(pod, columns, np.arange(size))  # type: ignore[union-attr]
             if rejected is None:  # matchFields: node by node
                 affinity = np.zeros(size, bool)
                 idx = np.flatnonzero(eligible)

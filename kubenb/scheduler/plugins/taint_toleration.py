@@ -29,11 +29,11 @@ def taint_toleration(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejection
     return Rejection.one(f"node(s) had taint {text}, that the pod didn't tolerate", True)
 
 
-def _rejects(pod: Any, columns: Any) -> np.ndarray:
+def _rejects(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
     tolerations = pod.spec.tolerations
     table = columns.taint_table("TaintToleration", tolerations,
                                 lambda: lambda taints: untolerated(tolerations, taints) is not None)
-    return table[columns.taint_set[:columns.size]]
+    return table[columns.taint_set[slots]]
 
 
 vectorised(taint_toleration, _rejects)
@@ -57,13 +57,13 @@ def taint_toleration_score(pod: Any, infos: Sequence[NodeInfo]) -> Optional[list
     return default_normalize([count(info.node.spec.taints) for info in infos], reverse=True)
 
 
-def _score_vector(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
+def _score_vector(pod: Any, columns: Any, slots: np.ndarray) -> Any:
     """Counted once per distinct taint set; when no set has an untolerated PreferNoSchedule taint
     (the rule) every node scores 100 without a look at which set each node has."""
     table = columns.taint_table("TaintTolerationScore", pod.spec.tolerations, lambda: _untolerated_preferred(pod),
                                 np.int64)
     if not table.any():
-        return np.full(len(slots), MAX_NODE_SCORE, np.int64)
+        return MAX_NODE_SCORE
     return default_normalize_vector(table[columns.taint_set[slots]], reverse=True)
 
 
