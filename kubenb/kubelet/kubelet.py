@@ -89,7 +89,8 @@ class Kubelet:
         self.dns_ip = str(ipaddress.ip_network(profile.service_cidr).network_address + 10)
         self.nodes: dict[str, NodeAgent] = {}
         self.leases: dict[str, NodeLease] = {}  # each node's heartbeat in kube-node-lease
-        self._by_ip: dict[str, tuple[PodWorker, ...]] = {}  # tuples: almost every IP has one pod
+        # almost every IP has one pod: the worker itself, a tuple only for the IPs several share
+        self._by_ip: dict[str, PodWorker | tuple[PodWorker, ...]] = {}
         self._shared: dict[tuple, Dir] = {}
         self._instant: Optional[tuple[float, dict[Any, Node]]] = None
         self._cluster_dns: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -131,14 +132,14 @@ class Kubelet:
     def set_network(self, net: Optional[Network]) -> None:
         """Give every sandbox (those to come, and those already running) the cluster's network."""
         self._network = net
-        for workers in self._by_ip.values():
-            for w in workers:
+        for ip in self._by_ip:
+            for w in self._workers_at(ip):
                 if w.sandbox is not None and net is not None:
                     w.sandbox.network = net
 
     def sandbox_for_ip(self, ip: str) -> Optional[Sandbox]:
         """The sandbox holding pod IP `ip` (for a node IP: its first host-network pod)."""
-        found = self._by_ip.get(ip)
+        found = self._workers_at(ip)
         return found[0].sandbox if found else None
 
     def sandbox_of(self, namespace: str, name: str) -> Optional[Sandbox]:
@@ -148,20 +149,28 @@ class Kubelet:
         return w.sandbox if w is not None and not w.sandbox_gone else None
 
     def sandboxes_for_ip(self, ip: str) -> list[Sandbox]:
-        return [w.sandbox for w in self._by_ip.get(ip, ()) if w.sandbox is not None]
+        return [w.sandbox for w in self._workers_at(ip) if w.sandbox is not None]
+
+    def _workers_at(self, ip: str) -> tuple[PodWorker, ...]:
+        found = self._by_ip.get(ip, ())
+        return found if type(found) is tuple else (found,)  # type: ignore[return-value]
 
     def register_ip(self, worker: PodWorker) -> None:
         if worker.ip:
-            self._by_ip[worker.ip] = (*self._by_ip.get(worker.ip, ()), worker)
+            found = self._by_ip.get(worker.ip)
+            self._by_ip[worker.ip] = worker if found is None else (*self._workers_at(worker.ip), worker)
 
     def unregister_ip(self, worker: PodWorker) -> None:
-        found = self._by_ip.get(worker.ip or "")
-        if found and worker in found:
+        ip = worker.ip or ""
+        found = self._workers_at(ip)
+        if worker in found:
             rest = tuple(w for w in found if w is not worker)
-            if rest:
-                self._by_ip[worker.ip or ""] = rest
+            if len(rest) > 1:
+                self._by_ip[ip] = rest
+            elif rest:
+                self._by_ip[ip] = rest[0]
             else:
-                del self._by_ip[worker.ip or ""]
+                del self._by_ip[ip]
 
     def host_filesystem(self, node: str) -> Any:
         """A node's own filesystem (``hostPath`` volumes live there)."""
