@@ -54,7 +54,7 @@ class PodWorker:
                  "sandbox", "sandbox_gone", "sandbox_seen", "ip", "volumes", "spam", "start_time", "task", "again", "terminating", "terminal", "terminal_requested", "gone",
                  "adopted", "phase_override", "status_reason", "status_message", "flush_armed", "relist_armed",
                  "requeue_seq", "mount_delay", "mount_armed", "failed", "backing_off", "ip_released", "synced_at",
-                 "cache_wait")
+                 "cache_wait", "built", "built_flags")
 
     def __init__(self, node: NodeAgent, pod: Any) -> None:
         self.node = node
@@ -96,6 +96,8 @@ class PodWorker:
         self.ip_released = False
         self.synced_at = float("-inf")  # when the last sync ended (the pod worker's ``lastSyncTime``)
         self.cache_wait = False  # a sync waits for the PLEG's next relist (``GetNewerThan``)
+        self.built: Any = None  # the stored status of the last build (see status.unchanged), and
+        self.built_flags = 0  # the worker's flags it was built with
 
     # ---------------------------------------------------------------- basics
 
@@ -816,6 +818,8 @@ class PodWorker:
                 for p in run.probes:
                     if p.kind == "readiness":
                         p.trigger()
+        if status.unchanged(self, current.status, self.built, self.built_flags):
+            return  # built from what the stored status was built from: it would be that status again
         new_status = status.build(self, current.status)
         if new_status == current.status:
             # upstream's status manager (`needsUpdate`) compares before it writes: an unchanged
@@ -831,6 +835,9 @@ class PodWorker:
             for run, cs in zip(runs, built or (), strict=False):
                 if cs is not run.status and cs == run.status:
                     run.status = cs
+        # what the next flush compares with: the stored status, if it is what was built
+        if stored.status == new_status:
+            self.built, self.built_flags = stored.status, status.flags(self)
 
     # ---------------------------------------------------------------- what kubectl asks
 
