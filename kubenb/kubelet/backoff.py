@@ -54,3 +54,32 @@ class Backoff:
         if entry is None or self._expired(now, entry[1]):
             return False
         return now - entry[1] < entry[0]
+
+
+_UNUSED = Backoff()  # what a pod without an entry reads (never written: `PodBackoff.next` makes its own)
+
+
+class PodBackoff:
+    """One pod's view of a node's back-offs of one kind (upstream's kubelet keeps one ``Backoff``
+    for all its pods, keyed by pod and container): the pod's own :class:`Backoff` exists only from
+    its first entry, so the pods that never crash or fail a pull hold none. Made when asked for."""
+
+    __slots__ = ("table", "uid")
+
+    def __init__(self, table: dict[str, Backoff], uid: str) -> None:
+        self.table, self.uid = table, uid
+
+    def next(self, key: str, event_time: float, now: float) -> None:
+        found = self.table.get(self.uid)
+        if found is None:
+            found = self.table[self.uid] = Backoff()
+        found.next(key, event_time, now)
+
+    def get(self, key: str) -> float:
+        return self.table.get(self.uid, _UNUSED).get(key)
+
+    def in_backoff_since(self, key: str, event_time: float, now: float) -> bool:
+        return self.table.get(self.uid, _UNUSED).in_backoff_since(key, event_time, now)
+
+    def in_backoff_since_update(self, key: str, now: float) -> bool:
+        return self.table.get(self.uid, _UNUSED).in_backoff_since_update(key, now)

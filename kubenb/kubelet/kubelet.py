@@ -13,7 +13,6 @@ import base64
 import functools
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -22,12 +21,14 @@ from kubenb.kubelet.node import CLUSTER_DOMAIN, NodeAgent
 from kubenb.kubelet.worker import PodWorker
 from kubenb.runtime import Container, Dir, Network, Process, Sandbox
 from kubenb.runtime.catalog import DefaultCatalogue
+from kubenb.runtime.fs import Node
 from kubenb.sim.loop import PRIORITY_NODE
 from kubenb.store import WatchEvent
 
 # How long after a ConfigMap or Secret changes its projected files change in pods (the kubelet's
 # periodic sync plus its object cache's TTL), in seconds.
 PROJECTION_DELAY = (30.0, 75.0)
+PRIORITY_END_OF_INSTANT = PRIORITY_NODE + 50  # after everything a node does at an instant
 
 
 class ExecError(Exception):
@@ -45,36 +46,28 @@ class ContainerUsage:
     memory_bytes: int
 
 
-class _Token:
-    """A pod's service-account token, signed when first read. Every pod holds one until then, so
-    it keeps four references (a closure over its inputs cost five times the bytes)."""
+def sign_token(worker: PodWorker, iat: int, expiration: int, audience: Optional[str]) -> bytes:
+    """The pod's bound service-account token issued at `iat`: a signed JWT's shape, made when
+    first read (see :class:`~kubenb.kubelet.volumes.TokenFile`)."""
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
-    __slots__ = ("worker", "iat", "expiration", "audience")
-
-    def __init__(self, worker: PodWorker, iat: int, expiration: int, audience: Optional[str]) -> None:
-        self.worker, self.iat, self.expiration, self.audience = worker, iat, expiration, audience
-
-    def __call__(self) -> bytes:
-        def b64(data: bytes) -> str:
-            return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-        w, iat = self.worker, self.iat
-        ns, name, uid = w.namespace, w.name, w.uid
-        sa = w.pod.spec.service_account_name or "default"
-        seed = w.kubelet.cluster.seed
-        digest = hashlib.sha256(f"{seed}:sa-key".encode()).digest()
-        header = {"alg": "RS256", "kid": b64(digest)[:43]}
-        issuer = "https://kubernetes.default.svc.cluster.local"
-        sa_uid = hashlib.md5(f"{seed}:{ns}/{sa}".encode()).hexdigest()
-        sa_uid = f"{sa_uid[:8]}-{sa_uid[8:12]}-{sa_uid[12:16]}-{sa_uid[16:20]}-{sa_uid[20:]}"
-        claims = {"aud": [self.audience or issuer], "exp": iat + self.expiration, "iat": iat, "iss": issuer,
-                  "kubernetes.io": {"namespace": ns, "pod": {"name": name, "uid": uid},
-                                    "serviceaccount": {"name": sa, "uid": sa_uid}, "warnafter": iat + 3600},
-                  "nbf": iat, "sub": f"system:serviceaccount:{ns}:{sa}"}
-        sig = b"".join(hashlib.sha256(f"{seed}:{uid}:{i}".encode()).digest() for i in range(8))
-        parts = [b64(json.dumps(header, separators=(",", ":")).encode()),
-                 b64(json.dumps(claims, separators=(",", ":")).encode()), b64(sig)]
-        return ".".join(parts).encode()
+    ns, name, uid = worker.namespace, worker.name, worker.uid
+    sa = worker.pod.spec.service_account_name or "default"
+    seed = worker.kubelet.cluster.seed
+    digest = hashlib.sha256(f"{seed}:sa-key".encode()).digest()
+    header = {"alg": "RS256", "kid": b64(digest)[:43]}
+    issuer = "https://kubernetes.default.svc.cluster.local"
+    sa_uid = hashlib.md5(f"{seed}:{ns}/{sa}".encode()).hexdigest()
+    sa_uid = f"{sa_uid[:8]}-{sa_uid[8:12]}-{sa_uid[12:16]}-{sa_uid[16:20]}-{sa_uid[20:]}"
+    claims = {"aud": [audience or issuer], "exp": iat + expiration, "iat": iat, "iss": issuer,
+              "kubernetes.io": {"namespace": ns, "pod": {"name": name, "uid": uid},
+                                "serviceaccount": {"name": sa, "uid": sa_uid}, "warnafter": iat + 3600},
+              "nbf": iat, "sub": f"system:serviceaccount:{ns}:{sa}"}
+    sig = b"".join(hashlib.sha256(f"{seed}:{uid}:{i}".encode()).digest() for i in range(8))
+    parts = [b64(json.dumps(header, separators=(",", ":")).encode()),
+             b64(json.dumps(claims, separators=(",", ":")).encode()), b64(sig)]
+    return ".".join(parts).encode()
 
 
 class Kubelet:
@@ -96,8 +89,10 @@ class Kubelet:
         self.dns_ip = str(ipaddress.ip_network(profile.service_cidr).network_address + 10)
         self.nodes: dict[str, NodeAgent] = {}
         self.leases: dict[str, NodeLease] = {}  # each node's heartbeat in kube-node-lease
-        self._by_ip: dict[str, tuple[PodWorker, ...]] = {}  # tuples: almost every IP has one pod
+        # almost every IP has one pod: the worker itself, a tuple only for the IPs several share
+        self._by_ip: dict[str, PodWorker | tuple[PodWorker, ...]] = {}
         self._shared: dict[tuple, Dir] = {}
+        self._instant: Optional[tuple[float, dict[Any, Node]]] = None
         self._cluster_dns: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._waiting: dict[tuple[str, str, str], set[PodWorker]] = {}
         self._users: dict[tuple[str, str, str], set[PodWorker]] = {}
@@ -137,14 +132,14 @@ class Kubelet:
     def set_network(self, net: Optional[Network]) -> None:
         """Give every sandbox (those to come, and those already running) the cluster's network."""
         self._network = net
-        for workers in self._by_ip.values():
-            for w in workers:
+        for ip in self._by_ip:
+            for w in self._workers_at(ip):
                 if w.sandbox is not None and net is not None:
                     w.sandbox.network = net
 
     def sandbox_for_ip(self, ip: str) -> Optional[Sandbox]:
         """The sandbox holding pod IP `ip` (for a node IP: its first host-network pod)."""
-        found = self._by_ip.get(ip)
+        found = self._workers_at(ip)
         return found[0].sandbox if found else None
 
     def sandbox_of(self, namespace: str, name: str) -> Optional[Sandbox]:
@@ -154,20 +149,28 @@ class Kubelet:
         return w.sandbox if w is not None and not w.sandbox_gone else None
 
     def sandboxes_for_ip(self, ip: str) -> list[Sandbox]:
-        return [w.sandbox for w in self._by_ip.get(ip, ()) if w.sandbox is not None]
+        return [w.sandbox for w in self._workers_at(ip) if w.sandbox is not None]
+
+    def _workers_at(self, ip: str) -> tuple[PodWorker, ...]:
+        found = self._by_ip.get(ip, ())
+        return found if type(found) is tuple else (found,)  # type: ignore[return-value]
 
     def register_ip(self, worker: PodWorker) -> None:
         if worker.ip:
-            self._by_ip[worker.ip] = (*self._by_ip.get(worker.ip, ()), worker)
+            found = self._by_ip.get(worker.ip)
+            self._by_ip[worker.ip] = worker if found is None else (*self._workers_at(worker.ip), worker)
 
     def unregister_ip(self, worker: PodWorker) -> None:
-        found = self._by_ip.get(worker.ip or "")
-        if found and worker in found:
+        ip = worker.ip or ""
+        found = self._workers_at(ip)
+        if worker in found:
             rest = tuple(w for w in found if w is not worker)
-            if rest:
-                self._by_ip[worker.ip or ""] = rest
+            if len(rest) > 1:
+                self._by_ip[ip] = rest
+            elif rest:
+                self._by_ip[ip] = rest[0]
             else:
-                del self._by_ip[worker.ip or ""]
+                del self._by_ip[ip]
 
     def host_filesystem(self, node: str) -> Any:
         """A node's own filesystem (``hostPath`` volumes live there)."""
@@ -244,6 +247,23 @@ class Kubelet:
             found = self._shared[key] = Dir(0o777, mtime=self.clock.now)
         return found
 
+    def instant_nodes(self) -> dict[Any, Node]:
+        """The files and links the volumes written at this instant share: every pod whose token
+        volume is written at the same instant as another's has the same ``ca.crt`` and
+        ``namespace`` files (bytes, mode, mtime) and the same ``..data/<key>`` links, so they are
+        one node each. Those volumes (``configMap``, ``secret``, ``downwardAPI``, ``projected``) are
+        mounted read-only and a re-projection replaces their nodes: nothing writes a shared node.
+        Held until the instant's work is done, so a deleted pod's nodes do not outlive it."""
+        now = self.clock.now
+        if self._instant is None or self._instant[0] != now:
+            if self._instant is None:
+                self.loop.call_soon(self._end_instant, PRIORITY_END_OF_INSTANT)
+            self._instant = (now, {})
+        return self._instant[1]
+
+    def _end_instant(self) -> None:
+        self._instant = None
+
     @functools.cached_property
     def cluster_ca(self) -> bytes:
         """The cluster's CA certificate (what ``kube-root-ca.crt`` publishes), one object for all pods."""
@@ -252,10 +272,6 @@ class Kubelet:
         text = base64.b64encode(body).decode()
         lines = [text[i:i + 64] for i in range(0, len(text), 64)]
         return ("-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n").encode()
-
-    def token_factory(self, worker: PodWorker, expiration: int, audience: Optional[str]) -> Callable[[], bytes]:
-        """A bound service-account token for the pod, made when first read (a signed JWT's shape)."""
-        return _Token(worker, int(self.clock.now), expiration, audience)
 
     def cluster_dns(self, namespace: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The nameservers and search path of a ``ClusterFirst`` pod in `namespace`: one tuple per

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.api.base import evolve
 from kubenb.client.events import EventRecorder
+from kubenb.kubelet.backoff import Backoff
 from kubenb.kubelet.ipam import PodIPs
 from kubenb.runtime import Dir, FileSystem, HostInfo, Image, LoopScheduler, Runtime
 from kubenb.runtime.fs import File
@@ -49,6 +50,9 @@ class NodeAgent:
         self.rng = kubelet.rng.stream(f"kubelet/{name}")
         self.relist_phase = self.rng.random() * RELIST_PERIOD
         self.runs: dict[tuple[str, str], PodWorker] = {}
+        # the back-offs of the node's pods, by pod UID (only those that ever backed off)
+        self.crash_backoffs: dict[str, Backoff] = {}
+        self.pull_backoffs: dict[str, Backoff] = {}
         self.events = EventRecorder(kubelet.store, "kubelet", name)
         self._images: dict[str, Image] = {}  # canonical reference -> image on disk
         self._arrivals: dict[str, float] = {}  # canonical reference -> when a queued pull lands

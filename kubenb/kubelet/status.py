@@ -48,6 +48,38 @@ def build(worker: PodWorker, old: Any) -> Any:
     return old.model_copy(update=update)
 
 
+def flags(worker: PodWorker) -> int:
+    """The worker's flags a status reads, as one small int."""
+    return ((worker.sandbox is not None and not worker.sandbox_gone) | worker.terminal_requested << 1
+            | (worker.pod.metadata.deletion_timestamp is not None) << 2 | (worker.phase_override is not None) << 3)
+
+
+def unchanged(worker: PodWorker, old: Any, built: Any, built_flags: int) -> bool:
+    """Whether :func:`build` over `old` would give `old` itself, known without building it: `old`
+    is the stored status of the last build (`built`, with the worker's :func:`flags` then), and
+    nothing it was built from changed since -- the same flags, the fields it copies from the
+    worker, and each container's (memoized) status the very object it holds. A build over the
+    status of a build from the same inputs is that status again (its conditions keep their times)."""
+    if old is not built or flags(worker) != built_flags:
+        return False
+    if old.pod_ip != worker.ip or old.start_time != worker.start_time or old.reason != worker.status_reason \
+            or old.message != worker.status_message:
+        return False
+    pod = worker.pod
+    spec = pod.spec
+    policy = spec.restart_policy or "Always"
+    deleting = pod.metadata.deletion_timestamp is not None
+    default = "PodInitializing" if spec.init_containers else "ContainerCreating"
+    for runs, stored, waiting in ((worker.init_runs, old.init_container_statuses, "PodInitializing"),
+                                  (worker.main_runs, old.container_statuses, default)):
+        if len(runs) != len(stored or ()):
+            return False
+        for run, cs in zip(runs, stored or (), strict=True):
+            if container_status(run, policy, deleting, waiting) is not cs:
+                return False
+    return True
+
+
 def _same_list(stored: Optional[list[Any]], built: list[Any]) -> list[Any]:
     """The stored list itself when `built` holds the very same items (an unchanged part stays shared)."""
     if stored is not None and len(stored) == len(built) and all(map(operator.is_, stored, built)):

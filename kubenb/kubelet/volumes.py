@@ -61,27 +61,38 @@ class Volume:
     ref: str = ""  # the ConfigMap/Secret it projects
 
 
-class LazyFile(File):
-    """A file whose bytes are made the first time someone reads them (a pod's token)."""
+_FILE_DATA = File.__dict__["data"]  # the slot under TokenFile's ``data`` property
 
-    __slots__ = ("_factory", "_data")
 
-    def __init__(self, factory: Callable[[], bytes], mode: int = 0o644, **meta: Any) -> None:
-        self._factory: Optional[Callable[[], bytes]] = factory
-        self._data = b""
-        super().__init__(b"", mode, **meta)
-        self._factory = factory
+class TokenFile(File):
+    """A pod's service-account token, signed the first time someone reads it. Until then it holds
+    the pod worker and the projection that asks for it (issued at the file's own mtime): every pod
+    has one, and most are never read."""
+
+    __slots__ = ("_worker", "_source")
+
+    def __init__(self, worker: PodWorker, source: Any, mode: int, mtime: float) -> None:
+        Node.__init__(self, mode, mtime=mtime)
+        _FILE_DATA.__set__(self, b"")
+        self.exe = None
+        self._worker: Optional[PodWorker] = worker
+        self._source = source
 
     @property  # type: ignore[override]
     def data(self) -> bytes:
-        if self._factory is not None:
-            self._data, self._factory = self._factory(), None
-        return self._data
+        worker = self._worker
+        if worker is not None:
+            from kubenb.kubelet.kubelet import sign_token
+
+            src = self._source
+            _FILE_DATA.__set__(self, sign_token(worker, int(self.mtime), src.expiration_seconds or 3607, src.audience))
+            self._worker = self._source = None
+        return _FILE_DATA.__get__(self)
 
     @data.setter
     def data(self, value: bytes) -> None:
-        self._data = value
-        self._factory = None if value else getattr(self, "_factory", None)
+        _FILE_DATA.__set__(self, value)
+        self._worker = self._source = None
 
 
 def setup(worker: PodWorker) -> dict[str, Volume]:
@@ -224,6 +235,7 @@ def _projector(worker: PodWorker, vol: Volume, files: Callable[[], dict[str, tup
         ts_name = stamp + str(int.from_bytes(digest[:4], "big"))
         generation += 1
         ts_dir = Dir(0o755, mtime=now)
+        shared = worker.kubelet.instant_nodes()
         for path, (data, mode) in sorted(payload.items()):
             *dirs, base = [p for p in path.split("/") if p]
             here = ts_dir
@@ -232,7 +244,14 @@ def _projector(worker: PodWorker, vol: Volume, files: Callable[[], dict[str, tup
                 if not isinstance(child, Dir):
                     child = here.children[d] = Dir(0o755, mtime=now)
                 here = child
-            here.children[base] = LazyFile(data, mode, mtime=now) if callable(data) else File(data, mode, mtime=now)
+            if type(data) is bytes:
+                key = (data, mode)
+                node = shared.get(key)
+                if node is None:
+                    node = shared[key] = File(data, mode, mtime=now)
+                here.children[base] = node
+            else:  # a service-account token projection: the pod's own token
+                here.children[base] = TokenFile(worker, data, mode, now)
         children = root.children
         for name in [n for n in children if n != "..data" and n.startswith("..")]:
             del children[name]
@@ -243,7 +262,10 @@ def _projector(worker: PodWorker, vol: Volume, files: Callable[[], dict[str, tup
             del children[name]
         for top in sorted(tops):
             if top not in children:
-                children[top] = Symlink(f"..data/{top}", mtime=now)
+                link = shared.get(top)
+                if link is None:
+                    link = shared[top] = Symlink(f"..data/{top}", mtime=now)
+                children[top] = link
         root.mtime = now
 
     return write
@@ -354,8 +376,7 @@ def _projected_files(worker: PodWorker, volume: str, src: Any) -> dict[str, tupl
     for s in src.sources or ():
         if s.service_account_token is not None:
             tok = s.service_account_token
-            out[tok.path or "token"] = (worker.kubelet.token_factory(worker, tok.expiration_seconds or 3607,
-                                                                     tok.audience), _mode(None, mode))
+            out[tok.path or "token"] = (tok, _mode(None, mode))  # the write makes it the pod's TokenFile
         elif s.config_map is not None:
             cm = worker.store.try_get("ConfigMap", worker.namespace, s.config_map.name or "")
             if cm is None and s.config_map.name == "kube-root-ca.crt":

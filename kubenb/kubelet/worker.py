@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from kubenb.api.base import evolve
 from kubenb.api.quantity import Quantity
 from kubenb.kubelet import envs, images, status, texts, volumes
-from kubenb.kubelet.backoff import Backoff
+from kubenb.kubelet.backoff import PodBackoff
 from kubenb.kubelet.containers import ContainerRun, Instance, should_restart
 from kubenb.kubelet.events import SpamFilter, record
 from kubenb.kubelet.node import RELIST_PERIOD
@@ -50,17 +50,15 @@ FALLBACK_LINES, FALLBACK_BYTES = 80, 2048
 
 
 class PodWorker:
-    __slots__ = ("node", "kubelet", "store", "pod", "uid", "namespace", "name", "init_runs", "main_runs", "runs",
-                 "sandbox", "sandbox_gone", "sandbox_seen", "ip", "host_ip", "volumes", "backoff", "image_backoff",
-                 "spam", "start_time", "task", "again", "terminating", "terminal", "terminal_requested", "gone",
+    __slots__ = ("node", "kubelet", "pod", "uid", "namespace", "name", "init_runs", "main_runs", "runs",
+                 "sandbox", "sandbox_gone", "sandbox_seen", "ip", "volumes", "spam", "start_time", "task", "again", "terminating", "terminal", "terminal_requested", "gone",
                  "adopted", "phase_override", "status_reason", "status_message", "flush_armed", "relist_armed",
                  "requeue_seq", "mount_delay", "mount_armed", "failed", "backing_off", "ip_released", "synced_at",
-                 "cache_wait")
+                 "cache_wait", "built", "built_flags")
 
     def __init__(self, node: NodeAgent, pod: Any) -> None:
         self.node = node
         self.kubelet = node.kubelet
-        self.store = node.kubelet.store
         self.pod = pod
         meta = pod.metadata
         self.uid: str = meta.uid or ""
@@ -75,10 +73,7 @@ class PodWorker:
         self.sandbox_gone = False
         self.sandbox_seen = False
         self.ip: Optional[str] = None
-        self.host_ip: Optional[str] = node.ip
         self.volumes: Optional[dict[str, volumes.Volume]] = None
-        self.backoff = Backoff()
-        self.image_backoff = Backoff()
         self.spam = SpamFilter(self.now())
         self.start_time: Optional[str] = None
         self.task: Optional[Generator] = None
@@ -101,11 +96,36 @@ class PodWorker:
         self.ip_released = False
         self.synced_at = float("-inf")  # when the last sync ended (the pod worker's ``lastSyncTime``)
         self.cache_wait = False  # a sync waits for the PLEG's next relist (``GetNewerThan``)
+        self.built: Any = None  # the stored status of the last build (see status.unchanged), and
+        self.built_flags = 0  # the worker's flags it was built with
 
     # ---------------------------------------------------------------- basics
 
     def now(self) -> float:
         return self.kubelet.clock.now
+
+    @property
+    def store(self) -> Any:
+        return self.kubelet.store
+
+    @property
+    def host_ip(self) -> Optional[str]:
+        return self.node.ip
+
+    @property
+    def backoff(self) -> PodBackoff:
+        """The crash back-off of this pod's containers (``doBackOff``), keyed by container name."""
+        return PodBackoff(self.node.crash_backoffs, self.uid)
+
+    @property
+    def image_backoff(self) -> PodBackoff:
+        """The image pull back-off of this pod, keyed by image."""
+        return PodBackoff(self.node.pull_backoffs, self.uid)
+
+    def __call__(self, container: Any) -> None:
+        """The runtime's exit callback for this pod's containers: the worker itself, not a bound
+        method per container (one is held as long as its container is)."""
+        self._container_exited(container)
 
     @property
     def ref(self) -> str:
@@ -183,6 +203,8 @@ class PodWorker:
     def forget(self) -> None:
         """The pod left the API server: stop everything that is still running, free the IP."""
         self.gone = True
+        self.node.crash_backoffs.pop(self.uid, None)
+        self.node.pull_backoffs.pop(self.uid, None)
         for run in self.runs:
             for p in run.probes:
                 p.stop()
@@ -422,7 +444,7 @@ class PodWorker:
         inst = Instance(rt, self.node.container_id(), restart_count, image, self.node.image_name(run.spec.image or "",
                                                                                                 image))
         inst.termination_log = termination_log
-        rt.on_exit.append(self._container_exited)
+        rt.on_exit.append(self)
         run.add(inst)
         minor = self.kubelet.minor
         self.event("Normal", "Created", texts.created(minor, run.name), run.field_path)
@@ -449,8 +471,7 @@ class PodWorker:
                 run.set_reason("PostStartHookError", detail)
 
     def _container_exited(self, container: Any) -> None:
-        """The runtime's exit callback (one bound method, not a closure per container: it is held as
-        long as the container is)."""
+        """A container of this pod ended (see :meth:`__call__`)."""
         for run in self.runs:
             for inst in (run.current, run.previous):
                 if inst is not None and inst.container is container:
@@ -797,6 +818,8 @@ class PodWorker:
                 for p in run.probes:
                     if p.kind == "readiness":
                         p.trigger()
+        if status.unchanged(self, current.status, self.built, self.built_flags):
+            return  # built from what the stored status was built from: it would be that status again
         new_status = status.build(self, current.status)
         if new_status == current.status:
             # upstream's status manager (`needsUpdate`) compares before it writes: an unchanged
@@ -812,6 +835,9 @@ class PodWorker:
             for run, cs in zip(runs, built or (), strict=False):
                 if cs is not run.status and cs == run.status:
                     run.status = cs
+        # what the next flush compares with: the stored status, if it is what was built
+        if stored.status == new_status:
+            self.built, self.built_flags = stored.status, status.flags(self)
 
     # ---------------------------------------------------------------- what kubectl asks
 
@@ -822,8 +848,13 @@ class PodWorker:
         return run.seen_previous if previous else run.current
 
 
+_UNLIMITED = Limits(None, None)  # frozen: every container without limits shares it
+
+
 def _limits(container: Any) -> Limits:
-    limits = container.resources.limits or {}
+    limits = container.resources.limits
+    if not limits:
+        return _UNLIMITED
     cpu = limits.get("cpu")
     memory = limits.get("memory")
     return Limits(Quantity.parse(cpu).milli_value() if cpu else None, Quantity.parse(memory).value() if memory else None)
