@@ -6,7 +6,12 @@ print `(x3 over 2m)`.
 
 What the recorder remembers to do that is bounded as client-go's is: an LRU cache of the last
 4,096 distinct events (``maxLruCacheEntries`` in ``tools/record/events_cache.go``), so a
-recorder that has seen a hundred thousand pods come and go does not keep a key for each.
+recorder that has seen a hundred thousand pods come and go does not keep a key for each. Every
+kubelet's recorder holds an entry for each event of each of its pods (four per pod), so an entry
+is small: the 64-bit hash of client-go's event key (source, object, type, reason, message), not
+the eight strings' tuple -- 40 bytes instead of 104. Two distinct keys of one recorder's 4,096
+would have to share a 64-bit hash for a repeat to count on the wrong Event (odds of about one in
+10^12), as two objects would have to share a uid upstream.
 
 A converged cluster holds about five Events per pod for an hour, so what one Event holds matters
 more than what recording it costs. Stored objects are immutable, which lets Events share parts:
@@ -20,7 +25,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any, Optional
 
-from kubenb.api.base import KubeObject
+from kubenb.api.base import KubeObject, shallow_copy
 from kubenb.api.construct import construct
 from kubenb.api.core import Event, EventSeries, EventSource, ObjectReference
 from kubenb.api.meta import ObjectMeta
@@ -38,8 +43,8 @@ class EventRecorder:
         self.store = store
         self.component = component
         self.host = host
-        #: the aggregation cache: event key -> the name of its Event (the namespace is in the key)
-        self._seen: dict[tuple, str] = {}
+        #: the aggregation cache: the hash of an event's key -> the name of its Event (see above)
+        self._seen: dict[int, str] = {}
         #: per object, the nanoseconds after the last name moved on past a taken one (see `_name`)
         self._moved_on: dict[tuple[str, str], int] = {}
         self._source: Any = None  # the EventSource every Event of this recorder shares (made on first use)
@@ -86,21 +91,22 @@ class EventRecorder:
         meta = obj.metadata
         namespace = meta.namespace or "default"
         now = self.store.clock.rfc3339()
-        key = (type_, reason, message, obj.KIND, namespace, meta.name, meta.uid, field_path)
-        existing = self._seen.pop(key, None)
+        key = hash((type_, reason, message, obj.KIND, namespace, meta.name, meta.uid, field_path))
+        seen = self._seen
+        existing = seen.pop(key, None)
         if existing is not None:
-            self._seen[key] = existing  # the most recently used now
+            seen[key] = existing  # the most recently used now
             ev = self.store.try_get("Event", namespace, existing)
             if ev is not None:
                 # a shallow copy is enough: only two scalars change, and the store copies what it keeps
-                self.store.update(ev.model_copy(update={"count": (ev.count or 1) + 1, "last_timestamp": now}))
+                self.store.update(shallow_copy(ev, count=(ev.count or 1) + 1, last_timestamp=now))
                 return
         if self._source is None:
             self._source = EventSource(component=self.component, host=self.host)
         new = construct if _texts(type_, reason, message, field_path) else _validated
         event = new(
             Event, metadata=new(ObjectMeta, name=self._name(namespace, meta.name or ""), namespace=namespace),
-            involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message),
+            involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message, meta.name),
             source=self._source, first_timestamp=now, last_timestamp=now, count=1, type=type_,
             reporting_component=self.component, reporting_instance=self.host or "",
         )
@@ -123,10 +129,16 @@ def _validated(cls: type, **fields: Any) -> Any:
     return cls(**fields)
 
 
-def _intern(text: Any) -> Any:
+def _intern(text: Any, name: Optional[str]) -> Any:
     """One string object for equal texts ("Started container nginx" on every pod): interned
-    strings are freed with their last user, so this holds nothing for Events that expired."""
-    return sys.intern(text) if type(text) is str else text
+    strings are freed with their last user, so this holds nothing for Events that expired.
+
+    A text that names the object it is about ("Created pod: web-6d4cf56db6-x7k2p", "Successfully
+    assigned default/web-... to node-3") is that object's alone: interning it would only add an
+    entry to the interpreter's table of interned strings, for every pod."""
+    if type(text) is not str or (name and name in text):
+        return text
+    return sys.intern(text)
 
 
 def _remember(cache: dict, key: Any, value: Any) -> None:
@@ -188,7 +200,7 @@ class SeriesRecorder(EventRecorder):
         super().__init__(store, controller)
         self.loop = loop
         self.instance = instance
-        self._series: dict[tuple, _Cached] = {}
+        self._series: dict[int, _Cached] = {}  # by the hash of the key, as `_seen` is
         self._started = store.clock.now
         self._armed: set[str] = set()
 
@@ -197,7 +209,7 @@ class SeriesRecorder(EventRecorder):
         meta = obj.metadata
         namespace = meta.namespace or "default"
         now = self.store.clock.now
-        key = (action, reason, obj.KIND, namespace, meta.name, meta.uid, meta.resource_version, field_path)
+        key = hash((action, reason, obj.KIND, namespace, meta.name, meta.uid, meta.resource_version, field_path))
         cached = self._series.get(key)
         if cached is not None:
             cached.count = max(cached.count, 1) + 1
@@ -209,7 +221,8 @@ class SeriesRecorder(EventRecorder):
             else _validated
         event = new(
             Event, metadata=new(ObjectMeta, name=self._name(namespace, meta.name or ""), namespace=namespace),
-            involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message), type=type_,
+            involved_object=self._reference(obj, field_path), reason=reason, message=_intern(message, meta.name),
+            type=type_,
             event_time=format_micro(now), action=action or None,
             reporting_component=self.component, reporting_instance=self.instance,
         )

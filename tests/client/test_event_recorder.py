@@ -79,3 +79,21 @@ def test_the_kubelet_spam_filter_lets_a_burst_through_then_one_per_five_minutes(
     record(recorder, spam, cluster.clock.now, pod, "Normal", "Tested", "later")
     record(recorder, spam, cluster.clock.now, pod, "Normal", "Tested", "later still")
     assert len(_mine(cluster)) == SPAM_BURST + 1
+
+
+def test_a_repeat_counts_only_when_every_part_of_client_gos_key_is_the_same(cluster):
+    """The cache keeps a hash of the key; each of its parts still tells events apart."""
+    recorder = EventRecorder(cluster.store, "tester", "node-1")
+    pod, other = _pod("web", "u1"), _pod("web2", "u2")
+    base = (pod, "Warning", "BackOff", "Back-off", "spec.containers{c}")
+    variants = [base, (other, *base[1:]), (pod, "Normal", *base[2:]), (pod, "Warning", "Other", *base[3:]),
+                (pod, "Warning", "BackOff", "Back-off again", base[4]), (pod, *base[1:4], "spec.containers{d}"),
+                (pod, *base[1:4], None)]
+    for args in variants:
+        recorder.record(*args)
+    recorder.record(*base)
+    counts = sorted((e.involved_object.name, e.type, e.reason, e.message, e.involved_object.field_path or "", e.count)
+                    for e in _mine(cluster))
+    assert len(counts) == len(variants)
+    assert [c[-1] for c in counts].count(2) == 1
+    assert ("web", "Warning", "BackOff", "Back-off", "spec.containers{c}", 2) in counts
