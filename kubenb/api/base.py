@@ -23,6 +23,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from kubenb.api.construct import compact_dict
+
 # snake_case attribute -> Kubernetes JSON name, where plain camelCase would be wrong.
 ALIAS_EXCEPTIONS: dict[str, str] = {
     "pod_ip": "podIP",
@@ -136,7 +138,7 @@ def shallow_copy(model: BaseModel, **changes: Any) -> Any:
         return model.model_copy(update=changes)
     cls = type(model)
     new = cls.__new__(cls)
-    values = model.__dict__.copy()
+    values = compact_dict(cls, model.__dict__)
     fields_set = set(model.__pydantic_fields_set__)
     if changes:
         values.update(changes)
@@ -153,7 +155,7 @@ def copy_model(model: BaseModel, copy_part: Callable[[Any], Any]) -> Any:
     bookkeeping (fields set, extra, private) copied directly instead of through `__reduce__`."""
     cls = type(model)
     new = cls.__new__(cls)
-    values = model.__dict__.copy()  # a copy, not a new dict: a shared-key dict (see `construct`) stays one
+    values = compact_dict(cls, model.__dict__)  # shared-key (see `construct`), its values replaced in place
     for k, v in values.items():
         values[k] = copy_part(v)  # replacing values while iterating is safe: no key comes or goes
     object.__setattr__(new, "__dict__", values)

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 
 _TEMPLATES: dict[type, tuple[dict[str, Any], tuple[tuple[str, Any], ...]]] = {}
+_COMPACT: dict[type, tuple[tuple[str, ...], dict[str, Any]] | None] = {}  # class -> its field names and shared-key template
 
 
 def construct(cls: type[M], **given: Any) -> M:
@@ -43,6 +44,34 @@ def construct(cls: type[M], **given: Any) -> M:
     put(model, "__pydantic_extra__", None)
     put(model, "__pydantic_private__", None)
     return model
+
+
+def compact_dict(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `values` (the fields of an instance of `cls`, in declaration order) in compact form.
+
+    A model built by pydantic holds its fields in a plain dict: 832 bytes for a Container's 25 fields,
+    464 for a ContainerStatus or an ObjectMeta. Copied from `cls`'s shared-key template instead, the
+    same keys, values and order take 296 bytes. The copies that are stored (a pod's containers and
+    status, each a private copy of the template's or the last version's) are made here. A dict whose
+    keys are not exactly `cls`'s fields in declaration order, or a class whose fields do not fit a
+    shared-key dict or fit a plain one in fewer bytes, gets a plain copy."""
+    found = _COMPACT.get(cls, False)
+    if found is False:
+        found = _compact_template(cls)
+    if found is not None and tuple(values) == found[0]:
+        compact = found[1].copy()
+        compact.update(values)  # replacing the values of keys it has: the dict stays shared-key
+        return compact
+    return values.copy()
+
+
+def _compact_template(cls: type) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+    template, _ = _TEMPLATES.get(cls) or _template(cls)
+    names = tuple(cls.model_fields)
+    plain = dict.fromkeys(names)
+    found = (names, template) if sys.getsizeof(template.copy()) < sys.getsizeof(plain) else None
+    _COMPACT[cls] = found
+    return found
 
 
 def _template(cls: type) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:

@@ -34,6 +34,7 @@ from typing import Any, Literal, Optional, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from kubenb.api.base import copy_model
+from kubenb.api.construct import compact_dict
 
 _SCALARS = frozenset({str, int, bool, float, type(None)})  # most fields: kept as they are, hashed as values
 _IDENTITY = "metadata"  # the field of a stored object that names it: never shared (see above)
@@ -171,6 +172,7 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
         _TABLE[digest] = model
         _YOUNG.append(digest)
         object.__setattr__(model, "__pydantic_fields_set__", marked)
+        object.__setattr__(model, "__dict__", compact_dict(cls, values))  # what pydantic built is a plain dict
         return model
     if type(found) is cls and found.__pydantic_fields_set__ is marked and _same(found.__dict__, values):
         return found

@@ -4,8 +4,10 @@ it may later edit (its fields set) with the model it copied."""
 
 from __future__ import annotations
 
-from kubenb.api.base import Unstructured, shallow_copy
-from kubenb.api.core import Container, Pod, PodSpec
+import sys
+
+from kubenb.api.base import Unstructured, deep_copy, shallow_copy
+from kubenb.api.core import Container, Pod, PodSpec, VolumeMount
 from kubenb.api.meta import ObjectMeta
 
 
@@ -37,3 +39,30 @@ def test_a_model_with_extra_fields_is_copied_by_pydantic() -> None:
     copied = shallow_copy(loose, more=2)
     assert copied.__pydantic_extra__ == {"anything": {"a": 1}, "more": 2}
     assert loose.__pydantic_extra__ == {"anything": {"a": 1}}
+
+
+def test_copies_of_a_model_of_many_fields_hold_them_in_fewer_bytes() -> None:
+    """A Container (25 fields) built by pydantic holds a plain dict; its copies (what the store keeps)
+    hold the same keys, values and order in a shared-key dict, and serialise alike."""
+    container = Container(name="nginx", image="nginx", args=["-g", "daemon off;"])
+    for copied in (shallow_copy(container), deep_copy(container), shallow_copy(container, tty=True)):
+        assert sys.getsizeof(copied.__dict__) < sys.getsizeof(container.__dict__)
+        assert list(copied.__dict__) == list(container.__dict__) == list(Container.model_fields)
+        assert copied.model_dump_json() == container.model_copy(update={"tty": copied.tty}).model_dump_json()
+    assert deep_copy(container) == container and deep_copy(container).args is not container.args
+
+
+def test_a_copy_of_fields_out_of_order_keeps_their_order() -> None:
+    """A dict not in declaration order is copied as it is: a copy never reorders what it serialises."""
+    container = Container(name="nginx", image="nginx")
+    values = dict(reversed(list(container.__dict__.items())))
+    odd = Container.model_construct()
+    object.__setattr__(odd, "__dict__", values)
+    assert list(shallow_copy(odd).__dict__) == list(values)
+    assert shallow_copy(odd).model_dump_json() == odd.model_dump_json()
+
+
+def test_a_model_of_few_fields_keeps_a_plain_dict() -> None:
+    """A VolumeMount's 7 fields fit a plain dict in fewer bytes than a shared-key one."""
+    mount = VolumeMount(name="data", mount_path="/data")
+    assert sys.getsizeof(shallow_copy(mount).__dict__) <= sys.getsizeof(mount.__dict__)
