@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import random as _random
-import uuid
 
 # apimachinery util/rand: consonants and digits without look-alikes (no vowels: no words).
 _NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+#: what `uuid.UUID(int=..., version=4)` clears of the drawn bits (variant and version), and sets
+_UUID4_CLEAR = ~(0xC000 << 48) & ~(0xF000 << 64)
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 class RandomStreams:
@@ -29,11 +31,14 @@ class RandomStreams:
 
     def name_suffix(self, n: int = 5) -> str:
         """`utilrand.String(n)`: what follows `generateName`."""
-        rng = self.stream("names")
-        return "".join(rng.choice(_NAME_ALPHABET) for _ in range(n))
+        choice = self.stream("names").choice
+        return "".join([choice(_NAME_ALPHABET) for _ in range(n)])
 
     def uid(self) -> str:
-        return str(uuid.UUID(int=self.stream("uids").getrandbits(128), version=4))
+        """`str(uuid.UUID(int=bits, version=4))` of 128 drawn bits, formatted here: every object
+        created draws one, and building the UUID object cost twice the formatting."""
+        h = "%032x" % ((self.stream("uids").getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex(self, n_bytes: int, stream: str = "ids") -> str:
         return self.stream(stream).getrandbits(8 * n_bytes).to_bytes(n_bytes, "big").hex()

@@ -483,12 +483,11 @@ class DeploymentController(Controller):
 
     # ---------------------------------------------------------------- status (sync.go, progress.go)
 
-    def _calculate_status(self, d: Any, rss: list[Any], new_rs: Optional[Any]) -> Any:
-        """`calculateStatus`: counts over the ReplicaSets, the other conditions kept, Available set."""
-        from kubenb.api.apps import DeploymentStatus
-
+    def _calculate_status(self, d: Any, rss: list[Any], new_rs: Optional[Any]) -> _StatusDraft:
+        """`calculateStatus`: counts over the ReplicaSets, the other conditions kept, Available set;
+        a draft, made a `DeploymentStatus` only when it is to be written (see `_StatusDraft`)."""
         available = util.available_replicas(rss)
-        status = DeploymentStatus(
+        status = _StatusDraft(
             observed_generation=d.metadata.generation,
             replicas=util.actual_replicas(rss) or None,
             updated_replicas=(new_rs.status.replicas if new_rs is not None else 0) or None,
@@ -517,7 +516,7 @@ class DeploymentController(Controller):
         estimate (scaling is not progress)."""
         d = self.store.get("Deployment", d.metadata.namespace or "", d.metadata.name or "")
         rss = self._owned(d)
-        self._write_status(d, self._calculate_status(d, rss, util.find_new_replica_set(d, rss)))
+        self._write_status(d, self._calculate_status(d, rss, util.find_new_replica_set(d, rss)).build())
         return None
 
     def _sync_rollout_status(self, d: Any) -> Optional[float]:
@@ -560,9 +559,9 @@ class DeploymentController(Controller):
                            failure.message or "", transition=failure.last_transition_time)
         else:
             _remove_condition(status, REPLICA_FAILURE)
-        if status == d.status:
+        if status.same_as(d.status):
             return self._requeue_stuck(d, current)
-        self._write_status(d, status)
+        self._write_status(d, status.build())
         return None
 
     def _timed_out(self, d: Any, cond: Any) -> bool:
@@ -622,6 +621,36 @@ class DeploymentController(Controller):
 
 
 # -------------------------------------------------------------------- helpers
+
+
+class _StatusDraft:
+    """A Deployment status being calculated, with the attributes of a `DeploymentStatus`.
+
+    Every Deployment sync calculates its status and about half find it unchanged (the sync that
+    the Deployment's own status write brings, for one); building the pydantic model cost as much
+    as the rest of the calculation, so the calculation fills this draft, compares it with the
+    stored status field by field (what the model's equality compares), and builds the model,
+    with the very arguments the calculation used to pass, only to write it."""
+
+    __slots__ = ("observed_generation", "replicas", "updated_replicas", "ready_replicas", "available_replicas",
+                 "unavailable_replicas", "conditions", "collision_count")
+    terminating_replicas = None  # not calculated (nor, therefore, kept)
+
+    def __init__(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def same_as(self, stored: Any) -> bool:
+        """`DeploymentStatus(...) == stored`, without building the left side."""
+        return stored.__pydantic_extra__ is None and stored.terminating_replicas is None and \
+            all(getattr(self, name) == getattr(stored, name) for name in self.__slots__) and \
+            len(stored.__dict__) == len(self.__slots__) + 1
+
+    def build(self) -> Any:
+        from kubenb.api.apps import DeploymentStatus
+
+        return DeploymentStatus(**{name: getattr(self, name) for name in self.__slots__})
+
 
 
 _parsed_selector = util.IdentityMemo(labelsel.selector_from_label_selector)

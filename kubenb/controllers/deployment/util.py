@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import OrderedDict
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
@@ -80,40 +80,57 @@ def compute_hash(template: Any, collision_count: Optional[int], minor: Optional[
 
 
 class IdentityMemo:
-    """`compute(obj, *extra)` remembered by `obj`'s identity, for the most recent `size` objects.
+    """`compute(obj, *extra)` remembered by `obj`'s identity, for as long as `obj` lives.
 
     Stored objects are immutable, and the store shares a Deployment's unchanged spec (and so its
     template, selector and strategy) between its writes, so what a sync derives from them (a
     template's canonical form or hash, a parsed selector, the fenceposts) is the same for every
     sync until the spec is written: each is computed once per spec, not once per sync. An entry
-    holds its object, which keeps the id from being reused by another. The errors a bad spec
-    makes `compute` raise (`IntOrStringError`, `SelectorError`) are remembered and raised again.
+    holds its object weakly and goes when the object does (which also keeps the id from being
+    reused while the entry stands), so the memo holds what the live Deployments need, however
+    many there are: a fixed-size one (1,024 entries) missed on every sync past 1,024 Deployments
+    and kept a thousand dead specs alive. An object that takes no weak reference (None, a plain
+    dict) is computed each time. The errors a bad spec makes `compute` raise
+    (`IntOrStringError`, `SelectorError`) are remembered and raised again.
     """
 
-    __slots__ = ("_compute", "_entries", "_size")
+    __slots__ = ("_compute", "_entries")
 
-    def __init__(self, compute: Callable[..., Any], size: int = 1024) -> None:
+    def __init__(self, compute: Callable[..., Any]) -> None:
         self._compute = compute
-        self._entries: OrderedDict[tuple, tuple[Any, Any, bool]] = OrderedDict()
-        self._size = size
+        self._entries: dict[tuple, tuple[weakref.ref, Any, bool]] = {}
 
     def __call__(self, obj: Any, *extra: Any) -> Any:
         key = (id(obj), *extra)
         hit = self._entries.get(key)
-        if hit is None or hit[0] is not obj:
+        if hit is None or hit[0]() is not obj:
             try:
-                hit = (obj, self._compute(obj, *extra), False)
+                value, failed = self._compute(obj, *extra), False
             except (IntOrStringError, SelectorError) as err:
-                hit = (obj, (type(err), err.args), True)
-            self._entries[key] = hit
-            if len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        else:
-            self._entries.move_to_end(key)
+                value, failed = (type(err), err.args), True
+            try:
+                ref = weakref.ref(obj, self._forgetter(key))
+            except TypeError:
+                ref = None
+            hit = (ref, value, failed)
+            if ref is not None:
+                self._entries[key] = hit
         if hit[2]:
             error, args = hit[1]
             raise error(*args)  # a new one each time: a raised exception keeps its traceback
         return hit[1]
+
+    def _forgetter(self, key: tuple) -> Callable[[weakref.ref], None]:
+        entries = self._entries
+
+        def forget(ref: weakref.ref) -> None:
+            hit = entries.get(key)
+            if hit is not None and hit[0] is ref:
+                del entries[key]
+        return forget
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def _dump_fnv(template: Any, minor: Optional[int]) -> int:
@@ -143,24 +160,34 @@ def equal_ignore_hash(a: Any, b: Any) -> bool:
 
 
 class _PairMemo:
-    """`_templates_equal(a, b)` remembered by both identities (as `IdentityMemo` remembers one),
-    for the most recent 8,192 pairs: a few per Deployment."""
+    """`_templates_equal(a, b)` remembered by both identities, for as long as both live (as
+    `IdentityMemo` remembers one): a few pairs per Deployment, each gone with either template."""
 
     __slots__ = ("_entries",)
 
     def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[int, int], tuple[Any, Any, bool]] = OrderedDict()
+        self._entries: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, bool]] = {}
 
     def __call__(self, a: Any, b: Any) -> bool:
         key = (id(a), id(b))
         hit = self._entries.get(key)
-        if hit is not None and hit[0] is a and hit[1] is b:
+        if hit is not None and hit[0]() is a and hit[1]() is b:
             return hit[2]
         equal = _templates_equal(a, b)
-        self._entries[key] = (a, b, equal)
-        if len(self._entries) > 8192:
-            self._entries.popitem(last=False)
+        entries = self._entries
+
+        def forget(ref: weakref.ref) -> None:
+            hit = entries.get(key)
+            if hit is not None and (hit[0] is ref or hit[1] is ref):
+                del entries[key]
+        try:
+            entries[key] = (weakref.ref(a, forget), weakref.ref(b, forget), equal)
+        except TypeError:  # not weakly referable: compared each time
+            pass
         return equal
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 _equal_pairs = _PairMemo()
