@@ -25,12 +25,7 @@ def build(worker: PodWorker, old: Any) -> Any:
     from kubenb.api.core import HostIP, PodIP
 
     pod = worker.pod
-    spec = pod.spec
-    policy = spec.restart_policy or "Always"
-    deleting = pod.metadata.deletion_timestamp is not None
-    default = "PodInitializing" if spec.init_containers else "ContainerCreating"
-    init_statuses = [container_status(run, policy, deleting, "PodInitializing") for run in worker.init_runs]
-    statuses = [container_status(run, policy, deleting, default) for run in worker.main_runs]
+    init_statuses, statuses = container_statuses(worker)
     phase = worker.phase_override or get_phase(pod, init_statuses, statuses, worker.terminal_requested)
     update: dict[str, Any] = {"phase": phase, "reason": worker.status_reason, "message": worker.status_message,
                               "host_ip": worker.host_ip}
@@ -48,6 +43,17 @@ def build(worker: PodWorker, old: Any) -> Any:
     return old.model_copy(update=update)
 
 
+def container_statuses(worker: PodWorker) -> tuple[list[Any], list[Any]]:
+    """The init and main containers' statuses (each memoized in :mod:`kubenb.kubelet.containers`:
+    an unchanged container's is the very object built last time)."""
+    spec = worker.pod.spec
+    policy = spec.restart_policy or "Always"
+    deleting = worker.pod.metadata.deletion_timestamp is not None
+    default = "PodInitializing" if spec.init_containers else "ContainerCreating"
+    return ([container_status(run, policy, deleting, "PodInitializing") for run in worker.init_runs],
+            [container_status(run, policy, deleting, default) for run in worker.main_runs])
+
+
 def flags(worker: PodWorker) -> int:
     """The worker's flags a status reads, as one small int."""
     return ((worker.sandbox is not None and not worker.sandbox_gone) | worker.terminal_requested << 1
@@ -57,34 +63,28 @@ def flags(worker: PodWorker) -> int:
 def unchanged(worker: PodWorker, old: Any, built: Any, built_flags: int) -> bool:
     """Whether :func:`build` over `old` would give `old` itself, known without building it: `old`
     is the stored status of the last build (`built`, with the worker's :func:`flags` then), and
-    nothing it was built from changed since -- the same flags, the fields it copies from the
-    worker, and each container's (memoized) status the very object it holds. A build over the
-    status of a build from the same inputs is that status again (its conditions keep their times)."""
+    nothing it was built from changed since -- the same flags and phase override, the fields it
+    copies from the worker, and each container's (memoized) status the very object it holds. A
+    build over the status of a build from the same inputs is that status again (its conditions
+    keep their times)."""
     if old is not built or flags(worker) != built_flags:
         return False
     if old.pod_ip != worker.ip or old.start_time != worker.start_time or old.reason != worker.status_reason \
-            or old.message != worker.status_message:
+            or old.message != worker.status_message \
+            or (worker.phase_override is not None and old.phase != worker.phase_override):
         return False
-    pod = worker.pod
-    spec = pod.spec
-    policy = spec.restart_policy or "Always"
-    deleting = pod.metadata.deletion_timestamp is not None
-    default = "PodInitializing" if spec.init_containers else "ContainerCreating"
-    for runs, stored, waiting in ((worker.init_runs, old.init_container_statuses, "PodInitializing"),
-                                  (worker.main_runs, old.container_statuses, default)):
-        if len(runs) != len(stored or ()):
-            return False
-        for run, cs in zip(runs, stored or (), strict=True):
-            if container_status(run, policy, deleting, waiting) is not cs:
-                return False
-    return True
+    init_statuses, statuses = container_statuses(worker)
+    return _identical(init_statuses, old.init_container_statuses) and _identical(statuses, old.container_statuses)
+
+
+def _identical(built: list[Any], stored: Optional[list[Any]]) -> bool:
+    stored = stored or ()
+    return len(built) == len(stored) and all(map(operator.is_, built, stored))
 
 
 def _same_list(stored: Optional[list[Any]], built: list[Any]) -> list[Any]:
     """The stored list itself when `built` holds the very same items (an unchanged part stays shared)."""
-    if stored is not None and len(stored) == len(built) and all(map(operator.is_, stored, built)):
-        return stored
-    return built
+    return stored if stored is not None and _identical(built, stored) else built
 
 
 def _single_ip(ips: Any, ip: str) -> bool:
