@@ -267,7 +267,7 @@ class Container:
             argv, dict(parent.env), parent.cwd, parent.uid, "", parent.stdout, parent.stderr, parent
         )
         proc.program, proc.title = program, title
-        Driver(proc, program_main(program, proc)).start()
+        Driver(proc, program_main(program, proc), program).start()
         return proc
 
     def allocate_pid(self) -> int:
@@ -335,7 +335,7 @@ class Container:
         )
         proc.program = program
         self.main = proc
-        Driver(proc, program_main(program, proc)).start()
+        Driver(proc, program_main(program, proc), program).start()
 
     def stop(self, grace_seconds: float, signal: str | int | None = None) -> None:
         """StopContainer: the image's STOPSIGNAL (or `signal`), then SIGKILL after the grace period."""
@@ -391,7 +391,7 @@ class Container:
         proc = self.new_process(argv, env, cwd, self.image_uid(), stdin or "", stdout, stderr, tty=tty)
         proc.stdout_buffer, proc.stderr_buffer, proc.output = out, err, combined
         proc.program = program
-        Driver(proc, program_main(program, proc)).start()
+        Driver(proc, program_main(program, proc), program).start()
         return proc
 
     # -- cgroup -----------------------------------------------------------------------------

@@ -339,8 +339,23 @@ class Process:
         self.argv, self.program, self.title = list(argv), program, None
         driver = self.driver
         if tail and driver is not None and driver.proc is self and len(driver.stack) == 1:
-            yield _Replace(program_main(program, self))  # type: ignore[misc]  # the driver never resumes this
+            yield _Replace(program_main(program, self), program)  # type: ignore[misc]  # the driver never resumes this
         return (yield from program_main(program, self))
+
+    def become(self, program: Program, resumable: Resumable) -> Generator[Effect, Any, None]:
+        """Hand the rest of `program`'s life to `resumable`, when nothing else waits around it.
+
+        A server that has started only waits for signals, but its suspended generator frames
+        (``program_main``, ``main``, the serving loop: about 900 bytes for nginx) would stay alive
+        for the whole life of the container, 150,000 of them at scale. When `program`'s main is
+        what this process's driver steps directly (PID 1, or after a tail exec: no shell, no
+        ``finally``, no ``with`` around it), the driver drops those frames and steps `resumable`
+        instead, a small object answering ``send``/``throw``/``close`` as the frames would have.
+        Returns at once, having done nothing, when that is not so: the caller then goes on waiting
+        in its own frames."""
+        driver = self.driver
+        if driver is not None and driver.proc is self and driver.direct is program and len(driver.stack) == 1:
+            yield _Replace(resumable, None)  # type: ignore[misc]  # the driver never resumes this
 
     def spawn_passive(self, title: str, uid: int, memory: int) -> Process:
         """A helper process with no program of its own (nginx's workers): it shows in ``ps``."""
@@ -391,23 +406,37 @@ def program_main(program: Program, proc: Process) -> Generator[Effect, Any, int]
     return int(code or 0) & 0xFF
 
 
+class Resumable(Protocol):
+    """What a driver steps: a program's generator, or an object standing for its frames (see
+    :meth:`Process.become`)."""
+
+    def send(self, value: Any) -> Effect: ...
+
+    def throw(self, exc: BaseException) -> Effect: ...
+
+    def close(self) -> None: ...
+
+
 class _Replace:
-    """What :meth:`Process.exec` yields to its driver to be replaced by `gen` (a tail exec)."""
+    """What :meth:`Process.exec` (a tail exec) and :meth:`Process.become` yield to their driver to
+    be replaced by `gen`; `program` is the program whose main `gen` runs, if it is one's."""
 
-    __slots__ = ("gen",)
+    __slots__ = ("gen", "program")
 
-    def __init__(self, gen: Generator[Effect, Any, int]) -> None:
+    def __init__(self, gen: Resumable, program: Program | None) -> None:
         self.gen = gen
+        self.program = program
 
 
 class Driver:
     """Steps one top-level process's generator; ``stack`` holds it and its inline children."""
 
-    __slots__ = ("proc", "gen", "stack", "timer", "work", "resumes")
+    __slots__ = ("proc", "gen", "direct", "stack", "timer", "work", "resumes")
 
-    def __init__(self, proc: Process, gen: Generator[Effect, Any, int]) -> None:
+    def __init__(self, proc: Process, gen: Resumable, direct: Program | None = None) -> None:
         self.proc = proc
         self.gen = gen
+        self.direct = direct  # the program whose main `gen` runs (``program_main(direct, proc)``), if known
         self.stack: list[Process] = [proc]
         self.timer: Timer | None = None
         self.work: tuple[Process, float] | None = None
@@ -436,7 +465,7 @@ class Driver:
             effect = advance()
             while type(effect) is _Replace:  # a tail exec: the new program goes on in this same step
                 self.gen.close()
-                self.gen = effect.gen
+                self.gen, self.direct = effect.gen, effect.program
                 effect = self.gen.send(None)
         except StopIteration as stop:
             ended = (int(stop.value or 0) & 0xFF, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from kubenb.runtime import Endpoint, FileSystem, MountSpec, Network
@@ -302,3 +304,41 @@ def test_entrypoint_scripts_run_once_per_image_tree_and_are_replayed(node, monke
     quiet = node.start("nginx:alpine", hostname="q", env=[("NGINX_ENTRYPOINT_QUIET_LOGS", "1")])
     assert len(runs) == 2 and "docker-entrypoint" not in quiet.log.render()
     assert quiet.fs.read_text(conf) == a.fs.read_text(conf)
+
+
+def test_a_serving_master_keeps_no_frames_and_still_answers_signals(node) -> None:
+    """PID 1's suspended frames are dropped once it serves (an object stands for them): reload and
+    a graceful stop still work through it."""
+    c = node.start("nginx:alpine")
+    assert not inspect.isgenerator(c.main.driver.gen)
+    node.sh(c, "echo \"server { listen 80; location / { return 200 'v2'; } }\" > /etc/nginx/conf.d/default.conf")
+    c.signal(1, "SIGHUP")
+    node.advance(1)
+    assert node.get(c.sandbox, "/").text == "v2"
+    c.stop(30)
+    node.advance(1)
+    assert (c.exit_status.exit_code, c.exit_status.reason) == (0, "Completed")
+    assert c.log.render().endswith("[notice] 1#1: exit\n")
+
+
+def test_nginx_under_a_shell_keeps_its_frames_and_the_shell_goes_on(node) -> None:
+    """Not PID 1's own program: what waits around nginx (the shell) must run when nginx ends."""
+    c = node.start("nginx:alpine", command=["sh", "-c", "nginx -g 'daemon off;'; echo shell-after"])
+    assert inspect.isgenerator(c.main.driver.gen)
+    nginx = next(p for p in c.live_processes() if p.command_line().startswith("nginx: master"))
+    c.signal(nginx.pid, "SIGQUIT")
+    node.advance(1)
+    assert c.log.render().endswith("shell-after\n")
+    assert (c.exit_status.exit_code, c.exit_status.reason) == (0, "Completed")
+
+
+def test_nginx_a_shell_execs_in_place_keeps_the_shells_frames(node) -> None:
+    """``sh -c nginx``: the shell execs nginx in place but its own frames still wait around it (they
+    are not nginx's to drop); stopping ends the container as before."""
+    c = node.start("nginx:alpine", command=["sh", "-c", "nginx -g 'daemon off;'"])
+    assert c.main.command_line().startswith("nginx: master")
+    assert inspect.isgenerator(c.main.driver.gen)
+    c.stop(30)
+    node.advance(1)
+    assert (c.exit_status.exit_code, c.exit_status.reason) == (0, "Completed")
+    assert c.log.render().endswith("[notice] 1#1: exit\n")
