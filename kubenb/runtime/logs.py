@@ -22,6 +22,12 @@ from typing import overload
 
 _STREAMS = ("stdout", "stderr")
 _STREAM_CODE = {name: i for i, name in enumerate(_STREAMS)}
+_STREAM_BYTES = {name: bytes((i,)) for i, name in enumerate(_STREAMS)}
+# The interned lines of a write of whole lines, by its text: every nginx pod writes the same
+# entrypoint lines and, within a second, the same notices; splitting and interning them is done
+# once per text.
+_LINES: dict[str, tuple[str, ...]] = {}
+_LINES_MAX = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +86,23 @@ class ContainerLog:
             started, pending = partial.pop(stream)
             pending += text
         else:
+            lines = _LINES.get(text)
+            if lines is not None and len(self._texts) - self._first + len(lines) <= self.max_lines:
+                # whole lines seen before, arriving together, nothing to rotate: appended at once
+                n = len(lines)
+                self._times.extend(array("d", (now,)) * n)
+                self._streams.extend(_STREAM_BYTES[stream] * n)
+                self._texts.extend(lines)
+                return
             started, pending = now, text
         *complete, rest = pending.split("\n")
-        for i, line in enumerate(complete):
-            self._append(started if i == 0 else now, stream, sys.intern(line))
+        interned = tuple(map(sys.intern, complete))
+        if not rest and pending is text and interned:
+            if len(_LINES) >= _LINES_MAX:
+                _LINES.clear()
+            _LINES[text] = interned
+        for i, line in enumerate(interned):
+            self._append(started if i == 0 else now, stream, line)
         if rest:
             if partial is None:
                 partial = self._partial = {}

@@ -81,7 +81,7 @@ _IPV6_DEFAULT_CONF = DEFAULT_CONF.replace("listen       80;", "listen       80;\
 # and /etc/nginx (and the variables naming other places), so where both are an image's frozen
 # directories, free of mounts and symlinks, and those variables unset, they do the same every time:
 # computed once per image, replayed (the writes still land in each container's own upper layer).
-_REPLAYS: dict[tuple[Node, Node], tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]] | None] = {}
+_REPLAYS: dict[tuple[Node, Node], tuple[str, tuple[tuple[str, bytes], ...]] | None] = {}
 _READ = ("/docker-entrypoint.d", "/etc/nginx")
 _NAMING_ELSEWHERE = ("NGINX_ENVSUBST_TEMPLATE_DIR", "NGINX_ENVSUBST_TEMPLATE_SUFFIX", "NGINX_ENVSUBST_OUTPUT_DIR")
 
@@ -149,14 +149,14 @@ class NginxEntrypoint(Program):
                 writes.append((path, data))
 
             self.run_scripts(proc, lines.append, write)
-            done = (tuple(lines), tuple(writes))
+            done = ("\n".join(lines) + "\n" if lines else "", tuple(writes))
             if key is not None:
                 _REPLAYS[key] = done
         else:
             for path, data in done[1]:
                 proc.fs.write(path, data)
         if not quiet and done[0]:
-            proc.out("\n".join(done[0]) + "\n")  # one write: the lines arrive at the same instant
+            proc.out(done[0])  # one write (one text for every pod): the lines arrive at the same instant
 
     def run_scripts(self, proc: Process, log: Any, write: Any) -> None:
         """The scripts in /docker-entrypoint.d, in name order; `log` gets each line, `write` each file."""
