@@ -158,6 +158,13 @@ def get_phase(pod: Any, init_statuses: list[Any], statuses: list[Any], terminal:
     return "Pending"
 
 
+# A condition is its five values, and the pods that change at one second (a Deployment's replicas
+# becoming ready) have the same ones: one object for all of them, made once (stored objects are
+# never edited, and the store finds a part it already holds without hashing it again).
+_CONDITIONS: dict[tuple[str, str, Optional[str], Optional[str], Optional[str]], Any] = {}
+_CONDITIONS_MAX = 4096
+
+
 def _names(names: list[str]) -> str:
     return "[" + " ".join(names) + "]"
 
@@ -178,8 +185,14 @@ def conditions(worker: PodWorker, old: Any, init_statuses: list[Any], statuses: 
             since = prev.last_transition_time
         else:
             since = clock.rfc3339()
-        return PodCondition(type=type_, status=status, last_transition_time=since, last_probe_time=None,
-                            reason=reason, message=message)
+        key = (type_, status, since, reason, message)
+        found = _CONDITIONS.get(key)
+        if found is None:
+            if len(_CONDITIONS) >= _CONDITIONS_MAX:
+                _CONDITIONS.clear()
+            found = _CONDITIONS[key] = PodCondition(type=type_, status=status, last_transition_time=since,
+                                                    last_probe_time=None, reason=reason, message=message)
+        return found
 
     out = []
     if worker.kubelet.minor >= 29:
