@@ -157,7 +157,7 @@ class Container:
         self.on_exit: list[Callable[[Container], None]] = []
         self.stepping = 0  # >0 while some process's generator runs
         self.oom_killed = False
-        self._pending: list[Callable[[], None]] = []
+        self._pending: list[Callable[[], None]] | None = None  # made by the first delivery that must wait
         self._processes: dict[int, Process] = {}
         self._next_pid = 1
         self._kill_timer: Timer | None = None
@@ -290,15 +290,19 @@ class Container:
     def deliver(self, action: Callable[[], None]) -> None:
         """Run `action` now, or right after the generator that is running returns control."""
         if self.stepping:
-            self._pending.append(action)
-            if len(self._pending) == 1:
+            pending = self._pending
+            if pending is None:
+                pending = self._pending = []
+            pending.append(action)
+            if len(pending) == 1:
                 self.scheduler.call_later(0.0, self.flush_deliveries)
         else:
             action()
 
     def flush_deliveries(self) -> None:
-        while self._pending and not self.stepping:
-            self._pending.pop(0)()
+        pending = self._pending
+        while pending and not self.stepping:
+            pending.pop(0)()
 
     def signal(self, pid: int, sig: int | str) -> bool:
         """``kill(pid, sig)``; False when there is no such process."""
