@@ -162,7 +162,7 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
     if not shareable:
         _own(model)
         return None
-    marked = _marked(fields_set)
+    marked = _MARKED.get(frozenset(fields_set)) or _marked(fields_set)
     try:
         digest = hash((cls, id(marked), *vals))
     except TypeError:  # fields not in declaration order (never built so here): not shared
