@@ -98,8 +98,8 @@ class EventRecorder:
             seen[key] = existing  # the most recently used now
             ev = self.store.try_get("Event", namespace, existing)
             if ev is not None:
-                # a shallow copy is enough: only two scalars change, and the store copies what it keeps
-                self.store.update(shallow_copy(ev, count=(ev.count or 1) + 1, last_timestamp=now))
+                # a shallow copy is enough: only two scalars change, the rest is the stored Event's
+                self.store.update(shallow_copy(ev, count=(ev.count or 1) + 1, last_timestamp=now), owned=True)
                 return
         if self._source is None:
             self._source = EventSource(component=self.component, host=self.host)
@@ -110,7 +110,7 @@ class EventRecorder:
             source=self._source, first_timestamp=now, last_timestamp=now, count=1, type=type_,
             reporting_component=self.component, reporting_instance=self.host or "",
         )
-        created = self.store.create(event)
+        created = self.store.create(event, owned=True)  # built here, for this write alone
         _remember(self._seen, key, created.metadata.name or "")
 
 
@@ -226,7 +226,7 @@ class SeriesRecorder(EventRecorder):
             event_time=format_micro(now), action=action or None,
             reporting_component=self.component, reporting_instance=self.instance,
         )
-        created = self.store.create(event)
+        created = self.store.create(event, owned=True)  # built here, for this write alone
         self._series[key] = _Cached(namespace, created.metadata.name or "", now)
         self._arm("finish", FINISH_SECONDS)
         self._arm("refresh", REFRESH_SECONDS)
@@ -238,7 +238,7 @@ class SeriesRecorder(EventRecorder):
             return False
         ev = ev.model_copy()  # a new series below; the rest stays shared with the stored Event
         ev.series = EventSeries(count=cached.count, last_observed_time=format_micro(cached.last_observed))
-        self.store.update(ev)
+        self.store.update(ev, owned=True)
         return True
 
     def _arm(self, which: str, period: float) -> None:

@@ -41,7 +41,7 @@ _IDENTITY = "metadata"  # the field of a stored object that names it: never shar
 _MIN_SWEEP = 50_000
 _LAG = 4096  # parts entered since a part was, before it is looked at again (see above)
 
-_PLANS: dict[type, tuple[list[str], tuple[tuple[int, str], ...]]] = {}
+_PLANS: dict[type, tuple[list[str], tuple[tuple[int, str], ...], tuple[str, ...]]] = {}
 _TABLE: dict[int, Any] = {}  # content hash -> canonical model, list or dict
 _PLAIN: dict[frozenset, set] = {}  # field names -> the set unmarked models with those names share
 _MARKED: dict[frozenset, set] = {}  # field names -> the set only canonical models point at
@@ -59,16 +59,11 @@ def share(obj: BaseModel) -> None:
     """
     _own(obj)
     values = obj.__dict__
-    for name, value in values.items():
-        if type(value) in _SCALARS:
-            continue
-        if name == _IDENTITY and isinstance(value, BaseModel):
-            _own(value)
-            _share_parts(value.__dict__)
-            continue
-        canonical = _canonical(value)
-        if canonical is not None and canonical is not value:
-            values[name] = canonical
+    meta = values.get(_IDENTITY)
+    if isinstance(meta, BaseModel):
+        _own(meta)
+        _share_parts(meta)
+    _share_parts(obj, _IDENTITY)
     if len(_YOUNG) > _LAG:
         _drop_dead_young()
     if len(_TABLE) >= _next_sweep:
@@ -104,12 +99,18 @@ def _own(model: BaseModel) -> None:
         object.__setattr__(model, "__pydantic_fields_set__", plain)
 
 
-def _share_parts(values: dict) -> None:
-    for name, value in values.items():
-        if type(value) not in _SCALARS:
-            canonical = _canonical(value)
-            if canonical is not None and canonical is not value:
-                values[name] = canonical
+def _share_parts(model: BaseModel, skip: str = "") -> None:
+    """Share the parts of a model that is not shared itself (but for its field `skip`): only the
+    fields whose type may hold a model, list or map are looked at (an Event's five of seventeen)."""
+    values = model.__dict__
+    cls = type(model)
+    for name in (_PLANS.get(cls) or _plan(cls))[2]:
+        value = values.get(name)
+        if value is None or name == skip or type(value) in _SCALARS:
+            continue
+        canonical = _canonical(value)
+        if canonical is not None and canonical is not value:
+            values[name] = canonical
 
 
 def _canonical(value: Any) -> Optional[Any]:
@@ -161,7 +162,7 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
     if not shareable:
         _own(model)
         return None
-    marked = _marked(fields_set)
+    marked = _MARKED.get(frozenset(fields_set)) or _marked(fields_set)
     try:
         digest = hash((cls, id(marked), *vals))
     except TypeError:  # fields not in declaration order (never built so here): not shared
@@ -183,15 +184,15 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
 def _model_unplanned(model: BaseModel, values: dict) -> None:
     """A model missing a field or holding one out of order (never built so here): its parts are shared, it is not."""
     _own(model)
-    _share_parts(values)
+    _share_parts(model)
 
 
-def _plan(cls: type) -> tuple[list[str], tuple[tuple[int, str], ...]]:
-    """The field names in order, and the positions of those that may hold a model, list or map."""
+def _plan(cls: type) -> tuple[list[str], tuple[tuple[int, str], ...], tuple[str, ...]]:
+    """The field names in order, the positions of those that may hold a model, list or map, and their names."""
     names = list(cls.model_fields)
     nested = tuple((i, name) for i, (name, field) in enumerate(cls.model_fields.items())
                    if not _scalar_type(field.annotation))
-    _PLANS[cls] = plan = (names, nested)
+    _PLANS[cls] = plan = (names, nested, tuple(name for _, name in nested))
     return plan
 
 

@@ -68,11 +68,17 @@ class Store:
         self._watchers: dict[Optional[str], list[WatchHandler]] = {}
         #: each kind's keys in list order, kept until a key comes or goes (updates keep it)
         self._sorted_keys: dict[str, list[tuple[str, str]]] = {}
+        #: each model class's and kind name's resource (the registry is fixed): asked on every write
+        self._infos: dict[type | str, ResourceInfo] = {}
         self.resource_version = 0
 
     # ---------------------------------------------------------------- reads
 
     def info(self, obj_or_kind: KubeObject | str) -> ResourceInfo:
+        key = obj_or_kind if isinstance(obj_or_kind, str) else type(obj_or_kind)
+        found = self._infos.get(key)
+        if found is not None:
+            return found
         if isinstance(obj_or_kind, str):
             found = next((i for i in self.registry.resources if i.kind == obj_or_kind), None)
         else:
@@ -80,6 +86,7 @@ class Store:
             found = self.registry.by_group_kind(group, obj_or_kind.KIND)
         if found is None:
             raise KeyError(f"kind {obj_or_kind!r} is not served")
+        self._infos[key] = found
         return found
 
     def get(self, kind: str, namespace: str, name: str) -> KubeObject:
@@ -173,18 +180,25 @@ class Store:
 
     # ---------------------------------------------------------------- writes
 
-    def create(self, obj: KubeObject, *, dry_run: bool = False, keep_status: bool = False) -> KubeObject:
-        """POST: admit, name, stamp and store a new object. Fails with `AlreadyExists`, `Invalid`, ..."""
+    def create(self, obj: KubeObject, *, dry_run: bool = False, keep_status: bool = False,
+               owned: bool = False) -> KubeObject:
+        """POST: admit, name, stamp and store a new object. Fails with `AlreadyExists`, `Invalid`, ...
+
+        `owned`: the caller built `obj` (its root and metadata) for this write alone and hands it
+        over, as the event recorders do with each Event: it is admitted and stored as it is, with
+        no defensive copy. Admission is the same either way, so a rejected write changes nothing.
+        """
         info = self.info(obj)
-        obj = shallow_copy(obj, metadata=shallow_copy(obj.metadata))
+        if not owned:
+            obj = shallow_copy(obj, metadata=shallow_copy(obj.metadata))
         meta = obj.metadata
         if info.namespaced:
-            meta.namespace = meta.namespace or "default"
+            _set(meta, namespace=meta.namespace or "default")
             self._check_namespace_open(meta.namespace)
         else:
-            meta.namespace = None
+            _set(meta, namespace=None)
         if not meta.name and meta.generate_name:
-            meta.name = meta.generate_name + self.rng.name_suffix()
+            _set(meta, name=meta.generate_name + self.rng.name_suffix())
         key = (meta.namespace or "", meta.name or "")
         if meta.name and key in self._objects.get(obj.KIND, {}):
             raise errors.already_exists(info, meta.name)
@@ -199,18 +213,25 @@ class Store:
             return obj
         # system fields come after admission here (so a rejected object draws no uid); the Job
         # strategy, which needs the uid for its generated selector, runs once it exists
-        meta.uid = self.rng.uid()
-        meta.creation_timestamp = self.clock.rfc3339()
+        _set(meta, uid=self.rng.uid(), creation_timestamp=self.clock.rfc3339())
         self.admission.after_uid(info, obj)
-        meta.resource_version = self._next_rv()
+        self.resource_version += 1
         if self.admission.has_generation(info):
-            meta.generation = 1
+            _set(meta, resource_version=str(self.resource_version), generation=1)
+        else:
+            _set(meta, resource_version=str(self.resource_version))
         self._put(obj, None)
         self._notify(ADDED, obj, None)
         return obj
 
-    def update(self, obj: KubeObject, *, subresource: Optional[str] = None, dry_run: bool = False) -> KubeObject:
-        """PUT (or PUT of the `status` subresource). A no-op write stores nothing and bumps nothing."""
+    def update(self, obj: KubeObject, *, subresource: Optional[str] = None, dry_run: bool = False,
+               owned: bool = False) -> KubeObject:
+        """PUT (or PUT of the `status` subresource). A no-op write stores nothing and bumps nothing.
+
+        `owned`: every part of `obj` but its root and metadata is either the stored object's or
+        made by the caller for this write alone (an event recorder's count+1 on a shallow copy of
+        the stored Event), so only the root and metadata, which admission edits, are copied, as a
+        status write's are, instead of every part the caller may still hold."""
         info = self.info(obj)
         ns = (obj.metadata.namespace or "default") if info.namespaced else ""
         old = self.try_get(obj.KIND, ns, obj.metadata.name or "")
@@ -220,8 +241,9 @@ class Store:
         if rv and rv != old.metadata.resource_version:
             raise errors.conflict(info, old.metadata.name or "",
                                   "the object has been modified; please apply your changes to the latest version and try again")
-        if subresource == "status":
-            # only status is taken from the caller, and it is not mutated here
+        if subresource == "status" or (owned and not self.admission.defaults_spec_in_place(info)):
+            # only status is taken from the caller (or the caller gave its parts away), and no part
+            # but the root and metadata is edited here
             new = shallow_copy(obj, metadata=shallow_copy(obj.metadata))
         else:
             # admission edits a private copy: the caller's parts are copied, the stored (canonical)
@@ -235,7 +257,7 @@ class Store:
         except errors.StatusError:
             self.allocators.restore(allocated)
             raise
-        new.metadata.resource_version = old.metadata.resource_version
+        _set(new.metadata, resource_version=old.metadata.resource_version)
         if new == old:
             return old
         if dry_run:
@@ -244,7 +266,7 @@ class Store:
         if old.metadata.deletion_timestamp and not new.metadata.finalizers and \
                 not old.metadata.deletion_grace_period_seconds:
             return self._remove(old, final=new)  # the last finalizer is gone: the deletion completes
-        new.metadata.resource_version = self._next_rv()
+        _set(new.metadata, resource_version=self._next_rv())
         self._put(new, old)
         self._notify(MODIFIED, new, old)
         return new
@@ -345,3 +367,10 @@ class Store:
             raise errors.forbidden_error(
                 None, "", f"unable to create new content in namespace {namespace} because it is being terminated")
 
+
+def _set(model: Any, **values: Any) -> None:
+    """Set fields of a model the store is writing, as pydantic's ``__setattr__`` does for a model
+    that validates no assignment (the value, and the name in its fields set), at a fifth of the
+    cost: a create sets four to six metadata fields."""
+    model.__dict__.update(values)
+    model.__pydantic_fields_set__.update(values)

@@ -146,3 +146,46 @@ def test_deleting_the_last_object_of_a_bucket_drops_the_bucket(cluster: Cluster)
     assert owner.metadata.uid not in indexes._owners
     assert ("unique", "label-value") not in indexes._labels["Pod"]
     assert (len(indexes._owners), len(indexes._labels["Pod"])) == before
+
+
+def _event(name: str, namespace: str = "default"):
+    from kubenb.api.construct import construct
+    from kubenb.api.core import Event, ObjectReference
+    from kubenb.api.meta import ObjectMeta
+
+    return construct(Event, metadata=construct(ObjectMeta, name=name, namespace=namespace),
+                     involved_object=construct(ObjectReference, kind="Pod", namespace=namespace, name="p", uid="u"),
+                     reason="Started", message="Started container c", count=1, type="Normal")
+
+
+def test_an_owned_create_stores_the_callers_object_admitted_as_any_other(cluster: Cluster):
+    event = _event("p.17")
+    stored = cluster.store.create(event, owned=True)
+    assert stored is event and cluster.store.get("Event", "default", "p.17") is event  # no defensive copy
+    copied = cluster.store.create(_event("p.18"))
+    assert copied.metadata.uid and copied.metadata.uid != stored.metadata.uid
+    assert stored.metadata.creation_timestamp == copied.metadata.creation_timestamp
+    assert int(copied.metadata.resource_version) == int(stored.metadata.resource_version) + 1
+    assert stored.metadata.model_fields_set == copied.metadata.model_fields_set
+    assert stored.to_dict().keys() == copied.to_dict().keys()
+
+
+def test_a_rejected_owned_create_changes_nothing(cluster: Cluster):
+    from kubenb.store.errors import StatusError
+
+    rv, events = cluster.store.resource_version, cluster.store.count("Event")
+    for bad in (_event("Not_A_Name"), _event("p.1", namespace="nowhere")):
+        with pytest.raises(StatusError) as err:
+            cluster.store.create(bad, owned=True)
+        assert err.value.reason in ("Invalid", "NotFound")
+    assert (cluster.store.resource_version, cluster.store.count("Event")) == (rv, events)
+
+
+def test_an_owned_update_leaves_the_stored_object_and_its_metadata_untouched(cluster: Cluster):
+    first = cluster.store.create(_event("p.19"), owned=True)
+    rv, meta = first.metadata.resource_version, first.metadata
+    second = cluster.store.update(first.model_copy(update={"count": 2}), owned=True)
+    assert (first.count, first.metadata.resource_version, first.metadata is meta) == (1, rv, True)
+    assert second.count == 2 and int(second.metadata.resource_version) > int(rv)
+    assert second.metadata is not meta and second.involved_object is first.involved_object
+    assert cluster.store.update(second.model_copy(), owned=True) is second  # nothing changed: nothing written
