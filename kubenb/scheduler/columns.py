@@ -11,6 +11,10 @@ Slots are handed out once per node name and never reused (a deleted node's row k
 of pods still bound to it, as its NodeInfo does). A taint set or label value is interned once and
 a plugin's verdict on it is computed once per cycle, then spread over the nodes by indexing
 (`table[ids]`), so a requirement costs one evaluation per distinct value, not per node.
+
+Every row written is logged in :attr:`NodeColumns.changed`, so that answers kept over all slots
+(:mod:`kubenb.scheduler.shapes`) are brought up to date at the changed slots alone; a new slot,
+or a log grown long, starts a new :attr:`NodeColumns.epoch`, after which they are computed anew.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from kubenb.api import labels as labelsel
 from kubenb.scheduler.resources import Request
 
 NUMBERS = ("alloc_cpu", "alloc_mem", "alloc_pods", "req_cpu", "req_mem", "req_pods", "nz_cpu", "nz_mem")
+#: the change log is started again (a new epoch) beyond this many entries, or four per slot
+CHANGES_KEPT = 4096
 MISSING = -1  # a label id for "the node has no such key": indexes a table's last entry
 
 TaintKey = tuple[tuple[str, str, str], ...]
@@ -49,6 +55,9 @@ class NodeColumns:
         self.label_ids: dict[str, np.ndarray] = {}
         self.label_values: dict[str, list[str]] = {}
         self._value_ids: dict[str, dict[str, int]] = {}
+        #: the slots whose row was written, in order, since the epoch began (see the module's doc)
+        self.changed: list[int] = []
+        self.epoch = 0
 
     def __getattr__(self, name: str) -> np.ndarray:  # alloc_cpu, req_mem, ... (only when not an attribute)
         try:
@@ -63,7 +72,19 @@ class NodeColumns:
         if self.size == self._capacity:
             self._grow()
         self.size += 1
+        self._new_epoch()
         return self.size - 1
+
+    def _new_epoch(self) -> None:
+        self.epoch += 1
+        self.changed = []
+
+    def _touch(self, slot: int) -> None:
+        """Log a write of `slot`'s row."""
+        changed = self.changed
+        changed.append(slot)
+        if len(changed) > CHANGES_KEPT and len(changed) > 4 * self.size:
+            self._new_epoch()
 
     def _grow(self) -> None:
         extra = self._capacity
@@ -78,17 +99,20 @@ class NodeColumns:
 
     def set_allocatable(self, slot: int, alloc: Request) -> None:
         self._gathered = (None, None)
+        self._touch(slot)
         self.numbers["alloc_cpu"][slot], self.numbers["alloc_mem"][slot], self.numbers["alloc_pods"][slot] = (
             alloc.milli_cpu, alloc.memory, alloc.pods)
 
     def set_usage(self, slot: int, requested: Request, nonzero: Request) -> None:
         self._gathered = (None, None)
+        self._touch(slot)
         n = self.numbers
         n["req_cpu"][slot], n["req_mem"][slot], n["req_pods"][slot] = requested.milli_cpu, requested.memory, requested.pods
         n["nz_cpu"][slot], n["nz_mem"][slot] = nonzero.milli_cpu, nonzero.memory
 
     def set_node(self, slot: int, node: Any, old: Any) -> None:
         """The node's cordon flag, taint set and labels (labels rewritten only when they changed)."""
+        self._touch(slot)
         self.unschedulable[slot] = bool(node.spec.unschedulable)
         self.present[slot] = True
         taints = node.spec.taints or ()
@@ -110,6 +134,7 @@ class NodeColumns:
 
     def clear_node(self, slot: int, node: Any) -> None:
         """A deleted node: no labels, taints or cordon (its usage stays, as its NodeInfo's does)."""
+        self._touch(slot)
         self.unschedulable[slot] = self.present[slot] = False
         self.taint_set[slot] = 0
         for key in node.metadata.labels or {}:
