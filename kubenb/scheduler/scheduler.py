@@ -287,7 +287,9 @@ class Scheduler:
         summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
         if len(feasible) == 1:
             return self.cache.names[int(feasible[0])]
-        rows = np.empty((len(self.scorers), len(feasible)), np.int16)  # normalised: 0..100
+        # normalised scores (0..100) times weights of a few units add up exactly in float64, where
+        # the weighted sum is a BLAS product (an integer matrix product is a loop several times slower)
+        rows = np.empty((len(self.scorers), len(feasible)), np.float64)
         scoring: list[str] = []
         weights: list[int] = []
         infos: Optional[list[plugins.NodeInfo]] = None
@@ -303,10 +305,10 @@ class Scheduler:
             scoring.append(plugin)
             weights.append(weight)
         rows = rows[:len(scoring)]
-        totals = np.array(weights, np.int64) @ rows if scoring else np.zeros(len(feasible), np.int64)
+        totals = np.array(weights, np.float64) @ rows if scoring else np.zeros(len(feasible), np.float64)
         decision.slots, decision.names = feasible.astype(np.int32), self.cache.names
-        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows
-        best = (totals == totals.max()).nonzero()[0]
+        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows.astype(np.int16)
+        best = (totals == totals[totals.argmax()]).nonzero()[0]  # argmax: a pass cheaper than max
         # `random.choice` draws an index below the length and takes that item: drawn over the
         # indexes, the lot is the same without listing the tied nodes' names
         return self.cache.names[int(feasible[best[self.rng.choice(range(len(best))) if len(best) > 1 else 0]])]
