@@ -58,6 +58,9 @@ class NodeColumns:
         #: the slots whose row was written, in order, since the epoch began (see the module's doc)
         self.changed: list[int] = []
         self.epoch = 0
+        #: bumped whenever a label id is written or a slot added: `domains` is kept until it moves
+        self._label_writes = 0
+        self._domains: dict[str, tuple[int, tuple[np.ndarray, np.ndarray]]] = {}
 
     def __getattr__(self, name: str) -> np.ndarray:  # alloc_cpu, req_mem, ... (only when not an attribute)
         try:
@@ -78,6 +81,7 @@ class NodeColumns:
     def _new_epoch(self) -> None:
         self.epoch += 1
         self.changed = []
+        self._label_writes += 1
 
     def _touch(self, slot: int) -> None:
         """Log a write of `slot`'s row."""
@@ -126,6 +130,7 @@ class NodeColumns:
         before = (old.metadata.labels or {}) if old is not None else {}
         if old is not None and labels == before:
             return
+        self._label_writes += 1
         for key in before.keys() - labels.keys():
             self.label_ids[key][slot] = MISSING
         for key, value in labels.items():
@@ -137,6 +142,7 @@ class NodeColumns:
         self._touch(slot)
         self.unschedulable[slot] = self.present[slot] = False
         self.taint_set[slot] = 0
+        self._label_writes += 1
         for key in node.metadata.labels or {}:
             self.label_ids[key][slot] = MISSING
 
@@ -194,7 +200,17 @@ class NodeColumns:
 
     def domains(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Per slot: whether the node has `key`, and its value's id as a topology domain -- MISSING
-        both without the key and for the value `""`, the one domain `node.Labels[key]` makes of them."""
+        both without the key and for the value `""`, the one domain `node.Labels[key]` makes of them.
+        Kept until a label is written (PodTopologySpread asks for two keys every cycle, and each is
+        a few passes over every slot); callers must not change the arrays."""
+        kept = self._domains.get(key)
+        if kept is not None and kept[0] == self._label_writes:
+            return kept[1]
+        domains = self._domains_now(key)
+        self._domains[key] = (self._label_writes, domains)
+        return domains
+
+    def _domains_now(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         column = self.label_ids.get(key)
         if column is None:
             return np.zeros(self.size, bool), np.full(self.size, MISSING, np.int32)

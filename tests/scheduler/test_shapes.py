@@ -115,3 +115,29 @@ def test_pod_requests_are_remembered_by_their_parts():
     init = evolve(a, deep=("spec",))
     init.spec.init_containers = [evolve(d.spec.containers[0])]
     assert pod_request(init.spec) == Request(300, 64 * 1024 * 1024, 1)  # the larger init container
+
+
+def test_kept_topology_domains_follow_label_writes():
+    c = Cluster("kubeadm", nodes=3, pace=0)
+    c.settle()
+    columns = c.scheduler.cache.columns
+    key = "topology.kubernetes.io/zone"
+
+    def current() -> None:
+        kept, fresh = columns.domains(key), columns._domains_now(key)
+        assert [a.tolist() for a in kept] == [a.tolist() for a in fresh]
+
+    current()
+    first = columns.domains(key)
+    assert columns.domains(key) is first  # kept while no label is written
+    for name, zone in (("worker-1", "a"), ("worker-2", ""), ("control-plane", "b")):
+        node = c.store.get("Node", "", name)
+        new = evolve(node, deep=("metadata",))
+        new.metadata.labels = {**(node.metadata.labels or {}), key: zone}
+        c.store.update(new)
+        current()
+    slot = c.scheduler.cache.get("worker-1").slot
+    assert columns.domains(key)[0][slot]
+    c.store.delete("Node", "", "worker-1")
+    current()
+    assert not columns.domains(key)[0][slot]
