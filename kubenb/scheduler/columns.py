@@ -11,6 +11,10 @@ Slots are handed out once per node name and never reused (a deleted node's row k
 of pods still bound to it, as its NodeInfo does). A taint set or label value is interned once and
 a plugin's verdict on it is computed once per cycle, then spread over the nodes by indexing
 (`table[ids]`), so a requirement costs one evaluation per distinct value, not per node.
+
+Every row written is logged in :attr:`NodeColumns.changed`, so that answers kept over all slots
+(:mod:`kubenb.scheduler.shapes`) are brought up to date at the changed slots alone; a new slot,
+or a log grown long, starts a new :attr:`NodeColumns.epoch`, after which they are computed anew.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from kubenb.api import labels as labelsel
 from kubenb.scheduler.resources import Request
 
 NUMBERS = ("alloc_cpu", "alloc_mem", "alloc_pods", "req_cpu", "req_mem", "req_pods", "nz_cpu", "nz_mem")
+#: the change log is started again (a new epoch) beyond this many entries, or four per slot
+CHANGES_KEPT = 4096
 MISSING = -1  # a label id for "the node has no such key": indexes a table's last entry
 
 TaintKey = tuple[tuple[str, str, str], ...]
@@ -49,6 +55,12 @@ class NodeColumns:
         self.label_ids: dict[str, np.ndarray] = {}
         self.label_values: dict[str, list[str]] = {}
         self._value_ids: dict[str, dict[str, int]] = {}
+        #: the slots whose row was written, in order, since the epoch began (see the module's doc)
+        self.changed: list[int] = []
+        self.epoch = 0
+        #: bumped whenever a label id is written or a slot added: `domains` is kept until it moves
+        self._label_writes = 0
+        self._domains: dict[str, tuple[int, tuple[np.ndarray, np.ndarray]]] = {}
 
     def __getattr__(self, name: str) -> np.ndarray:  # alloc_cpu, req_mem, ... (only when not an attribute)
         try:
@@ -63,7 +75,20 @@ class NodeColumns:
         if self.size == self._capacity:
             self._grow()
         self.size += 1
+        self._new_epoch()
         return self.size - 1
+
+    def _new_epoch(self) -> None:
+        self.epoch += 1
+        self.changed = []
+        self._label_writes += 1
+
+    def _touch(self, slot: int) -> None:
+        """Log a write of `slot`'s row."""
+        changed = self.changed
+        changed.append(slot)
+        if len(changed) > CHANGES_KEPT and len(changed) > 4 * self.size:
+            self._new_epoch()
 
     def _grow(self) -> None:
         extra = self._capacity
@@ -78,17 +103,20 @@ class NodeColumns:
 
     def set_allocatable(self, slot: int, alloc: Request) -> None:
         self._gathered = (None, None)
+        self._touch(slot)
         self.numbers["alloc_cpu"][slot], self.numbers["alloc_mem"][slot], self.numbers["alloc_pods"][slot] = (
             alloc.milli_cpu, alloc.memory, alloc.pods)
 
     def set_usage(self, slot: int, requested: Request, nonzero: Request) -> None:
         self._gathered = (None, None)
+        self._touch(slot)
         n = self.numbers
         n["req_cpu"][slot], n["req_mem"][slot], n["req_pods"][slot] = requested.milli_cpu, requested.memory, requested.pods
         n["nz_cpu"][slot], n["nz_mem"][slot] = nonzero.milli_cpu, nonzero.memory
 
     def set_node(self, slot: int, node: Any, old: Any) -> None:
         """The node's cordon flag, taint set and labels (labels rewritten only when they changed)."""
+        self._touch(slot)
         self.unschedulable[slot] = bool(node.spec.unschedulable)
         self.present[slot] = True
         taints = node.spec.taints or ()
@@ -102,6 +130,7 @@ class NodeColumns:
         before = (old.metadata.labels or {}) if old is not None else {}
         if old is not None and labels == before:
             return
+        self._label_writes += 1
         for key in before.keys() - labels.keys():
             self.label_ids[key][slot] = MISSING
         for key, value in labels.items():
@@ -110,8 +139,10 @@ class NodeColumns:
 
     def clear_node(self, slot: int, node: Any) -> None:
         """A deleted node: no labels, taints or cordon (its usage stays, as its NodeInfo's does)."""
+        self._touch(slot)
         self.unschedulable[slot] = self.present[slot] = False
         self.taint_set[slot] = 0
+        self._label_writes += 1
         for key in node.metadata.labels or {}:
             self.label_ids[key][slot] = MISSING
 
@@ -169,7 +200,17 @@ class NodeColumns:
 
     def domains(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Per slot: whether the node has `key`, and its value's id as a topology domain -- MISSING
-        both without the key and for the value `""`, the one domain `node.Labels[key]` makes of them."""
+        both without the key and for the value `""`, the one domain `node.Labels[key]` makes of them.
+        Kept until a label is written (PodTopologySpread asks for two keys every cycle, and each is
+        a few passes over every slot); callers must not change the arrays."""
+        kept = self._domains.get(key)
+        if kept is not None and kept[0] == self._label_writes:
+            return kept[1]
+        domains = self._domains_now(key)
+        self._domains[key] = (self._label_writes, domains)
+        return domains
+
+    def _domains_now(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         column = self.label_ids.get(key)
         if column is None:
             return np.zeros(self.size, bool), np.full(self.size, MISSING, np.int32)

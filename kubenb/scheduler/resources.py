@@ -37,22 +37,33 @@ def _container_request(c: Any, nonzero: bool) -> tuple[int, int]:
     return cpu, mem
 
 
-#: nonzero -> (containers, init containers, overhead, their request): the last pod's, by identity
-_last: dict[bool, tuple[Any, Any, Any, Request]] = {}
+#: the requests by the identities of the parts they are computed from (see `pod_request`)
+_known: dict[tuple, tuple[Request, tuple]] = {}
+#: how many requests `_known` keeps before it starts again (a handful of pod shapes in practice)
+KNOWN_LIMIT = 1024
 
 
 def pod_request(spec: Any, nonzero: bool = False) -> Request:
-    """The pod's request, remembered for the last pod asked about: a cycle asks for the same pod
-    several times (PreFilter, two scores), and the cache again once it is bound -- a spec copied
-    with its nodeName set shares the containers list. Stored objects are never changed in place,
-    so the same list objects mean the same request (and the entry keeps them alive, so their
-    identities cannot be reused)."""
-    last = _last.get(nonzero)
-    if last is not None and last[0] is spec.containers and last[1] is spec.init_containers and \
-            last[2] is spec.overhead:
-        return last[3]
+    """The pod's request, remembered by the identities of what it is computed from -- each
+    container's `resources` (and an init container's restart policy) and the overhead. Stored
+    pods share equal parts (the store's hash-consing), so a ReplicaSet's pods, whose containers
+    differ by their token mounts, share their `resources`: a cycle asks for the same request
+    several times (PreFilter, two scores), the cache again once the pod is bound, and the next
+    replica's cycle too, and each costs a key of a few ids. Stored objects are never changed in
+    place, so the same objects mean the same request; the entry keeps them alive, so their
+    identities cannot be reused meanwhile."""
+    init = spec.init_containers
+    key: tuple = (nonzero, id(spec.overhead), *[id(c.resources) for c in spec.containers])
+    if init:
+        key += (None, *[(id(c.resources), c.restart_policy) for c in init])
+    known = _known.get(key)
+    if known is not None:
+        return known[0]
     request = _pod_request(spec, nonzero)
-    _last[nonzero] = (spec.containers, spec.init_containers, spec.overhead, request)
+    if len(_known) >= KNOWN_LIMIT:
+        _known.clear()
+    _known[key] = (request, (spec.overhead, [c.resources for c in spec.containers],
+                             [c.resources for c in init or ()]))
     return request
 
 

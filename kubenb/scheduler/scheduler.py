@@ -41,6 +41,7 @@ from kubenb.scheduler.plugins.scoring import Scorer
 from kubenb.scheduler.plugins.taint_toleration import taint_toleration_score
 from kubenb.scheduler.plugins.volume_binding import VolumeBinding
 from kubenb.scheduler.queue import SchedulingQueue
+from kubenb.scheduler.shapes import ShapeCache
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
 
@@ -145,6 +146,8 @@ class Scheduler:
         self.rng = cluster.rng.stream("scheduler")
         self.queue = SchedulingQueue(cluster.loop, self._schedule_key, self.minor)
         self.cache = NodeCache()
+        #: Filters' verdicts and scores kept per pod shape over every node (:mod:`kubenb.scheduler.shapes`)
+        self.shapes = ShapeCache(self.cache)
         self.decisions: dict[tuple[str, str], Decision] = {}
         #: whether plugins' vector forms are used (:mod:`kubenb.scheduler.walk`); off, every Filter
         #: and Score runs node by node -- the reference the vector forms must agree with
@@ -263,7 +266,8 @@ class Scheduler:
         wanted = num_feasible_nodes_to_find(count)
         first = self.next_start_node_index % count if count else 0
         if self.vectorised and count and candidates is self.cache.nodes():
-            return walk.vector_walk(pod, self.cache, filters, first, wanted, self.minor, decision.rejections)
+            return walk.vector_walk(pod, self.cache, filters, first, wanted, self.minor, decision.rejections,
+                                    self.shapes)
         return walk.scalar_walk(pod, candidates, filters, plain_filters, first, wanted, self.minor,
                                 decision.rejections)
 
@@ -283,12 +287,14 @@ class Scheduler:
         summed; the best node wins, ties by seeded lot. A single feasible node is not scored."""
         if len(feasible) == 1:
             return self.cache.names[int(feasible[0])]
-        rows = np.empty((len(self.scorers), len(feasible)), np.int16)  # normalised: 0..100
+        # normalised scores (0..100) times weights of a few units add up exactly in float64, where
+        # the weighted sum is a BLAS product (an integer matrix product is a loop several times slower)
+        rows = np.empty((len(self.scorers), len(feasible)), np.float64)
         scoring: list[str] = []
         weights: list[int] = []
         infos: Optional[list[plugins.NodeInfo]] = None
         for plugin, weight, scorer, vector in self.scorers:
-            scores = vector(pod, self.cache.columns, feasible) if self.vectorised else plugins.SCALAR
+            scores = self._vector_scores(pod, scorer, vector, feasible) if self.vectorised else plugins.SCALAR
             if scores is plugins.SCALAR:
                 if infos is None:
                     infos = [self.cache.by_slot[s] for s in feasible.tolist()]
@@ -299,13 +305,25 @@ class Scheduler:
             scoring.append(plugin)
             weights.append(weight)
         rows = rows[:len(scoring)]
-        totals = np.array(weights, np.int64) @ rows if scoring else np.zeros(len(feasible), np.int64)
+        totals = np.array(weights, np.float64) @ rows if scoring else np.zeros(len(feasible), np.float64)
         decision.slots, decision.names = feasible.astype(np.int32), self.cache.names
-        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows
-        best = (totals == totals.max()).nonzero()[0]
+        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows.astype(np.int16)
+        best = (totals == totals[totals.argmax()]).nonzero()[0]  # argmax: a pass cheaper than max
         # `random.choice` draws an index below the length and takes that item: drawn over the
         # indexes, the lot is the same without listing the tied nodes' names
         return self.cache.names[int(feasible[best[self.rng.choice(range(len(best))) if len(best) > 1 else 0]])]
+
+    def _vector_scores(self, pod: Any, scorer: Scorer, vector: Callable[..., Any], feasible: np.ndarray) -> Any:
+        """A Score plugin's vector form over the feasible slots -- read from the scores kept for the
+        pod's shape when the plugin has a shape (:mod:`kubenb.scheduler.shapes`)."""
+        shape = getattr(scorer, "shape", None)
+        if shape is None:
+            return vector(pod, self.cache.columns, feasible)
+        key, holds = shape(pod)
+        columns = self.cache.columns
+        kept = self.shapes.array(key, holds, lambda slots: vector(pod, columns, slots),
+                                 lambda info: scorer(pod, [info])[0])
+        return kept[feasible] if kept is not None else vector(pod, columns, feasible)
 
     def _fit_error(self, n: int, histogram: dict[str, int], helpless: int, prefilter: str = "") -> str:
         """`FitError.Error()`, then DefaultPreemption's verdict: nodes whose status is

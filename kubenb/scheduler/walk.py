@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
 from kubenb.scheduler.plugins.base import Filter, NodeInfo
+from kubenb.scheduler.shapes import ShapeCache, filters_shape
 
 #: how many nodes beyond the feasible ones still wanted a window of the walk takes (it doubles after)
 WINDOW_SLACK = 16
@@ -48,11 +49,12 @@ def scalar_walk(pod: Any, candidates: Sequence[NodeInfo], filters: list[Filter],
 
 
 def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted: int, minor: int,
-                rejections: dict[str, tuple[str, ...]]) -> tuple[np.ndarray, int]:
+                rejections: dict[str, tuple[str, ...]], shapes: Optional[ShapeCache] = None) -> tuple[np.ndarray, int]:
     """The same walk over all the cache's nodes, with the Filters' vector forms: when every Filter
     has one for this pod, they are asked only about windows of the walk, each a little longer than
     the feasible nodes still wanted, until enough are found -- so a cycle at 5,000 nodes looks at
-    the ~500 nodes upstream examines, not at all of them."""
+    the ~500 nodes upstream examines, not at all of them. Given `shapes`, the Filters that have a
+    shape answer together from the verdict kept for the pod's shape (:mod:`kubenb.scheduler.shapes`)."""
     columns, by_slot = cache.columns, cache.by_slot
     order = cache.order()
     count = len(order)
@@ -72,6 +74,9 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
                 return True
         return False
 
+    kept = _kept_verdict(pod, shapes, vectors, minor) if shapes is not None and not scalar else None
+    if kept is not None:
+        vectors = [f for f in vectors if getattr(f, "shape", None) is None]
     if not scalar:
         found, need, done, size = [], wanted, 0, wanted + wanted // 8 + WINDOW_SLACK
         while need and done < count:
@@ -80,6 +85,8 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
             if any(m is None for m in masks):  # a Filter without a vector form for this pod after all
                 scalar = [f for f, m in zip(vectors, masks, strict=True) if m is None]
                 break
+            if kept is not None:
+                masks.append(kept[window])
             rejected = _any(masks) if masks else np.zeros(len(window), bool)
             passing = (~rejected).nonzero()[0]
             end = int(passing[need - 1]) + 1 if len(passing) >= need else len(window)
@@ -102,6 +109,24 @@ def vector_walk(pod: Any, cache: Any, filters: list[Filter], first: int, wanted:
             if len(feasible) >= wanted:
                 break
     return np.array(feasible, np.intp), unresolvable
+
+
+def _kept_verdict(pod: Any, shapes: ShapeCache, vectors: list[Filter], minor: int) -> Optional[np.ndarray]:
+    """Whether the Filters that have a shape reject each slot, kept for the pod's shape: None when
+    none has one, or one's vector form declines this pod."""
+    shaped = [f for f in vectors if getattr(f, "shape", None) is not None]
+    made = filters_shape(pod, shaped) if shaped else None
+    if made is None:
+        return None
+    columns = shapes.columns
+
+    def vector(slots: np.ndarray) -> Optional[np.ndarray]:
+        masks = [f.vector(pod, columns, slots) for f in shaped]  # type: ignore[attr-defined]
+        return None if any(m is None for m in masks) else _any(masks).copy()
+
+    def scalar(info: NodeInfo) -> bool:
+        return any(f(pod, info, minor) is not None for f in shaped)
+    return shapes.array(made[0], made[1], vector, scalar)
 
 
 def _window(order: np.ndarray, start: int, length: int) -> np.ndarray:

@@ -276,10 +276,10 @@ class Store:
 
         `pod` carries the chosen node and the PodScheduled condition to record with it.
         """
-        info = self.info("Pod")
         old = self.get("Pod", pod.metadata.namespace or "", pod.metadata.name or "")
         if old.spec.node_name:
-            raise errors.conflict(info, old.metadata.name or "", f'pod {old.metadata.name} is already assigned to node "{old.spec.node_name}"')
+            raise errors.conflict(self.info("Pod"), old.metadata.name or "",
+                                  f'pod {old.metadata.name} is already assigned to node "{old.spec.node_name}"')
         new = shallow_copy(old, metadata=shallow_copy(old.metadata, resource_version=self._next_rv()),
                            spec=shallow_copy(old.spec, node_name=pod.spec.node_name),
                            status=shallow_copy(old.status, conditions=pod.status.conditions))

@@ -10,7 +10,13 @@ node at once from the cache's columns (:class:`kubenb.scheduler.columns.NodeColu
 - a Scorer's `vector(pod, columns, slots)` returns the normalised scores of those slots as an
   int64 array (or one int when every slot scores the same), None for PreScore's Skip, or
   :data:`SCALAR` to have the scalar form called.
+
+A plugin whose answer for a node depends only on the node's row of the columns and on a few
+parts of the pod may also name those parts: its `shape(pod)` returns a key (values, or
+identities of stored parts) and the parts to hold while the key is kept, so that the answer is
+kept per shape over every slot and refreshed only where a row changed (:mod:`kubenb.scheduler.shapes`).
 """
+
 
 from __future__ import annotations
 
@@ -59,7 +65,9 @@ Filter = Callable[[Any, NodeInfo, int], Optional[Rejection]]
 SCALAR = object()
 
 
-def vectorised(plugin: Any, vector: Callable[..., Any]) -> Any:
-    """`plugin` (a Filter or Scorer function) with its vector form attached."""
+def vectorised(plugin: Any, vector: Callable[..., Any], shape: Optional[Callable[[Any], Any]] = None) -> Any:
+    """`plugin` (a Filter or Scorer function) with its vector form attached, and its shape (see above)."""
     plugin.vector = vector
+    if shape is not None:
+        plugin.shape = shape
     return plugin

@@ -49,8 +49,10 @@ class InterPodAffinity:
 
     def _on_pod(self, ev: WatchEvent) -> None:
         pod = ev.object
-        key = (pod.metadata.namespace or "", pod.metadata.name or "")
         affinity = pod.spec.affinity
+        if affinity is None and not self.with_affinity:
+            return  # the rule (no pod has affinity): nothing to add, nothing to drop
+        key = (pod.metadata.namespace or "", pod.metadata.name or "")
         if ev.type != "DELETED" and bound(pod) and affinity is not None and (
                 affinity.pod_affinity is not None or affinity.pod_anti_affinity is not None):
             self.with_affinity[key] = pod

@@ -55,7 +55,9 @@ def prefilter(pod: Any) -> Optional[Filter]:
             ok &= _terms_mask(terms, columns)
         rejected.append(~ok)
         return rejected[0][slots]
-    return vectorised(node_affinity, rejects)
+    spec = pod.spec
+    parts = (spec.node_selector, spec.affinity)
+    return vectorised(node_affinity, rejects, lambda pod: (("NodeAffinity", *map(id, parts)), parts))
 
 
 def node_names(pod: Any) -> Optional[frozenset[str]]:

@@ -44,4 +44,4 @@ def prefilter(pod: Any) -> Filter:
         if mem:
             out |= mem > rows[ALLOC_MEM] - rows[REQ_MEM]
         return out
-    return vectorised(node_resources_fit, rejects)
+    return vectorised(node_resources_fit, rejects, lambda pod: (("NodeResourcesFit", cpu, mem), None))

@@ -130,5 +130,16 @@ def _balanced_allocation_vector(pod: Any, columns: Any, slots: np.ndarray) -> np
     return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
 
 
-vectorised(least_allocated, _least_allocated_vector)
-vectorised(balanced_allocation, _balanced_allocation_vector)
+def _least_allocated_shape(pod: Any) -> tuple[Any, Any]:
+    want = pod_request(pod.spec, nonzero=True)
+    return ("LeastAllocated", want.milli_cpu, want.memory), None
+
+
+def _balanced_allocation_shape(pod: Any) -> tuple[Any, Any]:
+    want = pod_request(pod.spec)
+    return ("BalancedAllocation", want.milli_cpu, want.memory), None
+
+
+# a node's score depends on its row and the pod's request alone: kept per request (see `plugins.base`)
+vectorised(least_allocated, _least_allocated_vector, _least_allocated_shape)
+vectorised(balanced_allocation, _balanced_allocation_vector, _balanced_allocation_shape)

@@ -22,4 +22,5 @@ def node_unschedulable(pod: Any, info: NodeInfo, minor: int) -> Optional[Rejecti
     return _REJECTED if info.node.spec.unschedulable else None
 
 
-vectorised(node_unschedulable, lambda pod, columns, slots: columns.unschedulable[slots])
+vectorised(node_unschedulable, lambda pod, columns, slots: columns.unschedulable[slots],
+           lambda pod: (("NodeUnschedulable",), None))

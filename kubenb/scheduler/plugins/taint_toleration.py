@@ -36,7 +36,12 @@ def _rejects(pod: Any, columns: Any, slots: np.ndarray) -> np.ndarray:
     return table[columns.taint_set[slots]]
 
 
-vectorised(taint_toleration, _rejects)
+def _shape(pod: Any) -> tuple[Any, Any]:
+    tolerations = pod.spec.tolerations
+    return ("TaintToleration", id(tolerations)), tolerations
+
+
+vectorised(taint_toleration, _rejects, _shape)
 
 
 def _untolerated_preferred(pod: Any) -> Any:
