@@ -102,6 +102,21 @@ class ReplicaTally:
             if view.ready_since is not None:
                 del self.ready_since[bisect_left(self.ready_since, view.ready_since)]
 
+    def swap(self, old: PodView, new: PodView) -> bool:
+        """Put `new` where `old` was filed if nothing the tally counts differs between them (a
+        bind, a container starting: most pod writes); False, having done nothing, if it does."""
+        if self.groups is not None or old.active != new.active or old.ready != new.ready or \
+                old.ready_since != new.ready_since or old.pod.metadata.labels is not new.pod.metadata.labels:
+            return False
+        key = old.key
+        if self.kept.get(key) is old:
+            self.kept[key] = new
+        elif self.unmatched.get(key) is old:
+            self.unmatched[key] = new
+        else:
+            return not new.active  # neither filed: nothing to do unless `new` is to be
+        return True
+
     def _file(self, view: PodView) -> None:
         """File a kept pod under its rank's fixed parts (see `ranked_first`)."""
         if view.rank is None:
@@ -242,6 +257,10 @@ def label_items(metadata: Any) -> tuple:
 
 def replace(tallies: dict[str, ReplicaTally], old: Optional[PodView], new: Optional[PodView]) -> None:
     """Move one pod write through the tallies of the ReplicaSets that control its versions."""
+    if old is not None and new is not None and old.owner_uid == new.owner_uid:
+        tally = tallies.get(old.owner_uid)
+        if tally is not None and tally.swap(old, new):
+            return
     if old is not None and old.owner_uid in tallies:
         tallies[old.owner_uid].remove(old)
     if new is not None and new.owner_uid in tallies:

@@ -42,6 +42,8 @@ class DeploymentController(Controller):
         super().__init__(cluster)
         self.modern_events = cluster.version.minor >= 28
         self.minor = cluster.version.minor  # the Go layout the pod-template hash dumps
+        #: names of the ReplicaSets without a controllerRef, by namespace: the only ones a claim adopts
+        self._orphans: dict[str, set[str]] = {}
         self.watch_own("Deployment")
         self.store.watch(self._on_replica_set, "ReplicaSet")
         self.store.watch(self._on_pod, "Pod")
@@ -56,6 +58,10 @@ class DeploymentController(Controller):
         rs, old = ev.object, ev.old_object
         namespace = rs.metadata.namespace or ""
         ref = rs.metadata.controller_ref()
+        if ev.type != "DELETED" and ref is None:
+            self._orphans.setdefault(namespace, set()).add(rs.metadata.name or "")
+        elif namespace in self._orphans:
+            self._orphans[namespace].discard(rs.metadata.name or "")
         if ev.type == "DELETED" or (ev.type == "ADDED" and rs.metadata.deletion_timestamp is not None):
             self._enqueue_resolved(namespace, ref)
             return
@@ -153,12 +159,16 @@ class DeploymentController(Controller):
         adopted the orphans its selector matches and released those relabelled out of it.
 
         Upstream offers every ReplicaSet of the namespace to the claim; only those `d` controls
-        and the orphans it selects can be affected, so those are the ones read."""
+        and the orphans it selects can be affected, so those are the ones read: the orphans from
+        the names the ReplicaSet watch keeps (most syncs have none to read)."""
         selector = _selector(d)
+        namespace = d.metadata.namespace or ""
         candidates = {rs.metadata.uid: rs for rs in self.store.by_owner(d.metadata.uid or "", "ReplicaSet")}
         if not selector.empty():
-            for rs in self.store.list("ReplicaSet", d.metadata.namespace or "", selector):
-                candidates.setdefault(rs.metadata.uid, rs)
+            for name in self._orphans.get(namespace, ()):
+                rs = self.store.try_get("ReplicaSet", namespace, name)
+                if rs is not None and selector.matches(rs.metadata.labels or {}):
+                    candidates.setdefault(rs.metadata.uid, rs)
         manager = ControllerRefManager(self.store, d, lambda rs: selector.matches(rs.metadata.labels or {}))
         return manager.claim(sorted(candidates.values(), key=lambda rs: rs.metadata.name or ""))
 
@@ -486,17 +496,23 @@ class DeploymentController(Controller):
     def _calculate_status(self, d: Any, rss: list[Any], new_rs: Optional[Any]) -> _StatusDraft:
         """`calculateStatus`: counts over the ReplicaSets, the other conditions kept, Available set;
         a draft, made a `DeploymentStatus` only when it is to be written (see `_StatusDraft`)."""
-        available = util.available_replicas(rss)
+        actual = ready = available = wanted = 0
+        for rs in rss:  # `GetActualReplicaCountForReplicaSets` and its siblings, in one pass
+            rs_status = rs.status
+            actual += rs_status.replicas or 0
+            ready += rs_status.ready_replicas or 0
+            available += rs_status.available_replicas or 0
+            wanted += rs.spec.replicas or 0
         status = _StatusDraft(
-            observed_generation=d.metadata.generation,
-            replicas=util.actual_replicas(rss) or None,
-            updated_replicas=(new_rs.status.replicas if new_rs is not None else 0) or None,
-            ready_replicas=util.ready_replicas(rss) or None,
-            available_replicas=available or None,
-            unavailable_replicas=max(0, util.replicas_of(rss) - available) or None,
+            d.metadata.generation,
+            actual or None,
+            (new_rs.status.replicas if new_rs is not None else 0) or None,
+            ready or None,
+            available or None,
+            max(0, wanted - available) or None,
             # shared, not copied: conditions are replaced, never edited (`_set_condition`)
-            conditions=list(d.status.conditions or ()) or None,
-            collision_count=d.status.collision_count,
+            list(d.status.conditions or ()) or None,
+            d.status.collision_count,
         )
         if available >= d.spec.replicas - util.max_unavailable(d):
             _set_condition(status, self.clock.rfc3339(), AVAILABLE, "True", "MinimumReplicasAvailable",
@@ -636,9 +652,17 @@ class _StatusDraft:
                  "unavailable_replicas", "conditions", "collision_count")
     terminating_replicas = None  # not calculated (nor, therefore, kept)
 
-    def __init__(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
+    def __init__(self, observed_generation: Optional[int], replicas: Optional[int], updated_replicas: Optional[int],
+                 ready_replicas: Optional[int], available_replicas: Optional[int],
+                 unavailable_replicas: Optional[int], conditions: Optional[list], collision_count: Optional[int]) -> None:
+        self.observed_generation = observed_generation
+        self.replicas = replicas
+        self.updated_replicas = updated_replicas
+        self.ready_replicas = ready_replicas
+        self.available_replicas = available_replicas
+        self.unavailable_replicas = unavailable_replicas
+        self.conditions = conditions
+        self.collision_count = collision_count
 
     def same_as(self, stored: Any) -> bool:
         """`DeploymentStatus(...) == stored`, without building the left side."""
