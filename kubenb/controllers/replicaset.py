@@ -58,11 +58,12 @@ class ReplicaSetController(Controller):
         pod, old = ev.object, ev.old_object
         namespace = pod.metadata.namespace or ""
         ref = pod.metadata.controller_ref()
-        orphans = self._orphans.setdefault(namespace, set())
         if ev.type != "DELETED" and ref is None:
-            orphans.add(pod.metadata.name or "")
+            self._orphans.setdefault(namespace, set()).add(pod.metadata.name or "")
         else:
-            orphans.discard(pod.metadata.name or "")
+            orphans = self._orphans.get(namespace)
+            if orphans:
+                orphans.discard(pod.metadata.name or "")
         old_view, new_view = self._views.observe(ev.type, pod)
         replicatally.replace(self._tallies, old_view, new_view)
         if ev.type == "DELETED" or (ev.type == "ADDED" and pod.metadata.deletion_timestamp is not None):
@@ -230,15 +231,15 @@ class ReplicaSetController(Controller):
     def _status(self, rs: Any, tally: ReplicaTally) -> Any:
         """`calculateStatus` from the tally of the pods this sync found: the stored status itself
         when its counts are already those (most syncs), so that nothing is built or compared."""
-        from kubenb.api.apps import ReplicaSetStatus
-
         old = rs.status
         replicas, fully_labeled, ready = len(tally.kept), tally.fully_labeled or None, tally.ready or None
         available = tally.available(rs.spec.min_ready_seconds or 0, self.clock.now) or None
-        if (old.replicas, old.fully_labeled_replicas, old.ready_replicas, old.available_replicas,
-                old.observed_generation, old.terminating_replicas) == \
-                (replicas, fully_labeled, ready, available, rs.metadata.generation, None):
+        if old.replicas == replicas and old.ready_replicas == ready and old.available_replicas == available and \
+                old.fully_labeled_replicas == fully_labeled and \
+                old.observed_generation == rs.metadata.generation and old.terminating_replicas is None:
             return old
+        from kubenb.api.apps import ReplicaSetStatus
+
         return ReplicaSetStatus(replicas=replicas, fully_labeled_replicas=fully_labeled, ready_replicas=ready,
                                 available_replicas=available, observed_generation=rs.metadata.generation,
                                 conditions=old.conditions)
