@@ -44,6 +44,9 @@ class DeploymentController(Controller):
         self.minor = cluster.version.minor  # the Go layout the pod-template hash dumps
         #: names of the ReplicaSets without a controllerRef, by namespace: the only ones a claim adopts
         self._orphans: dict[str, set[str]] = {}
+        #: (Deployment written, when, its ReplicaSets) of rolling syncs whose one write was the status
+        self._settled: dict[tuple[str, str], tuple[Any, float, tuple]] = {}
+        self._sync_start_rv = 0
         self.watch_own("Deployment")
         self.store.watch(self._on_replica_set, "ReplicaSet")
         self.store.watch(self._on_pod, "Pod")
@@ -142,8 +145,12 @@ class DeploymentController(Controller):
 
     def _sync_deployment(self, namespace: str, name: str) -> Optional[float]:
         d = self.store.try_get("Deployment", namespace, name)
+        settled = self._settled.pop((namespace, name), None)
         if d is None:
             return None
+        if settled is not None and self._still_settled(d, settled):
+            return self._requeue_stuck(d, _condition(d, PROGRESSING))
+        self._sync_start_rv = self.store.resource_version
         rss = self._get_replica_sets_for_deployment(d)
         if d.metadata.deletion_timestamp is not None:
             return self._sync_status_only(d, rss)
@@ -153,6 +160,33 @@ class DeploymentController(Controller):
         if d.spec.strategy.type == "Recreate":
             return self._rollout_recreate(d, rss)
         return self._rollout_rolling(d, rss)
+
+    def _settle(self, d: Any) -> None:
+        """Remember a rolling sync whose one write was its status (`d`, as written): the sync that
+        write brings finds the same Deployment spec, the same ReplicaSets and the status they make,
+        so, at the same instant, it writes nothing and only books the deadline check (see
+        `_still_settled`). That is half the syncs of a rollout."""
+        rv = self.store.resource_version
+        if rv == self._sync_start_rv + 1 and d.metadata.resource_version == str(rv):
+            self._settled[(d.metadata.namespace or "", d.metadata.name or "")] = (
+                d, self.clock.now, tuple(self.store.by_owner(d.metadata.uid or "", "ReplicaSet")))
+
+    def _still_settled(self, d: Any, settled: tuple) -> bool:
+        """Whether a sync of `d` now would be the replay of the settled sync's own status write: the
+        very Deployment it wrote, at the same instant, with the very same ReplicaSets and no orphan
+        one to adopt; a rollout that is not complete (a complete one trims its history) and has not
+        timed out (which the status would then say). Every step of that sync then finds what the
+        settled one found, writes nothing, and returns `_requeue_stuck`."""
+        written, at, owned = settled
+        if d is not written or self.clock.now != at or self._orphans.get(d.metadata.namespace or ""):
+            return False
+        current = self.store.by_owner(d.metadata.uid or "", "ReplicaSet")
+        if len(current) != len(owned) or any(a is not b for a, b in zip(current, owned, strict=True)):
+            return False
+        if _complete(d, d.status):
+            return False
+        cond = _condition(d, PROGRESSING)
+        return not (util.has_progress_deadline(d) and cond is not None and self._timed_out(d, cond))
 
     def _get_replica_sets_for_deployment(self, d: Any) -> list[Any]:
         """`getReplicaSetsForDeployment`: the ReplicaSets `d` controls once `ClaimReplicaSets` has
@@ -387,7 +421,7 @@ class DeploymentController(Controller):
             return self._sync_rollout_status(d)
         if _complete(d, d.status):
             self._cleanup(d, old)
-        return self._sync_rollout_status(d)
+        return self._sync_rollout_status(d, settle=True)
 
     def _reconcile_new(self, d: Any, all_rss: list[Any], new_rs: Any) -> bool:
         """`reconcileNewReplicaSet`: grow the new ReplicaSet as far as maxSurge allows (or shrink
@@ -535,7 +569,7 @@ class DeploymentController(Controller):
         self._write_status(d, self._calculate_status(d, rss, util.find_new_replica_set(d, rss)).build())
         return None
 
-    def _sync_rollout_status(self, d: Any) -> Optional[float]:
+    def _sync_rollout_status(self, d: Any, settle: bool = False) -> Optional[float]:
         """`syncRolloutStatus`: the status, and the Progressing condition estimated from it.
 
         Progress is estimated only with a progress deadline (without one, Progressing is
@@ -577,7 +611,9 @@ class DeploymentController(Controller):
             _remove_condition(status, REPLICA_FAILURE)
         if status.same_as(d.status):
             return self._requeue_stuck(d, current)
-        self._write_status(d, status.build())
+        written = self._write_status(d, status.build())
+        if settle:
+            self._settle(written)
         return None
 
     def _timed_out(self, d: Any, cond: Any) -> bool:
