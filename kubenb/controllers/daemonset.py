@@ -106,9 +106,13 @@ class DaemonSetController(Controller):
     def _on_pod(self, ev: WatchEvent) -> None:
         """Keep the views and their node index, and mark the nodes a DaemonSet pod left or
         reached for its owner's next sync (`watch_owned` enqueues the owner)."""
-        pod = ev.object
+        pod, old = ev.object, ev.old_object
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
-        if _daemon_pod(pod) or (ev.old_object is not None and _daemon_pod(ev.old_object)) or self._views.knows(pod):
+        ref = pod.metadata.controller_ref()
+        old_ref = old.metadata.controller_ref() if old is not None else None
+        ours = ref is not None and ref.kind == "DaemonSet"
+        was_ours = old_ref is not None and old_ref.kind == "DaemonSet"
+        if ours or was_ours or self._views.knows(pod):
             self._views.observe(ev.type, pod)  # views of DaemonSet pods only: others are never asked about
         filed = self._filed.pop(key, None)
         if filed is not None:
@@ -119,12 +123,11 @@ class DaemonSetController(Controller):
                 del self._on_nodes[uid][node]
                 if not self._on_nodes[uid]:
                     del self._on_nodes[uid]
-        for old_or_new in (ev.old_object, pod):
-            ref = old_or_new.metadata.controller_ref() if old_or_new is not None else None
-            if ref is not None and ref.kind == "DaemonSet":
-                self._touch((key[0], ref.name), target_node(old_or_new))
-        ref = pod.metadata.controller_ref()
-        if ev.type != "DELETED" and ref is not None and ref.kind == "DaemonSet":
+        if was_ours:
+            self._touch((key[0], old_ref.name), target_node(old))
+        if ours:
+            self._touch((key[0], ref.name), target_node(pod))
+        if ev.type != "DELETED" and ours:
             view = self._views.of(pod)
             self._on_nodes.setdefault(ref.uid, {}).setdefault(view.node, {})[view.key] = view
             self._filed[view.key] = (ref.uid, view.node)
@@ -415,8 +418,3 @@ def _fits_selector(ds: Any, node: Any) -> bool:
 
 def _taints(node: Any) -> list[Any]:
     return [t for t in node.spec.taints or () if (t.key, t.effect) not in DEFAULT_TOLERATIONS]
-
-
-def _daemon_pod(pod: Any) -> bool:
-    ref = pod.metadata.controller_ref()
-    return ref is not None and ref.kind == "DaemonSet"

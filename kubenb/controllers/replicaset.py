@@ -20,10 +20,15 @@ from kubenb.api import podutil
 from kubenb.api.base import evolve
 from kubenb.controllers import replicatally
 from kubenb.controllers.base import Controller, ControllerRefManager, owner_reference, pod_spec_from_template
+from kubenb.controllers.deployment.util import IdentityMemo
 from kubenb.controllers.podviews import PodViews
 from kubenb.controllers.replicatally import ReplicaTally
 from kubenb.store import WatchEvent
 from kubenb.store.errors import StatusError
+
+#: parsed once per stored selector and template labels (a ReplicaSet's status writes keep its spec)
+_parsed_selector = IdentityMemo(labelsel.selector_from_label_selector)
+_label_items = IdentityMemo(replicatally.label_items)
 
 #: `--replicaset-burst-replicas` (kube-controller-manager's default): pods created or deleted per sync
 BURST_REPLICAS = 500
@@ -53,12 +58,14 @@ class ReplicaSetController(Controller):
         pod, old = ev.object, ev.old_object
         namespace = pod.metadata.namespace or ""
         ref = pod.metadata.controller_ref()
-        orphans = self._orphans.setdefault(namespace, set())
         if ev.type != "DELETED" and ref is None:
-            orphans.add(pod.metadata.name or "")
+            self._orphans.setdefault(namespace, set()).add(pod.metadata.name or "")
         else:
-            orphans.discard(pod.metadata.name or "")
-        replicatally.replace(self._tallies, *self._views.observe(ev.type, pod))
+            orphans = self._orphans.get(namespace)
+            if orphans:
+                orphans.discard(pod.metadata.name or "")
+        old_view, new_view = self._views.observe(ev.type, pod)
+        replicatally.replace(self._tallies, old_view, new_view)
         if ev.type == "DELETED" or (ev.type == "ADDED" and pod.metadata.deletion_timestamp is not None):
             self._enqueue_owner(namespace, ref)  # no controller cares about an orphan being deleted
             return
@@ -68,7 +75,8 @@ class ReplicaSetController(Controller):
             else:
                 self._enqueue_adopters(pod)
             return
-        labels_changed = (pod.metadata.labels or {}) != (old.metadata.labels or {})
+        labels_changed = pod.metadata.labels is not old.metadata.labels and \
+            (pod.metadata.labels or {}) != (old.metadata.labels or {})
         old_ref = old.metadata.controller_ref()
         if pod.metadata.deletion_timestamp is not None:
             # a graceful deletion began: replace the pod now, not once the kubelet removes it
@@ -76,7 +84,7 @@ class ReplicaSetController(Controller):
             if labels_changed:
                 self._enqueue_owner(namespace, old_ref)
             return
-        ref_changed = ref != old_ref
+        ref_changed = ref is not old_ref and ref != old_ref
         if ref_changed and old_ref is not None:
             self._enqueue_owner(namespace, old_ref)
         if ref is not None:
@@ -84,7 +92,9 @@ class ReplicaSetController(Controller):
             if rs is None:
                 return
             self.enqueue(rs)
-            if not podutil.is_ready(old) and podutil.is_ready(pod) and (rs.spec.min_ready_seconds or 0) > 0:
+            if (rs.spec.min_ready_seconds or 0) > 0 and new_view.ready and not (
+                    # the views hold the old version's readiness (one they never saw is asked)
+                    old_view.ready if old_view is not None and old_view.pod is old else podutil.is_ready(old)):
                 # look again once the pod is available, plus a second against the timestamp's lost fraction
                 self.queue.add_after((namespace, rs.metadata.name or ""), rs.spec.min_ready_seconds + 1.0)
             return
@@ -130,7 +140,7 @@ class ReplicaSetController(Controller):
         if rs is None:
             return None
         try:
-            selector = labelsel.selector_from_label_selector(rs.spec.selector)
+            selector = _parsed_selector(rs.spec.selector)
         except labelsel.SelectorError:
             return None  # upstream reports it and waits for an edit: retrying cannot help
         tally = self._claim_pods(rs, selector)
@@ -173,7 +183,7 @@ class ReplicaSetController(Controller):
     def _tally(self, rs: Any, selector: Any) -> ReplicaTally:
         """The tally of `rs`'s active pods, rebuilt from its pods when its verdicts are stale."""
         uid = rs.metadata.uid or ""
-        stamp = replicatally.stamp_of(rs, selector)
+        stamp = (selector, _label_items(rs.spec.template.metadata))
         tally = self._tallies.get(uid)
         if tally is None or tally.stamp != stamp:
             tally = self._tallies[uid] = ReplicaTally(stamp, selector, dict(stamp[1]), self._views.owned(uid))
@@ -221,15 +231,15 @@ class ReplicaSetController(Controller):
     def _status(self, rs: Any, tally: ReplicaTally) -> Any:
         """`calculateStatus` from the tally of the pods this sync found: the stored status itself
         when its counts are already those (most syncs), so that nothing is built or compared."""
-        from kubenb.api.apps import ReplicaSetStatus
-
         old = rs.status
         replicas, fully_labeled, ready = len(tally.kept), tally.fully_labeled or None, tally.ready or None
         available = tally.available(rs.spec.min_ready_seconds or 0, self.clock.now) or None
-        if (old.replicas, old.fully_labeled_replicas, old.ready_replicas, old.available_replicas,
-                old.observed_generation, old.terminating_replicas) == \
-                (replicas, fully_labeled, ready, available, rs.metadata.generation, None):
+        if old.replicas == replicas and old.ready_replicas == ready and old.available_replicas == available and \
+                old.fully_labeled_replicas == fully_labeled and \
+                old.observed_generation == rs.metadata.generation and old.terminating_replicas is None:
             return old
+        from kubenb.api.apps import ReplicaSetStatus
+
         return ReplicaSetStatus(replicas=replicas, fully_labeled_replicas=fully_labeled, ready_replicas=ready,
                                 available_replicas=available, observed_generation=rs.metadata.generation,
                                 conditions=old.conditions)

@@ -40,8 +40,8 @@ DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 class ReplicaTally:
     """The active pods one ReplicaSet controls, split by whether its selector matches them."""
 
-    __slots__ = ("stamp", "selector", "template", "kept", "unmatched", "fully_labeled", "ready", "ready_since",
-                 "per_node", "groups", "prefix_nodes")
+    __slots__ = ("stamp", "selector", "template", "kept", "unmatched", "labeled", "ready",
+                 "ready_since", "per_node", "groups", "prefix_nodes")
 
     def __init__(self, stamp: Any, selector: Any, template: dict[str, str], views: list[PodView]) -> None:
         self.stamp = stamp
@@ -51,14 +51,18 @@ class ReplicaTally:
         self.kept: dict[PodKey, PodView] = {}
         #: active pods the selector no longer matches (a claim releases them)
         self.unmatched: dict[PodKey, PodView] = {}
-        self.fully_labeled = 0
+        #: the keys of the kept pods that carry the template's labels (`fully_labeled`)
+        self.labeled: set[PodKey] = set()
         self.ready = 0
         #: ready-since times of the kept ready pods that have one, ascending (availability is a prefix)
         self.ready_since: list[float] = []
+        # The deletion-rank indexes below are filed only once a scale-down first asks for them
+        # (`ranked_first`), then kept up with: most ReplicaSets never shrink, and every pod write
+        # of theirs would otherwise pay for a rank nobody reads.
         #: kept pods by node (`spec.nodeName`)
         self.per_node: Counter[str] = Counter()
         #: kept pods by their rank's leading parts, then the rest of its fixed parts, then node
-        self.groups: dict[tuple, dict[tuple, dict[str, dict[PodKey, PodView]]]] = {}
+        self.groups: Optional[dict[tuple, dict[tuple, dict[str, dict[PodKey, PodView]]]]] = None
         #: how many kept pods of each leading parts sit on each node
         self.prefix_nodes: dict[tuple, Counter[str]] = {}
         for view in views:
@@ -67,29 +71,22 @@ class ReplicaTally:
     def add(self, view: PodView) -> None:
         if not view.active:
             return
-        pod = view.pod
-        labels = pod.metadata.labels or {}
+        labels = view.pod.metadata.labels or {}
         key = view.key
         if not self.selector.matches(labels):
             self.unmatched[key] = view
             return
         self.kept[key] = view
-        if view.rank is None:
-            view.rank = _fixed_rank(view)
-        rank = view.rank
-        self.per_node[rank[0]] += 1
-        prefix = rank[1:5]
-        self.groups.setdefault(prefix, {}).setdefault(rank[5:], {}).setdefault(rank[0], {})[key] = view
-        self.prefix_nodes.setdefault(prefix, Counter())[rank[0]] += 1
+        if self.groups is not None:
+            self._file(view)
         if all(labels.get(k) == v for k, v in self.template.items()):
-            self.fully_labeled += 1
+            self.labeled.add(key)
         if view.ready:
             self.ready += 1
             if view.ready_since is not None:
                 insort(self.ready_since, view.ready_since)
 
     def remove(self, view: PodView) -> None:
-        pod = view.pod
         key = view.key
         if self.unmatched.get(key) is view:
             del self.unmatched[key]
@@ -97,6 +94,41 @@ class ReplicaTally:
         if self.kept.get(key) is not view:
             return
         del self.kept[key]
+        if self.groups is not None:
+            self._unfile(view)
+        self.labeled.discard(key)
+        if view.ready:
+            self.ready -= 1
+            if view.ready_since is not None:
+                del self.ready_since[bisect_left(self.ready_since, view.ready_since)]
+
+    def swap(self, old: PodView, new: PodView) -> bool:
+        """Put `new` where `old` was filed if nothing the tally counts differs between them (a
+        bind, a container starting: most pod writes); False, having done nothing, if it does."""
+        if self.groups is not None or old.active != new.active or old.ready != new.ready or \
+                old.ready_since != new.ready_since or old.pod.metadata.labels is not new.pod.metadata.labels:
+            return False
+        key = old.key
+        if self.kept.get(key) is old:
+            self.kept[key] = new
+        elif self.unmatched.get(key) is old:
+            self.unmatched[key] = new
+        else:
+            return not new.active  # neither filed: nothing to do unless `new` is to be
+        return True
+
+    def _file(self, view: PodView) -> None:
+        """File a kept pod under its rank's fixed parts (see `ranked_first`)."""
+        if view.rank is None:
+            view.rank = _fixed_rank(view)
+        rank = view.rank
+        self.per_node[rank[0]] += 1
+        prefix = rank[1:5]
+        self.groups.setdefault(prefix, {}).setdefault(rank[5:], {}).setdefault(rank[0], {})[view.key] = view
+        self.prefix_nodes.setdefault(prefix, Counter())[rank[0]] += 1
+
+    def _unfile(self, view: PodView) -> None:
+        key = view.key
         rank = view.rank
         self.per_node[rank[0]] -= 1
         prefix, rest, node = rank[1:5], rank[5:], rank[0]
@@ -116,13 +148,10 @@ class ReplicaTally:
             del counts[node]
             if not counts:
                 del self.prefix_nodes[prefix]
-        labels = pod.metadata.labels or {}
-        if all(labels.get(k) == v for k, v in self.template.items()):
-            self.fully_labeled -= 1
-        if view.ready:
-            self.ready -= 1
-            if view.ready_since is not None:
-                del self.ready_since[bisect_left(self.ready_since, view.ready_since)]
+
+    @property
+    def fully_labeled(self) -> int:
+        return len(self.labeled)
 
     def available(self, min_ready_seconds: int, now: float) -> int:
         """How many kept pods `PodView.available` would count: the ready ones without a
@@ -153,6 +182,10 @@ class ReplicaTally:
                 found = buckets[at] = _log_bucket(now - at)
             return found
 
+        if self.groups is None:
+            self.groups = {}
+            for view in self.kept.values():
+                self._file(view)
         out: list[Any] = []
         per_node = self.per_node
         for prefix in sorted(self.groups):
@@ -216,13 +249,18 @@ def _log_bucket(seconds: float) -> int:
     return int(math.floor(math.log2(seconds))) if seconds >= 1 else -1
 
 
-def stamp_of(rs: Any, selector: Any) -> tuple:
-    """What a tally's verdicts depend on: the selector and the template's labels."""
-    return selector, tuple(sorted((rs.spec.template.metadata.labels or {}).items()))
+def label_items(metadata: Any) -> tuple:
+    """An object's labels as a sorted tuple of pairs: with the selector, what a tally's verdicts
+    depend on (its `stamp`)."""
+    return tuple(sorted((metadata.labels or {}).items()))
 
 
 def replace(tallies: dict[str, ReplicaTally], old: Optional[PodView], new: Optional[PodView]) -> None:
     """Move one pod write through the tallies of the ReplicaSets that control its versions."""
+    if old is not None and new is not None and old.owner_uid == new.owner_uid:
+        tally = tallies.get(old.owner_uid)
+        if tally is not None and tally.swap(old, new):
+            return
     if old is not None and old.owner_uid in tallies:
         tallies[old.owner_uid].remove(old)
     if new is not None and new.owner_uid in tallies:

@@ -168,3 +168,46 @@ def test_ranked_first_follows_the_pods_a_scale_down_removes(mixed: bool) -> None
             tally.remove(views[name])
         left = [p for p in left if p.metadata.name not in picked]
     assert not tally.kept and not tally.groups and not tally.prefix_nodes and not +tally.per_node
+
+
+def test_a_write_that_changes_no_count_swaps_the_view_and_one_that_does_moves_it() -> None:
+    """`replace` puts a new pod version where the old one was filed when the tally counts nothing
+    different (a bind); a readiness change is moved out and back in, counts and all; once a
+    scale-down has filed the deletion ranks, every write is moved (the rank may differ)."""
+    from kubenb.api.base import evolve
+    from kubenb.controllers import replicatally
+
+    rs_uid = "rs-uid"
+    pod = Pod.model_validate({
+        "metadata": {"name": "p", "namespace": "default", "uid": "u1", "labels": {"app": "web"},
+                     "creationTimestamp": format_rfc3339(100.0),
+                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs",
+                                          "uid": rs_uid, "controller": True}]},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+        "status": {"phase": "Pending"},
+    })
+    first = PodView(pod)
+    tally = ReplicaTally(None, labelsel.selector_from_set({"app": "web"}), {"app": "web"}, [first])
+    tallies = {rs_uid: tally}
+
+    bound = evolve(pod, deep=("spec",))
+    bound.spec.node_name = "n1"
+    second = PodView(bound)
+    replicatally.replace(tallies, first, second)
+    assert tally.kept[first.key] is second and second.rank is None
+    assert (len(tally.kept), tally.fully_labeled, tally.ready) == (1, 1, 0)
+
+    fields = bound.to_dict()
+    fields["status"] = {"phase": "Running", "conditions": [
+        {"type": "Ready", "status": "True", "lastTransitionTime": format_rfc3339(200.0)}]}
+    ready = Pod.model_validate(fields)
+    third = PodView(ready)
+    replicatally.replace(tallies, second, third)
+    assert tally.kept[first.key] is third
+    assert (len(tally.kept), tally.fully_labeled, tally.ready) == (1, 1, 1)
+
+    assert [p.metadata.name for p in tally.ranked_first(1, 300.0)] == ["p"]  # files the ranks
+    fourth = PodView(evolve(ready, deep=("status",)))
+    replicatally.replace(tallies, third, fourth)
+    assert tally.kept[first.key] is fourth and fourth.rank is not None  # moved: filed with its rank
+    assert [v.pod for v in tally.groups[fourth.rank[1:5]][fourth.rank[5:]]["n1"].values()] == [fourth.pod]

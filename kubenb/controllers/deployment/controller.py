@@ -42,6 +42,11 @@ class DeploymentController(Controller):
         super().__init__(cluster)
         self.modern_events = cluster.version.minor >= 28
         self.minor = cluster.version.minor  # the Go layout the pod-template hash dumps
+        #: names of the ReplicaSets without a controllerRef, by namespace: the only ones a claim adopts
+        self._orphans: dict[str, set[str]] = {}
+        #: (Deployment written, when, its ReplicaSets) of rolling syncs whose one write was the status
+        self._settled: dict[tuple[str, str], tuple[Any, float, tuple]] = {}
+        self._sync_start_rv = 0
         self.watch_own("Deployment")
         self.store.watch(self._on_replica_set, "ReplicaSet")
         self.store.watch(self._on_pod, "Pod")
@@ -56,6 +61,10 @@ class DeploymentController(Controller):
         rs, old = ev.object, ev.old_object
         namespace = rs.metadata.namespace or ""
         ref = rs.metadata.controller_ref()
+        if ev.type != "DELETED" and ref is None:
+            self._orphans.setdefault(namespace, set()).add(rs.metadata.name or "")
+        elif namespace in self._orphans:
+            self._orphans[namespace].discard(rs.metadata.name or "")
         if ev.type == "DELETED" or (ev.type == "ADDED" and rs.metadata.deletion_timestamp is not None):
             self._enqueue_resolved(namespace, ref)
             return
@@ -136,8 +145,12 @@ class DeploymentController(Controller):
 
     def _sync_deployment(self, namespace: str, name: str) -> Optional[float]:
         d = self.store.try_get("Deployment", namespace, name)
+        settled = self._settled.pop((namespace, name), None)
         if d is None:
             return None
+        if settled is not None and self._still_settled(d, settled):
+            return self._requeue_stuck(d, _condition(d, PROGRESSING))
+        self._sync_start_rv = self.store.resource_version
         rss = self._get_replica_sets_for_deployment(d)
         if d.metadata.deletion_timestamp is not None:
             return self._sync_status_only(d, rss)
@@ -148,17 +161,48 @@ class DeploymentController(Controller):
             return self._rollout_recreate(d, rss)
         return self._rollout_rolling(d, rss)
 
+    def _settle(self, d: Any) -> None:
+        """Remember a rolling sync whose one write was its status (`d`, as written): the sync that
+        write brings finds the same Deployment spec, the same ReplicaSets and the status they make,
+        so, at the same instant, it writes nothing and only books the deadline check (see
+        `_still_settled`). That is half the syncs of a rollout."""
+        rv = self.store.resource_version
+        if rv == self._sync_start_rv + 1 and d.metadata.resource_version == str(rv):
+            self._settled[(d.metadata.namespace or "", d.metadata.name or "")] = (
+                d, self.clock.now, tuple(self.store.by_owner(d.metadata.uid or "", "ReplicaSet")))
+
+    def _still_settled(self, d: Any, settled: tuple) -> bool:
+        """Whether a sync of `d` now would be the replay of the settled sync's own status write: the
+        very Deployment it wrote, at the same instant, with the very same ReplicaSets and no orphan
+        one to adopt; a rollout that is not complete (a complete one trims its history) and has not
+        timed out (which the status would then say). Every step of that sync then finds what the
+        settled one found, writes nothing, and returns `_requeue_stuck`."""
+        written, at, owned = settled
+        if d is not written or self.clock.now != at or self._orphans.get(d.metadata.namespace or ""):
+            return False
+        current = self.store.by_owner(d.metadata.uid or "", "ReplicaSet")
+        if len(current) != len(owned) or any(a is not b for a, b in zip(current, owned, strict=True)):
+            return False
+        if _complete(d, d.status):
+            return False
+        cond = _condition(d, PROGRESSING)
+        return not (util.has_progress_deadline(d) and cond is not None and self._timed_out(d, cond))
+
     def _get_replica_sets_for_deployment(self, d: Any) -> list[Any]:
         """`getReplicaSetsForDeployment`: the ReplicaSets `d` controls once `ClaimReplicaSets` has
         adopted the orphans its selector matches and released those relabelled out of it.
 
         Upstream offers every ReplicaSet of the namespace to the claim; only those `d` controls
-        and the orphans it selects can be affected, so those are the ones read."""
+        and the orphans it selects can be affected, so those are the ones read: the orphans from
+        the names the ReplicaSet watch keeps (most syncs have none to read)."""
         selector = _selector(d)
+        namespace = d.metadata.namespace or ""
         candidates = {rs.metadata.uid: rs for rs in self.store.by_owner(d.metadata.uid or "", "ReplicaSet")}
         if not selector.empty():
-            for rs in self.store.list("ReplicaSet", d.metadata.namespace or "", selector):
-                candidates.setdefault(rs.metadata.uid, rs)
+            for name in self._orphans.get(namespace, ()):
+                rs = self.store.try_get("ReplicaSet", namespace, name)
+                if rs is not None and selector.matches(rs.metadata.labels or {}):
+                    candidates.setdefault(rs.metadata.uid, rs)
         manager = ControllerRefManager(self.store, d, lambda rs: selector.matches(rs.metadata.labels or {}))
         return manager.claim(sorted(candidates.values(), key=lambda rs: rs.metadata.name or ""))
 
@@ -377,7 +421,7 @@ class DeploymentController(Controller):
             return self._sync_rollout_status(d)
         if _complete(d, d.status):
             self._cleanup(d, old)
-        return self._sync_rollout_status(d)
+        return self._sync_rollout_status(d, settle=True)
 
     def _reconcile_new(self, d: Any, all_rss: list[Any], new_rs: Any) -> bool:
         """`reconcileNewReplicaSet`: grow the new ReplicaSet as far as maxSurge allows (or shrink
@@ -486,17 +530,23 @@ class DeploymentController(Controller):
     def _calculate_status(self, d: Any, rss: list[Any], new_rs: Optional[Any]) -> _StatusDraft:
         """`calculateStatus`: counts over the ReplicaSets, the other conditions kept, Available set;
         a draft, made a `DeploymentStatus` only when it is to be written (see `_StatusDraft`)."""
-        available = util.available_replicas(rss)
+        actual = ready = available = wanted = 0
+        for rs in rss:  # `GetActualReplicaCountForReplicaSets` and its siblings, in one pass
+            rs_status = rs.status
+            actual += rs_status.replicas or 0
+            ready += rs_status.ready_replicas or 0
+            available += rs_status.available_replicas or 0
+            wanted += rs.spec.replicas or 0
         status = _StatusDraft(
-            observed_generation=d.metadata.generation,
-            replicas=util.actual_replicas(rss) or None,
-            updated_replicas=(new_rs.status.replicas if new_rs is not None else 0) or None,
-            ready_replicas=util.ready_replicas(rss) or None,
-            available_replicas=available or None,
-            unavailable_replicas=max(0, util.replicas_of(rss) - available) or None,
+            d.metadata.generation,
+            actual or None,
+            (new_rs.status.replicas if new_rs is not None else 0) or None,
+            ready or None,
+            available or None,
+            max(0, wanted - available) or None,
             # shared, not copied: conditions are replaced, never edited (`_set_condition`)
-            conditions=list(d.status.conditions or ()) or None,
-            collision_count=d.status.collision_count,
+            list(d.status.conditions or ()) or None,
+            d.status.collision_count,
         )
         if available >= d.spec.replicas - util.max_unavailable(d):
             _set_condition(status, self.clock.rfc3339(), AVAILABLE, "True", "MinimumReplicasAvailable",
@@ -519,7 +569,7 @@ class DeploymentController(Controller):
         self._write_status(d, self._calculate_status(d, rss, util.find_new_replica_set(d, rss)).build())
         return None
 
-    def _sync_rollout_status(self, d: Any) -> Optional[float]:
+    def _sync_rollout_status(self, d: Any, settle: bool = False) -> Optional[float]:
         """`syncRolloutStatus`: the status, and the Progressing condition estimated from it.
 
         Progress is estimated only with a progress deadline (without one, Progressing is
@@ -561,7 +611,9 @@ class DeploymentController(Controller):
             _remove_condition(status, REPLICA_FAILURE)
         if status.same_as(d.status):
             return self._requeue_stuck(d, current)
-        self._write_status(d, status.build())
+        written = self._write_status(d, status.build())
+        if settle:
+            self._settle(written)
         return None
 
     def _timed_out(self, d: Any, cond: Any) -> bool:
@@ -636,9 +688,17 @@ class _StatusDraft:
                  "unavailable_replicas", "conditions", "collision_count")
     terminating_replicas = None  # not calculated (nor, therefore, kept)
 
-    def __init__(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
+    def __init__(self, observed_generation: Optional[int], replicas: Optional[int], updated_replicas: Optional[int],
+                 ready_replicas: Optional[int], available_replicas: Optional[int],
+                 unavailable_replicas: Optional[int], conditions: Optional[list], collision_count: Optional[int]) -> None:
+        self.observed_generation = observed_generation
+        self.replicas = replicas
+        self.updated_replicas = updated_replicas
+        self.ready_replicas = ready_replicas
+        self.available_replicas = available_replicas
+        self.unavailable_replicas = unavailable_replicas
+        self.conditions = conditions
+        self.collision_count = collision_count
 
     def same_as(self, stored: Any) -> bool:
         """`DeploymentStatus(...) == stored`, without building the left side."""

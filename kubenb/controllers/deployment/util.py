@@ -352,10 +352,6 @@ def actual_replicas(rss: Iterable[Any]) -> int:
     return sum(rs.status.replicas or 0 for rs in rss)
 
 
-def ready_replicas(rss: Iterable[Any]) -> int:
-    return sum(rs.status.ready_replicas or 0 for rs in rss)
-
-
 def available_replicas(rss: Iterable[Any]) -> int:
     return sum(rs.status.available_replicas or 0 for rs in rss)
 

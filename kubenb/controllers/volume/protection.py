@@ -43,11 +43,13 @@ class PVCProtectionController(Controller):
     def _on_pod(self, ev: Any) -> None:
         pod = ev.object
         ns, name = pod.metadata.namespace or "", pod.metadata.name or ""
-        if ev.old_object is not None:
+        claims = _claims_of(pod)
+        # an unchanged volume list (every status write) names the same claims: kept or re-added below
+        if ev.old_object is not None and ev.old_object.spec.volumes is not pod.spec.volumes:
             for claim in _claims_of(ev.old_object):
                 self.users.get((ns, claim), set()).discard(name)
         done = ev.type == "DELETED" or pod.status.phase in ("Succeeded", "Failed")
-        for claim in _claims_of(pod):
+        for claim in claims:
             if not done:
                 self.users.setdefault((ns, claim), set()).add(name)
             else:

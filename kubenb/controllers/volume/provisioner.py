@@ -65,7 +65,10 @@ class ExternalProvisioners(Controller):
         self.store.watch(lambda ev: self.queue.add(("volume", "", ev.object.metadata.name or "")), "PersistentVolume")
 
     def _driver(self, pod: Any) -> Optional[Driver]:
-        return next((d for d in self.drivers if d.serves(pod)), None)
+        for driver in self.drivers:  # every pod event asks: a loop, not a generator
+            if driver.serves(pod):
+                return driver
+        return None
 
     def _on_pod(self, ev: Any) -> None:
         pod = ev.object
