@@ -38,8 +38,8 @@ class FullCollections:
     `quiet_collector`), where Python collects only once a quarter more has been *promoted* there
     since its last full collection -- which thawed objects never count as. Cycles that die among
     them (a deleted pod's kubelet worker, its containers, processes and file systems: about 80
-    objects a pod) so stayed until the end of the process: a churning cluster's peak grew with
-    every pod it had ever run. Work is counted in callbacks scheduled, which cost far more than a
+    objects a pod) so stayed until a full collection that thawing kept putting off: a churning
+    cluster's peak grew with the pods it had deleted. Work is counted in callbacks scheduled, which cost far more than a
     collector's visit of four objects each, so the full collections cost a few per cent of the
     CPU at most, whatever the heap's size. They run between runs, never inside one.
     """
@@ -54,7 +54,7 @@ class FullCollections:
         if cls.steps * HEAP_OBJECTS_PER_STEP <= cls.heap or not gc.isenabled() or gc.get_freeze_count():
             return
         gc.collect()
-        gc.freeze()  # counting what is left: freezing moves it, O(1), and counts it without a copy
+        gc.freeze()  # counting what is left: freezing moves it in O(1); the count walks it, no copy
         cls.heap = gc.get_freeze_count()
         gc.unfreeze()
         cls.steps = 0
