@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
 from kubenb.sim.clock import Clock
-from kubenb.sim.loop import RUN_THRESHOLD0, EventLoop
+from kubenb.sim.loop import HEAP_OBJECTS_PER_STEP, RUN_THRESHOLD0, EventLoop, FullCollections
 
 
 @pytest.fixture
@@ -68,3 +69,42 @@ def test_a_disabled_collector_is_left_alone(collector):
     _seen(loop, seen)
     loop.settle()
     assert seen == [((700, 10, 10), False)] and not gc.isenabled()
+
+
+class _Cyclic:
+    """An object that refers to itself: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _garbage_cycle() -> weakref.ref:
+    return weakref.ref(_Cyclic())
+
+
+def test_cycles_wait_for_a_full_collection_until_the_work_makes_one_due(collector, monkeypatch):
+    gc.set_threshold(10**9, 10, 10)  # no collection but the loop's own
+    monkeypatch.setattr(FullCollections, "steps", 0)
+    monkeypatch.setattr(FullCollections, "heap", 3 * HEAP_OBJECTS_PER_STEP)  # due after more than 3 callbacks
+    loop = EventLoop(Clock(0.0))
+    alive = _garbage_cycle()
+    for _ in range(3):
+        loop.call_soon(lambda: None)
+    loop.settle()
+    assert alive() is not None and FullCollections.steps == 3
+    loop.call_soon(lambda: None)
+    loop.settle()
+    assert alive() is None  # collected after the run that made it due
+    assert FullCollections.steps == 0 and FullCollections.heap > 0  # the count starts again from the heap left
+
+
+def test_no_full_collection_when_the_caller_froze_objects(collector, monkeypatch):
+    gc.set_threshold(10**9, 10, 10)
+    monkeypatch.setattr(FullCollections, "steps", 0)
+    monkeypatch.setattr(FullCollections, "heap", 0)
+    gc.freeze()
+    alive = _garbage_cycle()
+    loop = EventLoop(Clock(0.0))
+    loop.call_soon(lambda: None)
+    loop.settle()
+    assert alive() is not None and FullCollections.heap == 0
