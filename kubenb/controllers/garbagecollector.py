@@ -22,8 +22,7 @@ class GarbageCollector(Controller):
 
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
-        # acts on deletions and on objects whose finalizers may hold a deletion
-        self.store.watch(self._on_event, when=[["DELETED", "finalizers"]])
+        self.store.watch(self._on_event)
 
     def _on_event(self, ev: WatchEvent) -> None:
         """Queue keys: a uid (an owner is gone: check its dependents) or the ObjectKey of an owner
