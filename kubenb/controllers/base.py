@@ -121,7 +121,8 @@ class Controller:
                 old_ref, new_ref = ev.old_object.metadata.controller_ref(), ev.object.metadata.controller_ref()
                 if old_ref is not None and (new_ref is None or old_ref.uid != new_ref.uid):
                     self.enqueue_controller_of(ev.old_object, owner_kind)
-        self.store.watch(handler, kind)
+        # enqueues only an owner of `owner_kind`, named by the new or the old version's controllerRef
+        self.store.watch(handler, kind, when=[["owner:" + owner_kind]])
 
 
 def pod_spec_from_template(spec: Any) -> Any:

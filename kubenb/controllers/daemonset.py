@@ -82,7 +82,8 @@ class DaemonSetController(Controller):
         self._on_nodes: dict[str, dict[str, dict[tuple[str, str], PodView]]] = {}
         self._filed: dict[tuple[str, str], tuple[str, str]] = {}
         self._progress: dict[tuple[str, str], _Progress] = {}
-        self.store.watch(self._on_pod, "Pod")
+        # a pod neither version of which a DaemonSet controls is in no view and no node file
+        self.store.watch(self._on_pod, "Pod", when=[["owner:DaemonSet"]])
 
     def _eligible(self, ds: Any, node: Any) -> bool:
         """`_should_run`, remembered per (DaemonSet generation, node version): a sync visits every
@@ -113,7 +114,8 @@ class DaemonSetController(Controller):
         ours = ref is not None and ref.kind == "DaemonSet"
         was_ours = old_ref is not None and old_ref.kind == "DaemonSet"
         if ours or was_ours or self._views.knows(pod):
-            self._views.observe(ev.type, pod)  # views of DaemonSet pods only: others are never asked about
+            # views of DaemonSet pods only (others are never asked about): one that left is forgotten
+            self._views.observe(ev.type if ours else "DELETED", pod)
         filed = self._filed.pop(key, None)
         if filed is not None:
             uid, node = filed

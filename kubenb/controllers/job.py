@@ -202,7 +202,9 @@ class JobController(Controller):
         self._backoff: dict[tuple[str, str], tuple[int, Optional[float]]] = {}
         self._orphans: set[tuple[str, str]] = set()
         self.store.watch(self._on_job, "Job")
-        self.store.watch(self._on_pod, "Pod")
+        # acts on the pods a Job controls (now or before), orphans (adoption) and pods with finalizers
+        # (the tracking finalizer of a pod no Job controls is dropped)
+        self.store.watch(self._on_pod, "Pod", when=[["owner:Job", "orphan", "finalizers"]])
 
     # ---------------------------------------------------------------- watches
 

@@ -165,7 +165,8 @@ class StatefulSetController(Controller):
         super().__init__(cluster)
         self.minor = cluster.version.minor
         self.watch_own("StatefulSet")
-        self.store.watch(self._on_pod, "Pod")
+        # acts on the pods a StatefulSet controls (now or before) and on orphans (adoption)
+        self.store.watch(self._on_pod, "Pod", when=[["owner:StatefulSet", "orphan"]])
 
     # ---------------------------------------------------------------- watches
 

@@ -99,7 +99,7 @@ class Kubelet:
         self._network: Optional[Network] = None
         self._port = 40000 + self.rng.stream("kubelet-ports").randrange(20000)
         self.metrics_server: Optional[bool] = None  # None: available iff a metrics-server pod is ready
-        self.store.watch(self._on_pod, "Pod")
+        self.store.watch(self._on_pod, "Pod", when=[["bound"]])  # no kubelet runs a pod bound to no node
         self.store.watch(self._on_object, "ConfigMap")
         self.store.watch(self._on_object, "Secret")
         self.service_env_cache: dict[tuple[str, bool], tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {}

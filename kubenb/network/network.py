@@ -154,7 +154,7 @@ class ClusterNetwork(Network):
         self.hosts: dict[str, Host] = {}
         self.terminals: dict[str, Any] = {}  # host -> the stdout of the command running there
         self._pods_by_ip: dict[str, tuple[str, str, str]] = {}
-        self.store.watch(self._on_pod, "Pod")
+        self.store.watch(self._on_pod, "Pod", when=[["pod-ip"]])  # a pod that never held an IP has none to file
         for pod in self.store.list("Pod"):  # a network made after the cluster already runs pods
             if pod.status.pod_ip and not pod.spec.host_network:
                 self._pods_by_ip[pod.status.pod_ip] = (pod.metadata.namespace or "", pod.metadata.name or "",

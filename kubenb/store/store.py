@@ -25,6 +25,7 @@ from kubenb.store.allocators import ServiceAllocators
 from kubenb.store.compact import private_copy, share
 from kubenb.store.indexes import Indexes
 from kubenb.store.limits import SimulationLimits
+from kubenb.store.routing import Interest, TagBits, facts
 
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 
@@ -65,7 +66,13 @@ class Store:
         self.admission = Admission(self, self.allocators, limits)
         self.indexes = Indexes()
         self._objects: dict[str, dict[tuple[str, str], KubeObject]] = {}
-        self._watchers: dict[Optional[str], list[WatchHandler]] = {}
+        #: each kind's (or None: every kind's) subscriptions in order: handler and interest (None: all writes)
+        self._watchers: dict[Optional[str], list[tuple[WatchHandler, Optional[Interest]]]] = {}
+        self._tag_bits = TagBits()
+        #: per kind, the handlers of every write, or None where some have an interest (then `_routes`)
+        self._all: dict[str, Optional[tuple[WatchHandler, ...]]] = {}
+        #: per (kind, tag mask), the handlers a write with those tags concerns, in subscription order
+        self._routes: dict[tuple[str, int], tuple[WatchHandler, ...]] = {}
         #: each kind's keys in list order, kept until a key comes or goes (updates keep it)
         self._sorted_keys: dict[str, list[tuple[str, str]]] = {}
         #: each model class's and kind name's resource (the registry is fixed): asked on every write
@@ -168,14 +175,57 @@ class Store:
 
     # ---------------------------------------------------------------- watches
 
-    def watch(self, handler: WatchHandler, kind: Optional[str] = None) -> Callable[[], None]:
-        """Call `handler` after every write (of `kind`, or of anything); returns an unsubscribe function."""
-        self._watchers.setdefault(kind, []).append(handler)
-        return lambda: self._watchers[kind].remove(handler)
+    def watch(self, handler: WatchHandler, kind: Optional[str] = None,
+              when: Optional[Iterable[Iterable[str]]] = None) -> Callable[[], None]:
+        """Call `handler` after every write (of `kind`, or of anything); returns an unsubscribe function.
+
+        `when`: groups of tags (see `kubenb.store.routing`); the handler is called only for the
+        writes that have a tag of every group. Declare only what the handler provably ignores."""
+        entry = (handler, None if when is None else self._tag_bits.interest(when))
+        self._watchers.setdefault(kind, []).append(entry)
+        self._forget_routes()
+
+        def unsubscribe() -> None:
+            entries = self._watchers[kind]
+            for i, e in enumerate(entries):
+                if e is entry:
+                    del entries[i]
+                    break
+            else:
+                raise ValueError("list.remove(x): x not in list")
+            self._forget_routes()
+        return unsubscribe
+
+    def _forget_routes(self) -> None:
+        self._all.clear()
+        self._routes.clear()
+
+    def _handlers(self, kind: str) -> Optional[tuple[WatchHandler, ...]]:
+        """Every handler of `kind`'s writes in order, or None if some declared an interest."""
+        entries = (*self._watchers.get(kind, ()), *self._watchers.get(None, ()))
+        if any(interest is not None for _, interest in entries):
+            return None
+        return tuple(handler for handler, _ in entries)
+
+    def _route(self, kind: str, mask: int) -> tuple[WatchHandler, ...]:
+        found = self._routes[(kind, mask)] = tuple(
+            handler for handler, interest in (*self._watchers.get(kind, ()), *self._watchers.get(None, ()))
+            if interest is None or interest.concerns(mask))
+        return found
 
     def _notify(self, type_: str, obj: KubeObject, old: Optional[KubeObject]) -> None:
         event = WatchEvent(type_, obj, old, self.resource_version, self.clock.now)
-        for handler in (*self._watchers.get(obj.KIND, ()), *self._watchers.get(None, ())):
+        kind = obj.KIND
+        try:
+            handlers = self._all[kind]
+        except KeyError:
+            handlers = self._all[kind] = self._handlers(kind)
+        if handlers is None:
+            mask = self._tag_bits.mask(facts(type_, obj, old))
+            handlers = self._routes.get((kind, mask))
+            if handlers is None:
+                handlers = self._route(kind, mask)
+        for handler in handlers:
             handler(event)
 
     # ---------------------------------------------------------------- writes

@@ -49,7 +49,8 @@ class DeploymentController(Controller):
         self._sync_start_rv = 0
         self.watch_own("Deployment")
         self.store.watch(self._on_replica_set, "ReplicaSet")
-        self.store.watch(self._on_pod, "Pod")
+        # only the deletion of a ReplicaSet's pod can tell a Recreate Deployment anything
+        self.store.watch(self._on_pod, "Pod", when=[["DELETED"], ["owner:ReplicaSet"]])
 
     # ---------------------------------------------------------------- event handlers
 

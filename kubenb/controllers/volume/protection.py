@@ -38,7 +38,7 @@ class PVCProtectionController(Controller):
         super().__init__(cluster)
         self.users: dict[tuple[str, str], set[str]] = {}  # (namespace, claim) -> pods using it
         self.watch_own("PersistentVolumeClaim")
-        self.store.watch(self._on_pod, "Pod")
+        self.store.watch(self._on_pod, "Pod", when=[["pvc"]])  # a pod without claims uses none
 
     def _on_pod(self, ev: Any) -> None:
         pod = ev.object

@@ -38,7 +38,7 @@ class VolumeResizer(Controller):
         self.users: dict[tuple[str, str], dict[str, str]] = {}  # (namespace, claim) -> running pod -> node
         self.recorders: dict[tuple[str, Optional[str]], EventRecorder] = {}
         self.watch_own("PersistentVolumeClaim")
-        self.store.watch(self._on_pod, "Pod")
+        self.store.watch(self._on_pod, "Pod", when=[["pvc"]])  # a pod without claims uses none
 
     def _on_pod(self, ev: Any) -> None:
         pod = ev.object
