@@ -34,8 +34,7 @@ def store(nodes: int, pods: int) -> None:
     rs = st.list("ReplicaSet", "default")[0]
     running = st.by_owner(rs.metadata.uid or "", "Pod")[0]
     node = running.spec.node_name
-    for handlers in st._watchers.values():
-        handlers.clear()  # the store alone: no component hears of these pods
+    st.swap_watchers(lambda h, kind: None)  # the store alone: no component hears of these pods
     template = rs.spec.template
     costs: dict[str, float] = {}
 

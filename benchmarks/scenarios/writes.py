@@ -55,23 +55,18 @@ def report_status_writes(cluster: Cluster, label: str, n: int = WRITES) -> None:
     store = cluster.store
     pods = store.list("Pod")[:n]
     costs: dict[str, float] = defaultdict(float)
-    saved = {kind: list(handlers) for kind, handlers in store._watchers.items()}
-    for kind, handlers in store._watchers.items():
-        handlers[:] = [_timed(h, f"{_name(h)} ({kind or 'any kind'})", costs) for h in handlers]
+    restore = store.swap_watchers(lambda h, kind: _timed(h, f"{_name(h)} ({kind or 'any kind'})", costs))
     try:
         _flip(cluster, pods)  # warm
         costs.clear()
         total = _flip(cluster, pods)
     finally:
-        for kind, handlers in saved.items():
-            store._watchers[kind][:] = handlers
-    for kind in store._watchers:
-        store._watchers[kind][:] = []
+        restore()
+    restore = store.swap_watchers(lambda h, kind: None)
     try:
         alone = _flip(cluster, pods)
     finally:
-        for kind, handlers in saved.items():
-            store._watchers[kind][:] = handlers
+        restore()
     figure(f"pod status write {label}", total / len(pods) * 1e6, "µs", f"{len(pods)} writes, every watcher")
     figure("  the store alone (no watchers)", alone / len(pods) * 1e6, "µs")
     for name, seconds in sorted(costs.items(), key=lambda kv: -kv[1])[:8]:

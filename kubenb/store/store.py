@@ -196,6 +196,22 @@ class Store:
             self._forget_routes()
         return unsubscribe
 
+    def swap_watchers(self, wrap: Callable[[WatchHandler, Optional[str]], Optional[WatchHandler]]) -> Callable[[], None]:
+        """Put `wrap(handler, kind)` in each subscribed handler's place (None: leave it out), keeping
+        its interest; returns the function that puts the handlers back. For the benchmarks, which
+        time each watcher or measure the store alone."""
+        saved = {kind: list(entries) for kind, entries in self._watchers.items()}
+        for kind, entries in self._watchers.items():
+            entries[:] = [(wrapped, interest) for handler, interest in entries
+                          if (wrapped := wrap(handler, kind)) is not None]
+        self._forget_routes()
+
+        def restore() -> None:
+            for kind, entries in saved.items():
+                self._watchers[kind][:] = entries
+            self._forget_routes()
+        return restore
+
     def _forget_routes(self) -> None:
         self._all.clear()
         self._routes.clear()

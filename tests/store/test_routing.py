@@ -82,3 +82,32 @@ def test_subscribing_and_unsubscribing_reroute_the_next_write(cluster: Cluster):
     assert seen == ["first", "second", "second", "late", "second"]
     with pytest.raises(ValueError):
         late()
+
+
+def test_swapped_watchers_keep_their_interest_and_are_put_back(cluster: Cluster):
+    store, seen = cluster.store, []
+    store.create(decode(cluster.registry, CM))
+
+    def change(value: str) -> None:
+        cm = evolve(store.get("ConfigMap", "default", "cfg"))
+        cm.data = {"a": value}
+        store.update(cm)
+
+    def mine(ev) -> None:
+        seen.append(("modified", ev.object.data["a"]))
+
+    def timed(h, kind):
+        return (lambda ev: (seen.append("timed"), h(ev))) if h is mine else h
+
+    store.watch(mine, "ConfigMap", when=[["MODIFIED"]])
+    restore = store.swap_watchers(timed)
+    change("2")
+    store.delete("ConfigMap", "default", "cfg")  # a DELETED write: the wrapper keeps the interest
+    restore()
+    store.create(decode(cluster.registry, CM))
+    change("3")
+    detached = store.swap_watchers(lambda h, kind: None)
+    change("4")
+    detached()
+    change("5")
+    assert seen == ["timed", ("modified", "2"), ("modified", "3"), ("modified", "5")]
