@@ -62,23 +62,25 @@ def test_handlers_see_only_the_writes_they_declared_and_keep_their_order(cluster
     ]
 
 
+def set_config(store, value: str) -> None:
+    """Write the ConfigMap `cfg` with a new value (a MODIFIED write)."""
+    cm = evolve(store.get("ConfigMap", "default", "cfg"))
+    cm.data = {"a": value}
+    store.update(cm)
+
+
 def test_subscribing_and_unsubscribing_reroute_the_next_write(cluster: Cluster):
     store, seen = cluster.store, []
     store.create(decode(cluster.registry, CM))
 
-    def change(value: str) -> None:
-        cm = evolve(store.get("ConfigMap", "default", "cfg"))
-        cm.data = {"a": value}
-        store.update(cm)
-
     first = store.watch(lambda ev: seen.append("first"), "ConfigMap", when=[["MODIFIED"]])
     store.watch(lambda ev: seen.append("second"), "ConfigMap")
-    change("2")
+    set_config(store, "2")
     first()
     late = store.watch(lambda ev: seen.append("late"), "ConfigMap", when=[["MODIFIED"]])
-    change("3")
+    set_config(store, "3")
     late()
-    change("4")
+    set_config(store, "4")
     assert seen == ["first", "second", "second", "late", "second"]
     with pytest.raises(ValueError):
         late()
@@ -88,11 +90,6 @@ def test_swapped_watchers_keep_their_interest_and_are_put_back(cluster: Cluster)
     store, seen = cluster.store, []
     store.create(decode(cluster.registry, CM))
 
-    def change(value: str) -> None:
-        cm = evolve(store.get("ConfigMap", "default", "cfg"))
-        cm.data = {"a": value}
-        store.update(cm)
-
     def mine(ev) -> None:
         seen.append(("modified", ev.object.data["a"]))
 
@@ -101,13 +98,13 @@ def test_swapped_watchers_keep_their_interest_and_are_put_back(cluster: Cluster)
 
     store.watch(mine, "ConfigMap", when=[["MODIFIED"]])
     restore = store.swap_watchers(timed)
-    change("2")
+    set_config(store, "2")
     store.delete("ConfigMap", "default", "cfg")  # a DELETED write: the wrapper keeps the interest
     restore()
     store.create(decode(cluster.registry, CM))
-    change("3")
+    set_config(store, "3")
     detached = store.swap_watchers(lambda h, kind: None)
-    change("4")
+    set_config(store, "4")
     detached()
-    change("5")
+    set_config(store, "5")
     assert seen == ["timed", ("modified", "2"), ("modified", "3"), ("modified", "5")]
