@@ -186,13 +186,7 @@ class Store:
         self._forget_routes()
 
         def unsubscribe() -> None:
-            entries = self._watchers[kind]
-            for i, e in enumerate(entries):
-                if e is entry:
-                    del entries[i]
-                    break
-            else:
-                raise ValueError("list.remove(x): x not in list")
+            self._watchers[kind].remove(entry)  # ValueError when already gone, as before
             self._forget_routes()
         return unsubscribe
 
