@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.sim.clock import format_rfc3339
+from kubenb.store.compact import intern
 
 if TYPE_CHECKING:
     from kubenb.runtime import Container, ExitStatus, Image
@@ -162,27 +163,23 @@ def container_status(run: ContainerRun, restart_policy: str, deleting: bool, def
 
 
 def _container_status(run: ContainerRun, restart_policy: str, deleting: bool, default_waiting: str) -> Any:
-    from kubenb.api.core import ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus
+    from kubenb.api.core import ContainerState, ContainerStatus
 
     spec = run.spec
     seen = run.seen
     if seen is None:
         reason, message = run.shown_reason or (default_waiting, "")
-        return ContainerStatus(
-            name=spec.name, image=spec.image or "", image_id="", ready=False, restart_count=0, started=False,
-            state=ContainerState(waiting=ContainerStateWaiting(reason=reason, message=message or None)))
-    last = ContainerState()
+        return _not_started(spec.name, spec.image or "", reason, message or None)
+    last = _nothing()
     if run.seen_previous is not None and run.seen_previous.exit is not None:
         last = ContainerState(terminated=terminated_state(run.seen_previous))
     if run.seen_exited:
         state = ContainerState(terminated=terminated_state(seen))
         if run.shown_reason is not None and should_restart(run, restart_policy, deleting):
             last = state
-            state = ContainerState(waiting=ContainerStateWaiting(reason=run.shown_reason[0],
-                                                                 message=run.shown_reason[1] or None))
+            state = _waiting(run.shown_reason[0], run.shown_reason[1] or None)
     else:
-        started_at = seen.container.started_at or 0.0
-        state = ContainerState(running=ContainerStateRunning(started_at=format_rfc3339(started_at)))
+        state = _running(format_rfc3339(seen.container.started_at or 0.0))
     running = not run.seen_exited
     ready = run.ready and running
     if run.init and not run.sidecar:
@@ -192,3 +189,36 @@ def _container_status(run: ContainerRun, restart_policy: str, deleting: bool, de
         name=spec.name, state=state, last_state=last, ready=ready,
         restart_count=seen.restart_count, image=seen.image_name, image_id=seen.image.image_id(seen.container.runtime),
         container_id=seen.cid, started=run.started and running)
+
+
+# The states most statuses show are the same for many containers (every pod waits in
+# ContainerCreating; the replicas started in one second show one startedAt): one canonical instance
+# each, made once. Stored objects are never edited, and the store finds a part it already holds by
+# identity instead of validating, hashing and comparing an equal one per status write.
+@lru_cache(maxsize=1024)
+def _not_started(name: str, image: str, reason: str, message: Optional[str]) -> Any:
+    from kubenb.api.core import ContainerStatus
+
+    return intern(ContainerStatus(name=name, image=image, image_id="", ready=False, restart_count=0, started=False,
+                                  state=_waiting(reason, message)))
+
+
+@lru_cache(maxsize=1)
+def _nothing() -> Any:
+    from kubenb.api.core import ContainerState
+
+    return intern(ContainerState())
+
+
+@lru_cache(maxsize=256)
+def _waiting(reason: str, message: Optional[str]) -> Any:
+    from kubenb.api.core import ContainerState, ContainerStateWaiting
+
+    return intern(ContainerState(waiting=ContainerStateWaiting(reason=reason, message=message)))
+
+
+@lru_cache(maxsize=4096)
+def _running(started_at: str) -> Any:
+    from kubenb.api.core import ContainerState, ContainerStateRunning
+
+    return intern(ContainerState(running=ContainerStateRunning(started_at=started_at)))

@@ -70,6 +70,15 @@ def share(obj: BaseModel) -> None:
         _sweep()
 
 
+def intern(value: Any) -> Any:
+    """The canonical instance equal to `value` (`value` itself if none is stored yet): for a writer
+    that keeps one instance of a part many objects hold (a container state), so that the store finds
+    it by identity instead of hashing and comparing an equal copy on every write. `value` must never
+    be edited afterwards, like every stored part."""
+    canonical = _canonical(value)
+    return value if canonical is None else canonical
+
+
 def private_copy(value: Any) -> Any:
     """A deep copy that keeps the canonical parts it meets: those belong to stored objects, which are
     never edited, so a writer's copy of a stored object is copied only where the writer replaced a
@@ -106,7 +115,14 @@ def _share_parts(model: BaseModel, skip: str = "") -> None:
     cls = type(model)
     for name in (_PLANS.get(cls) or _plan(cls))[2]:
         value = values.get(name)
-        if value is None or name == skip or type(value) in _SCALARS:
+        if value is None or name == skip:
+            continue
+        # a part the write did not replace is canonical already: known by identity, without a call
+        kind = type(value)
+        if kind is list or kind is dict:
+            if id(value) in _CANONICAL_IDS:
+                continue
+        elif kind in _SCALARS or id(getattr(value, "__pydantic_fields_set__", None)) in _MARKED_IDS:
             continue
         canonical = _canonical(value)
         if canonical is not None and canonical is not value:
