@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional
 
 from kubenb.sim.clock import format_rfc3339
-from kubenb.store.compact import intern
+from kubenb.store.compact import intern, seal
 
 if TYPE_CHECKING:
     from kubenb.runtime import Container, ExitStatus, Image
@@ -185,10 +185,12 @@ def _container_status(run: ContainerRun, restart_policy: str, deleting: bool, de
     if run.init and not run.sidecar:
         # a finished init container is ready when it succeeded (``convertToAPIContainerStatuses``)
         ready = state.terminated is not None and state.terminated.exit_code == 0
-    return ContainerStatus(
+    status = ContainerStatus(
         name=spec.name, state=state, last_state=last, ready=ready,
         restart_count=seen.restart_count, image=seen.image_name, image_id=seen.image.image_id(seen.container.runtime),
         container_id=seen.cid, started=run.started and running)
+    seal(status)  # its containerID is this container's alone: the store never looks for an equal one
+    return status
 
 
 # The states most statuses show are the same for many containers (every pod waits in

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from kubenb.api import defaults, validation
 from kubenb.api.base import KubeObject, shallow_copy
 from kubenb.api.registry import ResourceInfo
-from kubenb.store import errors, limits
+from kubenb.store import compact, errors, limits
 from kubenb.store.allocators import ServiceAllocators
 
 if TYPE_CHECKING:
@@ -71,8 +71,9 @@ class Admission:
         for field in SYSTEM_FIELDS:
             if getattr(meta, field) is not None:
                 setattr(meta, field, None)
+        unique: tuple[Any, ...] = ()
         if info.kind == "Pod":
-            self._admit_pod(obj)
+            unique = self._admit_pod(obj)
         if info.kind in ("PersistentVolume", "PersistentVolumeClaim"):
             self._admit_storage(obj)
         defaults.apply_defaults(obj, self.allocators.minor)
@@ -82,6 +83,8 @@ class Admission:
             self._initial_pod_status(obj)
         self._validate(info, obj, None)
         limits.check(self.limits, info, obj, None, self.store.count("Pod"))
+        for part in unique:  # complete now: nothing edits them any more
+            compact.seal(part)
 
     def after_uid(self, info: ResourceInfo, obj: KubeObject) -> None:
         """Strategy steps that need the new object's uid (the Job's generated selector)."""
@@ -154,11 +157,15 @@ class Admission:
 
     # ---------------------------------------------------------------- pods
 
-    def _admit_pod(self, pod: Any) -> None:
-        """ServiceAccount, DefaultTolerationSeconds and Priority admission plugins.
+    def _admit_pod(self, pod: Any) -> tuple[Any, ...]:
+        """ServiceAccount, DefaultTolerationSeconds and Priority admission plugins; returns the parts
+        they made that hold a value of this pod's alone (the token volume and its mount).
 
         What they add is the same for every pod but for the token volume's name, so it is built
-        once and shared (stored objects are never mutated): a pod's admission copies one model."""
+        once and shared (stored objects are never mutated): a pod's admission copies one model. The
+        name, with its random suffix, is this pod's alone: the volume and mount can never be found
+        again by the store's sharing, nor the containers and spec holding them (`compact.seal`)."""
+        unique: tuple[Any, ...] = ()
         spec = pod.spec
         sa = spec.service_account_name or spec.service_account or "default"
         spec.service_account_name = spec.service_account = sa
@@ -171,6 +178,7 @@ class Admission:
             mount = shallow_copy(mount_template, name=name)
             for c in (*(spec.init_containers or ()), *spec.containers):
                 c.volume_mounts = [*(c.volume_mounts or ()), mount]
+            unique = (spec.volumes[-1], mount)
         tolerations = list(spec.tolerations or ())
         for key, toleration in _default_tolerations():
             if not any(t.key == key and t.effect in (None, "", "NoExecute") for t in tolerations) and \
@@ -181,12 +189,12 @@ class Admission:
             spec.priority = SYSTEM_PRIORITIES.get(spec.priority_class_name or "", 0)
         if spec.preemption_policy is None:
             spec.preemption_policy = "PreemptLowerPriority"
+        return unique
 
     def _initial_pod_status(self, pod: Any) -> None:
-        from kubenb.api.core import PodStatus
         from kubenb.api.qos import pod_qos_class
 
-        pod.status = PodStatus(phase="Pending", qos_class=pod_qos_class(pod.spec))
+        pod.status = _pending_status(pod_qos_class(pod.spec))
 
     # ---------------------------------------------------------------- validation
 
@@ -236,6 +244,15 @@ def _token_volume() -> tuple[Any, Any]:
     mount = VolumeMount(name=TOKEN_VOLUME_PREFIX, mount_path="/var/run/secrets/kubernetes.io/serviceaccount",
                         read_only=True)
     return volume, mount
+
+
+@functools.cache
+def _pending_status(qos_class: str) -> Any:
+    """A new pod's status, the same for every pod of a QoS class: one canonical instance each
+    (stored parts are never edited), found by identity instead of being built and hashed per pod."""
+    from kubenb.api.core import PodStatus
+
+    return compact.intern(PodStatus(phase="Pending", qos_class=qos_class))
 
 
 @functools.cache

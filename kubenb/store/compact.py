@@ -15,6 +15,13 @@ write did not replace are recognised at once and only new parts are hashed: a st
 what changed. The root of an object and its ``metadata`` carry its identity (uid, resourceVersion)
 and are never equal to another's; they are not entered, only their parts are.
 
+A part that holds a value no other part holds (a pod's token volume, named with a random suffix;
+a container status's containerID) can never be found again: hashing and entering it, and every
+part holding it (the pod's containers, its spec, its status), would only fill the table. The writer
+that makes such a part seals it (`seal`); sharing then marks it and its holders as unique instead
+(a set of their own, as canonical parts have), so they are recognised at once by later writes and
+never hashed, while the parts they hold are shared as ever.
+
 Canonical parts nothing else holds any more (their objects were deleted or rewritten) are dropped
 by a sweep each time the table has doubled, so the table stays proportional to what is stored.
 Most dead parts die young (a pod's spec before its binding, a Deployment's status of a moment
@@ -46,6 +53,9 @@ _TABLE: dict[int, Any] = {}  # content hash -> canonical model, list or dict
 _PLAIN: dict[frozenset, set] = {}  # field names -> the set unmarked models with those names share
 _MARKED: dict[frozenset, set] = {}  # field names -> the set only canonical models point at
 _MARKED_IDS: set[int] = set()
+_SEALED: dict[frozenset, set] = {}  # field names -> the set only unique models (see `seal`) point at
+_SEALED_IDS: set[int] = set()
+_UNIQUE: Any = object()  # what a part that can never be found again stands for while its holder is shared
 _CANONICAL_IDS: set[int] = set()  # ids of the canonical lists and maps (the table holds them, so ids stay theirs)
 _next_sweep = _MIN_SWEEP
 _YOUNG: deque[int] = deque()  # digests of the parts last entered, oldest first
@@ -70,13 +80,23 @@ def share(obj: BaseModel) -> None:
         _sweep()
 
 
+def seal(model: BaseModel) -> None:
+    """Declare `model` (a part about to be stored, complete: never edited again) unique: it holds a
+    value no other part holds (a pod's token volume, named with a random suffix), so an equal part
+    can never be found and hashing it would only fill the table. It is kept out of the table, and so
+    is every part that holds it (that pod's containers, its spec), which sharing then looks at once:
+    what they hold is shared as ever, they are recognised at once afterwards, and are hashed never."""
+    if id(model.__pydantic_fields_set__) not in _MARKED_IDS:
+        _seal(model)
+
+
 def intern(value: Any) -> Any:
     """The canonical instance equal to `value` (`value` itself if none is stored yet): for a writer
     that keeps one instance of a part many objects hold (a container state), so that the store finds
     it by identity instead of hashing and comparing an equal copy on every write. `value` must never
     be edited afterwards, like every stored part."""
     canonical = _canonical(value)
-    return value if canonical is None else canonical
+    return value if canonical is None or canonical is _UNIQUE else canonical
 
 
 def private_copy(value: Any) -> Any:
@@ -89,7 +109,8 @@ def private_copy(value: Any) -> Any:
     if kind is dict:
         return value if id(value) in _CANONICAL_IDS else {k: private_copy(v) for k, v in value.items()}
     if isinstance(value, BaseModel):
-        if id(value.__pydantic_fields_set__) in _MARKED_IDS:
+        fields_set = id(value.__pydantic_fields_set__)
+        if fields_set in _MARKED_IDS or fields_set in _SEALED_IDS:
             return value
         return copy_model(value, private_copy)
     return value
@@ -98,7 +119,7 @@ def private_copy(value: Any) -> Any:
 def _own(model: BaseModel) -> None:
     """Point a model that stays unshared at the plain set for its field names (a canonical one stays marked)."""
     fields_set = model.__pydantic_fields_set__
-    if id(fields_set) in _MARKED_IDS:
+    if id(fields_set) in _MARKED_IDS or id(fields_set) in _SEALED_IDS:
         return
     key = frozenset(fields_set)
     plain = _PLAIN.get(key)
@@ -122,15 +143,20 @@ def _share_parts(model: BaseModel, skip: str = "") -> None:
         if kind is list or kind is dict:
             if id(value) in _CANONICAL_IDS:
                 continue
-        elif kind in _SCALARS or id(getattr(value, "__pydantic_fields_set__", None)) in _MARKED_IDS:
+        elif kind in _SCALARS:
             continue
+        else:
+            fields_set = id(getattr(value, "__pydantic_fields_set__", None))
+            if fields_set in _MARKED_IDS or fields_set in _SEALED_IDS:
+                continue
         canonical = _canonical(value)
-        if canonical is not None and canonical is not value:
+        if canonical is not None and canonical is not value and canonical is not _UNIQUE:
             values[name] = canonical
 
 
 def _canonical(value: Any) -> Optional[Any]:
-    """The canonical instance equal to `value` (maybe `value` itself), or None if it cannot be shared."""
+    """The canonical instance equal to `value` (maybe `value` itself), None if it cannot be shared,
+    or `_UNIQUE` if it is or holds a part that can never be found again (it stays as it is)."""
     kind = type(value)
     if kind is list:
         return _list(value)
@@ -145,6 +171,8 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
     fields_set = model.__pydantic_fields_set__
     if id(fields_set) in _MARKED_IDS:
         return model  # canonical already: a part the write did not replace
+    if id(fields_set) in _SEALED_IDS:
+        return _UNIQUE
     cls = type(model)
     plan = _PLANS.get(cls) or _plan(cls)
     values = model.__dict__
@@ -152,6 +180,7 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
     if len(vals) != len(plan[0]):
         return _model_unplanned(model, values)
     shareable = model.__pydantic_extra__ is None and model.__pydantic_private__ is None
+    unique = False
     for i, name in plan[1]:
         value = vals[i]
         if value is None:  # most optional parts are unset
@@ -172,12 +201,18 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
             shareable = False
             vals[i] = None
             continue
+        if canonical is _UNIQUE:
+            unique = True
+            continue
         if canonical is not value:
             values[name] = canonical
         vals[i] = id(canonical)
     if not shareable:
         _own(model)
         return None
+    if unique:  # holding a part that can never be found again, it never will be either
+        _seal(model)
+        return _UNIQUE
     marked = _MARKED.get(frozenset(fields_set)) or _marked(fields_set)
     try:
         digest = hash((cls, id(marked), *vals))
@@ -195,6 +230,17 @@ def _model(model: BaseModel) -> Optional[BaseModel]:
         return found
     _own(model)  # a hash collision: left unshared
     return None
+
+
+def _seal(model: BaseModel) -> None:
+    fields_set = model.__pydantic_fields_set__
+    key = frozenset(fields_set)
+    sealed = _SEALED.get(key)
+    if sealed is None:
+        sealed = _SEALED[key] = set(key)
+        _SEALED_IDS.add(id(sealed))
+    object.__setattr__(model, "__pydantic_fields_set__", sealed)
+    object.__setattr__(model, "__dict__", compact_dict(type(model), model.__dict__))
 
 
 def _model_unplanned(model: BaseModel, values: dict) -> None:
@@ -234,6 +280,7 @@ def _list(items: list) -> Optional[list]:
         return items  # canonical already: a part the write did not replace
     parts: list[Any] = [list]
     shareable = True
+    unique = False
     for i, item in enumerate(items):
         if type(item) is str:
             parts.append(item)
@@ -242,10 +289,16 @@ def _list(items: list) -> Optional[list]:
         if canonical is None:
             shareable = False
             continue
+        if canonical is _UNIQUE:
+            unique = True
+            continue
         if canonical is not item:
             items[i] = canonical
         parts.append(id(canonical))
-    return _enter(parts, items, _same_items) if shareable else None
+    if not shareable:
+        return None
+    # a list holding a unique part is not marked (a list has no place for a mark): its holder is
+    return _UNIQUE if unique else _enter(parts, items, _same_items)
 
 
 def _dict(mapping: dict) -> Optional[dict]:

@@ -94,6 +94,42 @@ def test_no_component_edits_a_shared_part_in_place(cluster):
         assert compact._canonical(deep_copy(canonical)) is canonical
 
 
+def _entered(part) -> bool:
+    return any(v is part for v in compact._TABLE.values())
+
+
+def test_a_part_sealed_as_unique_and_what_holds_it_are_never_entered_but_what_they_hold_is_shared():
+    first, again = _Part(value="same"), _Part(value="same")
+    own = _Part(value="own")
+    compact.seal(own)
+    a = _Root(metadata=ObjectMeta(name="a", uid="a"), part=first, parts=[own, _Part(value="same")])
+    compact.share(a)
+    assert a.parts[0] is own and not _entered(own) and not _entered(a.parts)
+    assert a.parts[1] is a.part is first and _entered(first)  # held beside a unique part, still shared
+    b = _Root(metadata=ObjectMeta(name="b", uid="b"), part=again, parts=[_Part(value="own")])
+    compact.share(b)
+    assert b.part is first and b.parts[0] is not own  # an unsealed equal part is its own canonical
+    assert [r.to_dict()["parts"] for r in (a, b)] == [[{"value": "own"}, {"value": "same"}], [{"value": "own"}]]
+
+
+def test_a_pods_own_parts_are_not_entered_and_a_status_write_keeps_them(cluster):
+    """A pod's token volume is named for it alone: the volume, its mount, the containers and the spec
+    holding them are never entered in the table; the parts they hold are shared as ever."""
+    a, b = _pods(cluster)
+    volume, container = a.spec.volumes[-1], a.spec.containers[0]
+    assert volume.name.startswith("kube-api-access-") and volume.name != b.spec.volumes[-1].name
+    assert not any(_entered(p) for p in (volume, container.volume_mounts[-1], container, a.spec))
+    assert volume.projected is b.spec.volumes[-1].projected and a.spec.tolerations is b.spec.tolerations
+    assert container.resources is b.spec.containers[0].resources and container.ports is b.spec.containers[0].ports
+    status = evolve(a, deep=("status",))
+    status.status.message = "hello"
+    stored = cluster.store.update(status, subresource="status")
+    assert stored.spec is a.spec
+    relabelled = cluster.store.update(evolve(stored, deep=("metadata",)).model_copy(
+        update={"metadata": stored.metadata.model_copy(update={"labels": {"app": "x"}})}))
+    assert relabelled.spec.to_dict() == a.spec.to_dict()
+
+
 def test_parts_nothing_holds_any_more_are_swept(cluster):
     def configmap(i):
         return decode(cluster.registry, {"apiVersion": "v1", "kind": "ConfigMap",
