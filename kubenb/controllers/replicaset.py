@@ -24,11 +24,14 @@ from kubenb.controllers.deployment.util import IdentityMemo
 from kubenb.controllers.podviews import PodViews
 from kubenb.controllers.replicatally import ReplicaTally
 from kubenb.store import WatchEvent
+from kubenb.store.compact import intern
 from kubenb.store.errors import StatusError
 
 #: parsed once per stored selector and template labels (a ReplicaSet's status writes keep its spec)
 _parsed_selector = IdentityMemo(labelsel.selector_from_label_selector)
 _label_items = IdentityMemo(replicatally.label_items)
+#: a ReplicaSet's pods' ownerReferences: one canonical list per stored ReplicaSet
+_owner_references = IdentityMemo(lambda rs: intern([owner_reference(rs)]))
 
 #: `--replicaset-burst-replicas` (kube-controller-manager's default): pods created or deleted per sync
 BURST_REPLICAS = 500
@@ -216,15 +219,15 @@ class ReplicaSetController(Controller):
         from kubenb.api.meta import ObjectMeta
 
         template = rs.spec.template
-        pod = Pod(
-            metadata=ObjectMeta(
-                generate_name=f"{rs.metadata.name[:58]}-", namespace=rs.metadata.namespace,
-                labels=dict(template.metadata.labels or {}) or None,
-                annotations=dict(template.metadata.annotations or {}) or None,
-                owner_references=[owner_reference(rs)],
-            ),
-            spec=pod_spec_from_template(template.spec),
-        )
+        metadata = ObjectMeta(generate_name=f"{rs.metadata.name[:58]}-", namespace=rs.metadata.namespace,
+                              labels=None, annotations=None, owner_references=None)
+        # the stored template's labels and annotations (stored parts are never edited) and one
+        # owner reference list per ReplicaSet, set as they are (not validated into copies): the
+        # store finds them by identity instead of hashing an equal copy per pod
+        metadata.labels = template.metadata.labels or None
+        metadata.annotations = template.metadata.annotations or None
+        metadata.owner_references = _owner_references(rs)
+        pod = Pod(metadata=metadata, spec=pod_spec_from_template(template.spec))
         created = self.store.create(pod)
         self.events.normal(rs, "SuccessfulCreate", f"Created pod: {created.metadata.name}")
 
