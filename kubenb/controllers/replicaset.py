@@ -59,7 +59,10 @@ class ReplicaSetController(Controller):
         namespace = pod.metadata.namespace or ""
         ref = pod.metadata.controller_ref()
         if ev.type != "DELETED" and ref is None:
-            self._orphans.setdefault(namespace, set()).add(pod.metadata.name or "")
+            orphans = self._orphans.get(namespace)
+            if orphans is None:
+                orphans = self._orphans[namespace] = set()
+            orphans.add(pod.metadata.name or "")
         else:
             orphans = self._orphans.get(namespace)
             if orphans:

@@ -182,10 +182,10 @@ class Scheduler:
     # ---------------------------------------------------------------- cache
 
     def _on_pod(self, ev: WatchEvent) -> None:
-        freed = self.cache.on_pod(ev)
-        self.matching.on_pod(ev)
         pod = ev.object
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        freed = self.cache.on_pod(ev, key)
+        self.matching.on_pod(ev)
         if freed:
             self.queue.move_all()  # freed room may fit a pending pod (AssignedPodDelete)
         if ev.type == "DELETED" or pod.spec.node_name or pod.metadata.deletion_timestamp is not None or \
