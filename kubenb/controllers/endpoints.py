@@ -65,20 +65,25 @@ class EndpointsController(Controller):
         and, if its labels changed, those it belonged to before — all of both if the endpoint
         itself changed, else only those it joined or left (`determineNeededServiceUpdates`).
         A status write that changes nothing an endpoint shows (a probe result with the same
-        readiness, a restart count) queues nothing. The members of the queued Services follow."""
+        readiness, a restart count) queues nothing, and neither does the binding of a pod that has
+        no IP yet (upstream: "NodeName is immutable once initially set, which happens before the
+        pod gets an IP"). The members of the queued Services follow."""
         pod, old = ev.object, ev.old_object
         changed = True
+        relabelled = False
         if ev.type != "MODIFIED" or old is None:
             old = None
         else:
             changed = _endpoint_facts(pod) != _endpoint_facts(old)
-            if not changed and (pod.metadata.labels or {}) == (old.metadata.labels or {}):
+            relabelled = pod.metadata.labels is not old.metadata.labels and \
+                (pod.metadata.labels or {}) != (old.metadata.labels or {})
+            if not changed and not relabelled:
                 return
         namespace = pod.metadata.namespace or ""
         key = (namespace, pod.metadata.name or "")
         # the store's selector index: only the Services selecting the pod, now or before
         candidates = {s.metadata.name: s for s in self.store.selecting("Service", namespace, pod.metadata.labels)}
-        if old is not None:
+        if relabelled:
             candidates.update((s.metadata.name, s) for s in self.store.selecting("Service", namespace, old.metadata.labels))
         for _, svc in sorted(candidates.items()):
             if not svc.spec.selector:
@@ -269,9 +274,11 @@ def _labels(svc: Any) -> dict[str, str]:
 def _endpoint_facts(pod: Any) -> tuple:
     """What a sync reads from a pod besides its labels: whether it is served (IP, phase, deletion)
     and what its address shows (IP, node, readiness, terminating, hostname). Name, uid and
-    container ports are immutable."""
-    return (pod.status.pod_ip, pod.status.phase in ("Succeeded", "Failed"), pod.metadata.deletion_timestamp,
-            podutil.is_ready(pod), pod.spec.node_name, pod.spec.hostname, pod.spec.subdomain)
+    container ports are immutable; the node is read only from a pod with an IP (one without is
+    not served), so the binding of a pod without one changes nothing a sync reads."""
+    ip = pod.status.pod_ip
+    return (ip, pod.status.phase in ("Succeeded", "Failed"), pod.metadata.deletion_timestamp,
+            podutil.is_ready(pod), pod.spec.node_name if ip else None, pod.spec.hostname, pod.spec.subdomain)
 
 
 def _addresses(subsets: Optional[list[Any]]) -> list[Any]:

@@ -14,6 +14,8 @@ from typing import Any, Optional
 
 from kubenb.api import podutil
 
+_ASK = object()  # "look the controllerRef up": the caller did not pass it
+
 
 class PodView:
     """One stored pod's facts: controller uid, active, ready (and since when), the node it runs on,
@@ -21,11 +23,13 @@ class PodView:
 
     __slots__ = ("pod", "key", "owner_uid", "active", "deleting", "ready", "ready_since", "node", "rank")
 
-    def __init__(self, pod: Any) -> None:
+    def __init__(self, pod: Any, ref: Any = _ASK) -> None:
+        """`ref`: the pod's controllerRef when the caller has it already (None for none)."""
         self.pod = pod
         #: (namespace, name): one tuple per view, the key every index of the view files it under
         self.key = (pod.metadata.namespace or "", pod.metadata.name or "")
-        ref = pod.metadata.controller_ref()
+        if ref is _ASK:
+            ref = pod.metadata.controller_ref()
         self.owner_uid: Optional[str] = ref.uid if ref is not None else None
         self.active = podutil.is_active(pod)
         self.deleting = pod.metadata.deletion_timestamp is not None
@@ -62,9 +66,10 @@ class PodViews:
         self._views: dict[tuple[str, str], PodView] = {}
         self._by_owner: dict[str, dict[tuple[str, str], PodView]] = {}
 
-    def observe(self, type_: str, pod: Any) -> tuple[Optional[PodView], Optional[PodView]]:
+    def observe(self, type_: str, pod: Any, ref: Any = _ASK) -> tuple[Optional[PodView], Optional[PodView]]:
         """Keep up with one pod write (`ADDED`, `MODIFIED` or `DELETED`): the views of the version
-        it replaced and of the one it stored (None for a pod that was not, or is no more)."""
+        it replaced and of the one it stored (None for a pod that was not, or is no more). `ref`:
+        the pod's controllerRef, when the caller has looked it up already."""
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
         old = self._views.pop(key, None)
         if old is not None and old.owner_uid:
@@ -74,7 +79,7 @@ class PodViews:
                 del self._by_owner[old.owner_uid]
         if type_ == "DELETED":
             return old, None
-        view = PodView(pod)
+        view = PodView(pod, ref)
         self._views[view.key] = view
         if view.owner_uid:  # re-added last, as the store's owner index orders a rewritten pod
             self._by_owner.setdefault(view.owner_uid, {})[view.key] = view

@@ -62,12 +62,15 @@ class ReplicaSetController(Controller):
         namespace = pod.metadata.namespace or ""
         ref = pod.metadata.controller_ref()
         if ev.type != "DELETED" and ref is None:
-            self._orphans.setdefault(namespace, set()).add(pod.metadata.name or "")
+            orphans = self._orphans.get(namespace)
+            if orphans is None:
+                orphans = self._orphans[namespace] = set()
+            orphans.add(pod.metadata.name or "")
         else:
             orphans = self._orphans.get(namespace)
             if orphans:
                 orphans.discard(pod.metadata.name or "")
-        old_view, new_view = self._views.observe(ev.type, pod)
+        old_view, new_view = self._views.observe(ev.type, pod, ref)
         replicatally.replace(self._tallies, old_view, new_view)
         if ev.type == "DELETED" or (ev.type == "ADDED" and pod.metadata.deletion_timestamp is not None):
             self._enqueue_owner(namespace, ref)  # no controller cares about an orphan being deleted
@@ -80,7 +83,9 @@ class ReplicaSetController(Controller):
             return
         labels_changed = pod.metadata.labels is not old.metadata.labels and \
             (pod.metadata.labels or {}) != (old.metadata.labels or {})
-        old_ref = old.metadata.controller_ref()
+        # a write that kept the owner references (a binding, a status write) kept the controllerRef
+        old_ref = ref if old.metadata.owner_references is pod.metadata.owner_references else \
+            old.metadata.controller_ref()
         if pod.metadata.deletion_timestamp is not None:
             # a graceful deletion began: replace the pod now, not once the kubelet removes it
             self._enqueue_owner(namespace, ref)

@@ -105,10 +105,10 @@ class NodeCache:
 
     # ---------------------------------------------------------------- pods
 
-    def on_pod(self, ev: WatchEvent) -> bool:
-        """Account a pod event; True when the pod stopped holding room on a node (freed room)."""
+    def on_pod(self, ev: WatchEvent, key: tuple[str, str]) -> bool:
+        """Account a pod event (`key`: the pod's namespace and name); True when the pod stopped
+        holding room on a node (freed room)."""
         pod = ev.object
-        key = (pod.metadata.namespace or "", pod.metadata.name or "")
         before = self._pods.get(key)
         holds = ev.type != "DELETED" and holds_room(pod)
         if before is not None and holds and before.spec is pod.spec:

@@ -52,8 +52,10 @@ def pod_request(spec: Any, nonzero: bool = False) -> Request:
     replica's cycle too, and each costs a key of a few ids. Stored objects are never changed in
     place, so the same objects mean the same request; the entry keeps them alive, so their
     identities cannot be reused meanwhile."""
-    init = spec.init_containers
-    key: tuple = (nonzero, id(spec.overhead), *[id(c.resources) for c in spec.containers])
+    init, containers = spec.init_containers, spec.containers
+    # one container (most pods): the same key, without building a list of one
+    key: tuple = (nonzero, id(spec.overhead), id(containers[0].resources)) if len(containers) == 1 else \
+        (nonzero, id(spec.overhead), *[id(c.resources) for c in containers])
     if init:
         key += (None, *[(id(c.resources), c.restart_policy) for c in init])
     known = _known.get(key)
@@ -62,7 +64,7 @@ def pod_request(spec: Any, nonzero: bool = False) -> Request:
     request = _pod_request(spec, nonzero)
     if len(_known) >= KNOWN_LIMIT:
         _known.clear()
-    _known[key] = (request, (spec.overhead, [c.resources for c in spec.containers],
+    _known[key] = (request, (spec.overhead, [c.resources for c in containers],
                              [c.resources for c in init or ()]))
     return request
 

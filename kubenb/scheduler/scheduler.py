@@ -155,6 +155,10 @@ class Scheduler:
         #: `nextStartNodeIndex`: where the next pod's search through the nodes starts
         self.next_start_node_index = 0
         self._scheduled: Optional[tuple[float, Any]] = None  # (when, the PodScheduled=True condition)
+        #: the condition list the last binding of a pod without other conditions stored, and its condition
+        self._alone: tuple[Any, Any] = (None, None)
+        #: the weights of the Score plugins that scored, as the array the weighted sum takes (a few sets)
+        self._weight_vectors: dict[tuple[int, ...], np.ndarray] = {}
         self.volume_binding = VolumeBinding(self.store)
         self.matching = MatchingCounts(self.store, self.cache.slot_of)
         self.pod_topology_spread = PodTopologySpread(self.store, self.minor, self.matching, self.cache.by_slot)
@@ -178,10 +182,10 @@ class Scheduler:
     # ---------------------------------------------------------------- cache
 
     def _on_pod(self, ev: WatchEvent) -> None:
-        freed = self.cache.on_pod(ev)
-        self.matching.on_pod(ev)
         pod = ev.object
         key = (pod.metadata.namespace or "", pod.metadata.name or "")
+        freed = self.cache.on_pod(ev, key)
+        self.matching.on_pod(ev)
         if freed:
             self.queue.move_all()  # freed room may fit a pending pod (AssignedPodDelete)
         if ev.type == "DELETED" or pod.spec.node_name or pod.metadata.deletion_timestamp is not None or \
@@ -305,9 +309,13 @@ class Scheduler:
             scoring.append(plugin)
             weights.append(weight)
         rows = rows[:len(scoring)]
-        totals = np.array(weights, np.float64) @ rows if scoring else np.zeros(len(feasible), np.float64)
+        kept = tuple(weights)
+        vector = self._weight_vectors.get(kept)
+        if vector is None:
+            vector = self._weight_vectors[kept] = np.array(kept, np.float64)
+        totals = vector @ rows if scoring else np.zeros(len(feasible), np.float64)
         decision.slots, decision.names = feasible.astype(np.int32), self.cache.names
-        decision.plugins, decision.weights, decision.rows = tuple(scoring), tuple(weights), rows.astype(np.int16)
+        decision.plugins, decision.weights, decision.rows = tuple(scoring), kept, rows.astype(np.int16)
         best = (totals == totals[totals.argmax()]).nonzero()[0]  # argmax: a pass cheaper than max
         # `random.choice` draws an index below the length and takes that item: drawn over the
         # indexes, the lot is the same without listing the tied nodes' names
@@ -345,13 +353,21 @@ class Scheduler:
         """The `pods/binding` subresource: set nodeName and PodScheduled=True in one write. The
         :class:`Binding` carries only what the store reads of it -- the store copies what it keeps
         from the stored pod -- so nothing of the pod is copied here, and the PodScheduled condition
-        is built once per instant and shared (stored objects are never changed in place)."""
-        conditions = [c for c in pod.status.conditions or () if c.type != "PodScheduled"]
-        conditions.append(self._scheduled_condition())
+        is built once per instant and shared (stored objects are never changed in place). A pod
+        pending without other conditions (the rule) gets the very list the previous such binding
+        stored, which the store's hash-consing knows by identity instead of hashing it again."""
+        scheduled = self._scheduled_condition()
+        others = [c for c in pod.status.conditions or () if c.type != "PodScheduled"]
+        if not others and self._alone[0] is scheduled:
+            conditions = self._alone[1]
+        else:
+            conditions = [*others, scheduled]
         try:
             bound = self.store.bind(Binding(pod.metadata, _Target(node), _Conditions(conditions)))
         except StatusError:
             return
+        if not others:
+            self._alone = (scheduled, bound.status.conditions)  # the stored (shared) list
         self.events.record(bound, "Normal", "Scheduled",
                            f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {node}", action="Binding")
 

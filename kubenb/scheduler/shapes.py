@@ -61,8 +61,13 @@ class ShapeCache:
         return entry[2]
 
     def _refresh(self, values: np.ndarray, changed: list[int], vector: Vector, scalar: Scalar) -> None:
-        slots = dict.fromkeys(changed)
         by_slot = self.by_slot
+        if len(changed) == 1:  # one binding since the shape was last asked for (a cycle's rule)
+            info = by_slot[changed[0]]
+            if info.node is not None:
+                values[changed[0]] = scalar(info)
+                return
+        slots = dict.fromkeys(changed)
         if len(slots) <= SCALAR_REFRESH and all(by_slot[s].node is not None for s in slots):
             for s in slots:
                 values[s] = scalar(by_slot[s])
