@@ -49,45 +49,12 @@ TERMINATION_LOG_MAX = 4096
 FALLBACK_LINES, FALLBACK_BYTES = 80, 2048
 
 
-def _flag(bit: int, doc: str) -> property:
-    """A yes/no of the pod worker, kept as one bit of its `_flags`."""
-    mask = 1 << bit
-
-    def get(self: PodWorker) -> bool:
-        return self._flags & mask != 0
-
-    def put(self: PodWorker, value: bool) -> None:
-        self._flags = self._flags | mask if value else self._flags & ~mask
-
-    return property(get, put, doc=doc)
-
-
 class PodWorker:
-    """The kubelet's pod worker for one pod (see the module's docstring).
-
-    Slotted, and its fifteen yes/no states are bits of one int (properties named as before): a
-    node keeps a worker for each of its pods for as long as the pod lives, and fifteen slots of
-    their own would be 112 more bytes a pod."""
-
     __slots__ = ("node", "kubelet", "pod", "uid", "namespace", "name", "init_runs", "main_runs", "runs",
-                 "sandbox", "ip", "volumes", "spam", "start_time", "task", "phase_override", "status_reason",
-                 "status_message", "requeue_seq", "mount_delay", "synced_at", "built", "built_flags", "_flags")
-
-    sandbox_gone = _flag(0, "the sandbox was torn down")
-    sandbox_seen = _flag(1, "the sandbox has been reported")
-    again = _flag(2, "something arrived during a sync: another sync follows it")
-    terminating = _flag(3, "deleted: containers are being stopped")
-    terminal = _flag(4, "Succeeded/Failed: nothing runs any more")
-    terminal_requested = _flag(5, "the pod is to end (its status says so)")
-    gone = _flag(6, "the pod left the API: forget everything")
-    adopted = _flag(7, "a static pod the API already shows running: run it quietly")
-    flush_armed = _flag(8, "a status write is due at this instant")
-    relist_armed = _flag(9, "a sync waits for the next relist")
-    mount_armed = _flag(10, "a mount retry is due")
-    failed = _flag(11, "this sync ended in an error (ErrImagePull, CreateContainerConfigError...)")
-    backing_off = _flag(12, "this sync left a container in a back-off")
-    ip_released = _flag(13, "the pod's IP went back to the node's pool")
-    cache_wait = _flag(14, "a sync waits for the PLEG's next relist (``GetNewerThan``)")
+                 "sandbox", "sandbox_gone", "sandbox_seen", "ip", "volumes", "spam", "start_time", "task", "again", "terminating", "terminal", "terminal_requested", "gone",
+                 "adopted", "phase_override", "status_reason", "status_message", "flush_armed", "relist_armed",
+                 "requeue_seq", "mount_delay", "mount_armed", "failed", "backing_off", "ip_released", "synced_at",
+                 "cache_wait", "built", "built_flags")
 
     def __init__(self, node: NodeAgent, pod: Any) -> None:
         self.node = node
@@ -102,19 +69,33 @@ class PodWorker:
                                for c in pod.spec.init_containers or ())
         self.main_runs = tuple(ContainerRun(c) for c in pod.spec.containers)
         self.runs = self.init_runs + self.main_runs
-        self._flags = 0  # every yes/no above starts as no
         self.sandbox: Any = None
+        self.sandbox_gone = False
+        self.sandbox_seen = False
         self.ip: Optional[str] = None
         self.volumes: Optional[dict[str, volumes.Volume]] = None
         self.spam = SpamFilter(self.now())
         self.start_time: Optional[str] = None
         self.task: Optional[Generator] = None
+        self.again = False
+        self.terminating = False  # deleted: containers are being stopped
+        self.terminal = False  # Succeeded/Failed: nothing runs any more
+        self.terminal_requested = False
+        self.gone = False  # the pod left the API: forget everything
+        self.adopted = False  # a static pod the API already shows running: run it quietly
         self.phase_override: Optional[str] = None
         self.status_reason: Optional[str] = None
         self.status_message: Optional[str] = None
+        self.flush_armed = False
+        self.relist_armed = False
         self.requeue_seq = 0
         self.mount_delay = MOUNT_RETRY[0]
+        self.mount_armed = False
+        self.failed = False  # this sync ended in an error (ErrImagePull, CreateContainerConfigError...)
+        self.backing_off = False  # this sync left a container in a back-off
+        self.ip_released = False
         self.synced_at = float("-inf")  # when the last sync ended (the pod worker's ``lastSyncTime``)
+        self.cache_wait = False  # a sync waits for the PLEG's next relist (``GetNewerThan``)
         self.built: Any = None  # the stored status of the last build (see status.unchanged), and
         self.built_flags = 0  # the worker's flags it was built with
 
