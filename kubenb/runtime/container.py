@@ -33,15 +33,18 @@ from kubenb.runtime.process import (
 )
 from kubenb.runtime.program import SIGKILL, Program, signal_number
 from kubenb.runtime.resources import Limits, Usage
+from kubenb.runtime.sharedkeys import shared_keys
 
 if TYPE_CHECKING:
     from kubenb.runtime.images import Image
     from kubenb.runtime.sandbox import Sandbox
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MountSpec:
-    """A volume mount: `node` is the volume's shared directory (or a single file)."""
+    """A volume mount: `node` is the volume's shared directory (or a single file).
+
+    Slotted: a container's spec keeps its mounts for its whole life (two or more per pod)."""
 
     path: str
     node: Node
@@ -321,7 +324,7 @@ class Container:
             raise RuntimeError(f"container {self.spec.name} is {self.state}")
         now = self.now()
         self.started_at = now
-        env = self.environment(tty=self.spec.tty)
+        env = shared_keys(self.environment(tty=self.spec.tty))  # PID 1's, kept as long as the container
         argv = self.argv()
         try:
             program = self.load(argv, env, self.working_dir)

@@ -31,6 +31,9 @@ _NO_PORTS: frozenset[tuple[str, int, str]] = frozenset()
 # nginx): one frozenset per content, not a set per process.
 _PORT_SETS: dict[frozenset[tuple[str, int, str]], frozenset[tuple[str, int, str]]] = {}
 _PORT_SETS_MAX = 4096
+# The argv of passive processes (see `Process.spawn_passive`), one list per title.
+_PASSIVE_ARGV: dict[str, list[str]] = {}
+_PASSIVE_ARGV_MAX = 256
 
 
 class Scheduler(Protocol):
@@ -358,8 +361,18 @@ class Process:
             yield _Replace(resumable, None)  # type: ignore[misc]  # the driver never resumes this
 
     def spawn_passive(self, title: str, uid: int, memory: int) -> Process:
-        """A helper process with no program of its own (nginx's workers): it shows in ``ps``."""
-        child = self.container.new_process([title], self.env, self.cwd, uid, "", self.stdout, self.stderr, self)
+        """A helper process with no program of its own (nginx's workers): it shows in ``ps``.
+
+        Its argv is its title's one list, shared by every such process (two in each nginx pod):
+        nothing changes a process's argv in place (a program that renames itself sets `title`,
+        an exec replaces the list), and a process without a program never execs."""
+        argv = _PASSIVE_ARGV.get(title)
+        if argv is None:
+            if len(_PASSIVE_ARGV) >= _PASSIVE_ARGV_MAX:
+                _PASSIVE_ARGV.clear()
+            argv = _PASSIVE_ARGV[title] = [title]
+        child = self.container.new_process(argv, self.env, self.cwd, uid, "", self.stdout, self.stderr, self)
+        child.argv = argv
         child.title = title
         child.memory = memory
         child.driver = None

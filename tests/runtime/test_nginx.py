@@ -342,3 +342,13 @@ def test_nginx_a_shell_execs_in_place_keeps_the_shells_frames(node) -> None:
     node.advance(1)
     assert (c.exit_status.exit_code, c.exit_status.reason) == (0, "Completed")
     assert c.log.render().endswith("[notice] 1#1: exit\n")
+
+
+def test_workers_of_every_pod_share_their_argv_and_show_their_title(node) -> None:
+    """nginx's workers have no program of their own: their argv is one list for all of them (a
+    pod at scale keeps two), and `ps` still shows each as a process of its own."""
+    a, b = node.start("nginx:alpine"), node.start("nginx:alpine")
+    workers = [p for c in (a, b) for p in c.live_processes() if p.pid != 1]
+    assert len(workers) == 4 and all(w.argv is workers[0].argv for w in workers)
+    assert [w.argv for w in workers] == [["nginx: worker process"]] * 4
+    assert {w.ppid for w in workers} == {1} and len({(id(w.container), w.pid) for w in workers}) == 4
