@@ -9,9 +9,6 @@ Every pod keeps its log for as long as it lives, so the storage is columnar rath
 per line: the times in one ``array('d')``, the stream of each line in one ``bytearray``, the texts
 (interned: 150,000 nginx pods log the same entrypoint lines) in one list -- about 17 bytes a line
 instead of a 56-byte object plus a deque slot. :class:`LogLine` objects are made only when read.
-A log that holds the same lines as other logs (every nginx pod's, until it serves a request)
-shares them with those, and its lines' one time, instead of those three columns (see
-:class:`_Shared`): about 450 bytes a pod.
 """
 
 from __future__ import annotations
@@ -26,7 +23,6 @@ from typing import overload
 _STREAMS = ("stdout", "stderr")
 _STREAM_CODE = {name: i for i, name in enumerate(_STREAMS)}
 _STREAM_BYTES = {name: bytes((i,)) for i, name in enumerate(_STREAMS)}
-_STREAM_BYTES_BY_CODE = tuple(bytes((i,)) for i in range(len(_STREAMS)))
 # The interned lines of a write of whole lines, by its text: every nginx pod writes the same
 # entrypoint lines and, within a second, the same notices; splitting and interning them is done
 # once per text.
@@ -50,73 +46,21 @@ def format_timestamp(t: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{frac:09d}Z"
 
 
-class _Shared:
-    """A sequence of lines that more than one log began with: a node of the trie of such sequences.
-
-    Every nginx pod's log begins with the same entrypoint lines on the same streams, so while a
-    log holds only what others hold too, it points at the node for its lines (their texts in a
-    tuple, their streams in bytes) instead of keeping a list and a bytearray of its own. `next`
-    leads to the node one line longer; a line seen there once is marked None, and the second log
-    to write it makes the node: a log with lines of its own (a pid, a time) leaves the trie at its
-    first such line, leaving one mark behind, not a node for every line it writes."""
-
-    __slots__ = ("texts", "streams", "next")
-
-    def __init__(self, texts: tuple[str, ...], streams: bytes) -> None:
-        self.texts = texts
-        self.streams = streams
-        self.next: dict[tuple[int, str], _Shared | None] = {}
-
-
-_ROOT = _Shared((), b"")
-_SHARED_LINES = 64  # a log's first lines at most are shared (a node holds all its lines)
-_TRIE_MAX = 8192  # nodes and marks; then every node forgets where it leads, and sharing starts again
-_trie_entries = 0
-_trie_parents: list[_Shared] = []  # the nodes with somewhere to lead
-
-
-def _step(node: _Shared, code: int, text: str) -> _Shared | None:
-    """The node after `node` for a line `text` on stream `code`, or None: this log goes its own way."""
-    global _trie_entries
-    key = (code, text)
-    found = node.next.get(key, False)
-    if found is False:  # the first log to write this line here
-        if _trie_entries >= _TRIE_MAX:
-            for parent in _trie_parents:
-                parent.next.clear()
-            _trie_parents.clear()
-            _trie_entries = 0
-        if not node.next:
-            _trie_parents.append(node)
-        node.next[key] = None
-        _trie_entries += 1
-        return None
-    if found is None:  # the second: the lines so far are shared from now on
-        found = node.next[key] = _Shared(node.texts + (text,), node.streams + _STREAM_BYTES_BY_CODE[code])
-    return found
-
-
 class ContainerLog:
     """Lines in arrival order. Partial lines wait for their newline (or for :meth:`flush`).
 
     Like the kubelet's log rotation, only the newest `max_lines` are kept, so a container that
     logs in a tight loop for a simulated week does not fill the notebook's memory. Rotation drops
     the oldest lines in batches (`_first` marks where the kept ones begin), so appending stays O(1).
-
-    While the log holds the same lines as other logs, its texts and streams are those of a
-    :class:`_Shared` node (`_node`); while all its lines have the same time, `_times` is that time
-    (None before the first line). The list, bytearray and array of its own are made when it first
-    differs: most pods' logs never do.
     """
 
-    __slots__ = ("max_lines", "_times", "_streams", "_texts", "_first", "_partial", "_node")
+    __slots__ = ("max_lines", "_times", "_streams", "_texts", "_first", "_partial")
 
     def __init__(self, max_lines: int = 100_000) -> None:
         self.max_lines = max_lines
-        self._node: _Shared | None = _ROOT
-        self._times: array | float | None = None
-        self._streams: bytearray | bytes = _ROOT.streams
-        self._texts: list[str] | tuple[str, ...] = _ROOT.texts
+        self._times = array("d")
+        self._streams = bytearray()
+        self._texts: list[str] = []
         self._first = 0  # lines before this index have rotated out
         self._partial: dict[str, tuple[float, str]] | None = None
 
@@ -125,43 +69,15 @@ class ContainerLog:
         """The kept lines, oldest first (a read-only sequence of :class:`LogLine`)."""
         return LogLines(self)
 
-    def _stamp(self, t: float, n: int) -> None:
-        """Record the time `t` of `n` new lines."""
-        times = self._times
-        if type(times) is array:
-            times.extend(array("d", (t,)) * n)
-        elif times is None or times == t:
-            self._times = t
-        else:
-            self._times = array("d", (times,)) * len(self._texts) + array("d", (t,)) * n
-
-    def _own(self) -> None:
-        """Leave the trie: the lines so far become this log's own list and bytearray."""
-        node = self._node
-        if node is not None:
-            self._node = None
-            self._texts, self._streams = list(node.texts), bytearray(node.streams)
-
     def _append(self, t: float, stream: str, text: str) -> None:
-        self._stamp(t, 1)
-        code = _STREAM_CODE[stream]
-        node = self._node
-        if node is not None:
-            n = len(node.texts)
-            nxt = _step(node, code, text) if n < _SHARED_LINES and n < self.max_lines else None
-            if nxt is not None:
-                self._node, self._texts, self._streams = nxt, nxt.texts, nxt.streams
-                return
-            self._own()
-        self._streams.append(code)  # type: ignore[union-attr]
-        self._texts.append(text)  # type: ignore[union-attr]
+        self._times.append(t)
+        self._streams.append(_STREAM_CODE[stream])
+        self._texts.append(text)
         kept = len(self._texts) - self._first
         if kept > self.max_lines:
             self._first += kept - self.max_lines
             if self._first >= max(self.max_lines, 1024):  # compact once the dropped part is as large as the kept
-                if type(self._times) is array:
-                    del self._times[: self._first]
-                del self._streams[: self._first], self._texts[: self._first]  # type: ignore[union-attr]
+                del self._times[: self._first], self._streams[: self._first], self._texts[: self._first]
                 self._first = 0
 
     def write(self, stream: str, text: str, now: float) -> None:
@@ -173,14 +89,10 @@ class ContainerLog:
             lines = _LINES.get(text)
             if lines is not None and len(self._texts) - self._first + len(lines) <= self.max_lines:
                 # whole lines seen before, arriving together, nothing to rotate: appended at once
-                if self._node is not None:
-                    for line in lines:
-                        self._append(now, stream, line)
-                    return
                 n = len(lines)
-                self._stamp(now, n)
-                self._streams.extend(_STREAM_BYTES[stream] * n)  # type: ignore[union-attr]
-                self._texts.extend(lines)  # type: ignore[union-attr]
+                self._times.extend(array("d", (now,)) * n)
+                self._streams.extend(_STREAM_BYTES[stream] * n)
+                self._texts.extend(lines)
                 return
             started, pending = now, text
         *complete, rest = pending.split("\n")
@@ -203,16 +115,9 @@ class ContainerLog:
                 self._append(t, stream, text)
             self._partial.clear()
 
-    def _time_column(self) -> Sequence[float]:
-        """The time of every line (kept or rotated out), indexable like the texts."""
-        times = self._times
-        if type(times) is array:
-            return times
-        return array("d", (times,)) * len(self._texts) if times is not None else array("d")
-
     def render(self, tail: int | None = None, timestamps: bool = False, since: float | None = None) -> str:
         """The text ``kubectl logs`` prints: each line with its newline, oldest first."""
-        times, texts = self._time_column(), self._texts
+        times, texts = self._times, self._texts
         kept = [i for i in range(self._first, len(texts)) if since is None or times[i] >= since]
         if tail is not None and tail >= 0:
             kept = kept[len(kept) - tail :] if tail else []
@@ -246,11 +151,10 @@ class LogLines(Sequence[LogLine]):
             raise IndexError("log line index out of range")
         log = self._log
         i = log._first + index
-        times = log._times
-        return LogLine(times[i] if type(times) is array else times, _STREAMS[log._streams[i]], log._texts[i])  # type: ignore[index,arg-type]
+        return LogLine(log._times[i], _STREAMS[log._streams[i]], log._texts[i])
 
     def __iter__(self) -> Iterator[LogLine]:
         log = self._log
-        times, streams, texts = log._time_column(), log._streams, log._texts
+        times, streams, texts = log._times, log._streams, log._texts
         for i in range(log._first, len(texts)):
             yield LogLine(times[i], _STREAMS[streams[i]], texts[i])

@@ -46,39 +46,3 @@ def test_a_text_written_again_reads_back_line_by_line_and_still_rotates() -> Non
         (4.0, "stderr", "a"), (4.0, "stderr", "b"),
     ]
     assert log.render(tail=3) == "b\na\nb\n"
-
-
-def test_logs_with_the_same_lines_share_them_until_one_differs() -> None:
-    """Pods of one image log the same first lines: after the first few (the first log to write a
-    line somewhere keeps its own copy, the second makes it shared), logs hold the same lines
-    (texts and streams) rather than copies, and each reads back its own lines and times, also
-    after it has gone its own way."""
-    logs = [ContainerLog() for _ in range(4)]
-    for i, log in enumerate(logs):
-        log.write("stdout", "shared-test one\n", 10.0 + i)
-        log.write("stderr", "shared-test two\n", 10.0 + i)
-    assert logs[2]._texts is logs[3]._texts and logs[2]._streams is logs[3]._streams
-    assert type(logs[0]._texts) is list and logs[3]._times == 13.0  # one time for all its lines
-    logs[3].write("stdout", "own\n", 20.0)
-    logs[2].write("stdout", "shared-test two\n", 12.0)
-    assert logs[3]._texts is not logs[2]._texts
-    assert list(logs[3].lines) == [
-        LogLine(13.0, "stdout", "shared-test one"), LogLine(13.0, "stderr", "shared-test two"),
-        LogLine(20.0, "stdout", "own"),
-    ]  # fmt: skip
-    assert logs[2].render(timestamps=True) == (
-        "1970-01-01T00:00:12.000000000Z shared-test one\n1970-01-01T00:00:12.000000000Z shared-test two\n"
-        "1970-01-01T00:00:12.000000000Z shared-test two\n"
-    )
-    for log in logs[:2]:
-        assert log.render(since=10.0) == "shared-test one\nshared-test two\n" and log.lines[-1].stream == "stderr"
-
-
-def test_a_shared_log_still_rotates_to_its_newest_lines() -> None:
-    logs = [ContainerLog(max_lines=3) for _ in range(4)]
-    for log in logs:
-        for i in range(5):
-            log.write("stdout", f"rotating {i}\n", 1.0)
-    for log in logs:
-        assert [ln.text for ln in log.lines] == ["rotating 2", "rotating 3", "rotating 4"]
-        assert log.render(tail=1, timestamps=True) == "1970-01-01T00:00:01.000000000Z rotating 4\n"
