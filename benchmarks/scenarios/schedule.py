@@ -19,8 +19,6 @@ from benchmarks.scenarios.cluster import new_cluster
 @scenario("schedule", nodes=5000, pods=5000)
 def schedule(nodes: int, pods: int) -> None:
     """Scheduler throughput: P pending pods placed and bound on N nodes (upstream asks >= 680 pods/s at 5,000)."""
-    from kubenb.api.core import Pod
-
     with stopwatch() as t:
         cluster = new_cluster(nodes)
     figure(f"cluster of {nodes} nodes", t[0], "s", f"cpu {t[1]:.2f} s")
@@ -40,11 +38,7 @@ def schedule(nodes: int, pods: int) -> None:
     cluster.scheduler.queue.cycle_hook = timed_cycle
     gc.callbacks.append(collector)
     writes = Writes(cluster)
-    for i in range(pods):
-        cluster.store.create(Pod.model_validate({
-            "metadata": {"name": f"p-{i}", "namespace": "default", "labels": {"app": "bench"}},
-            "spec": {"containers": [{"name": "c", "image": "nginx:alpine",
-                                     "resources": {"requests": {"cpu": "1m", "memory": "1Mi"}}}]}}))
+    create_pending_pods(cluster, pods)
     cluster.settle()
     gc.callbacks.remove(collector)
     writes.close()
@@ -54,6 +48,17 @@ def schedule(nodes: int, pods: int) -> None:
     figure("  of which garbage collection (cpu)", collector.seconds, "s")
     figure("  pods/s (cpu) without the collector", bound / (spent[0] - collector.seconds), "pods/s")
     peak_rss()
+
+
+def create_pending_pods(cluster, pods: int) -> None:
+    """P pods of one small shape, owned by nothing (scheduler_perf's pods), created without settling."""
+    from kubenb.api.core import Pod
+
+    for i in range(pods):
+        cluster.store.create(Pod.model_validate({
+            "metadata": {"name": f"p-{i}", "namespace": "default", "labels": {"app": "bench"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:alpine",
+                                     "resources": {"requests": {"cpu": "1m", "memory": "1Mi"}}}]}}))
 
 
 class _Collections:
