@@ -20,12 +20,13 @@ import sys
 from benchmarks.scenarios.cluster import all_available, apply_deployments, new_cluster, run_until
 from benchmarks.scenarios.schedule import create_pending_pods
 
-USAGE = "usage: python -m benchmarks.instructions {converge,schedule} NODES PODS"
+WORKLOADS = ("converge", "schedule")
+USAGE = f"usage: python -m benchmarks.instructions {{{','.join(WORKLOADS)}}} NODES PODS"
 
 
 def run(workload: str, nodes: int, pods: int):
     """Build the cluster and run `workload` on it; the cluster, for a caller that looks at it."""
-    if workload not in ("converge", "schedule"):
+    if workload not in WORKLOADS:
         raise ValueError(USAGE)
     cluster = new_cluster(nodes)
     if pods and workload == "converge":
@@ -39,7 +40,7 @@ def run(workload: str, nodes: int, pods: int):
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 3 or not args[1].isdigit() or not args[2].isdigit() or args[0] not in ("converge", "schedule"):
+    if len(args) != 3 or not args[1].isdigit() or not args[2].isdigit() or args[0] not in WORKLOADS:
         raise SystemExit(USAGE)
     run(args[0], int(args[1]), int(args[2]))
 

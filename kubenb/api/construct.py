@@ -83,14 +83,51 @@ def _template(cls: type) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
     dict may be a model's ``__dict__``; if the fields did not fit even so, the template is a plain
     dict (as big as pydantic's, and as correct); so is it for a model whose few fields take fewer
     bytes in a plain dict."""
-    holder = type(f"_{cls.__name__}Fields", (), {})()
+    shared = _key_table(tuple(cls.model_fields), f"_{cls.__name__}Fields")
     factories = []
     for name, field in cls.model_fields.items():
-        setattr(holder, name, field.default if field.default_factory is None else None)
-        if field.default_factory is not None:
+        if field.default_factory is None:
+            shared[name] = field.default  # replacing a value: the dict stays shared-key
+        else:
             factories.append((name, field.default_factory))
-    shared, plain = holder.__dict__, dict(holder.__dict__)
+    plain = dict(shared)
     # a model of a few fields fits a plain dict in fewer bytes than in 30 shared-key slots
     template = shared if sys.getsizeof(shared.copy()) < sys.getsizeof(plain.copy()) else plain
     _TEMPLATES[cls] = found = (template, tuple(factories))
     return found
+
+
+_KEY_TABLES: dict[tuple[str, ...], dict[str, None] | None] = {}
+_KEY_TABLES_MAX = 1024  # distinct key lists: one per image and pod template, a few hundred at most
+
+
+def shared_keys(values: dict[str, str]) -> dict[str, str]:
+    """`values` in shared-key form (see `compact_dict`), or `values` itself when that is no smaller.
+
+    For a plain dict of string keys kept for a long time by a great many holders with the same keys in
+    the same order: every container's main process keeps its environment for the container's life
+    (fourteen variables for nginx, only HOSTNAME's value differing between a Deployment's pods), 296
+    bytes instead of 400. The result is an ordinary dict: equal, in the same order, free to grow."""
+    keys = tuple(values)
+    table = _KEY_TABLES.get(keys, False)
+    if table is False:
+        if len(_KEY_TABLES) >= _KEY_TABLES_MAX:
+            _KEY_TABLES.clear()
+        table = _KEY_TABLES[keys] = None if any(k.startswith("__") for k in keys) else _key_table(keys, "_Keys")
+        if table is not None and (tuple(table) != keys or sys.getsizeof(table.copy()) >= sys.getsizeof(dict(table))):
+            table = _KEY_TABLES[keys] = None  # names an attribute cannot take, or no bytes saved
+    if table is None:
+        return values
+    compact = table.copy()
+    compact.update(values)
+    return compact
+
+
+def _key_table(names: tuple[str, ...], label: str) -> dict[str, None]:
+    """A dict of `names` in order (values None) in CPython's shared-key form (PEP 412): the
+    ``__dict__`` of the one instance of a class of its own, its attributes set in that order. A copy
+    stays shared-key, and so does a copy whose values are replaced (not its keys)."""
+    holder = type(label, (), {})()
+    for name in names:
+        setattr(holder, name, None)
+    return holder.__dict__

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from kubenb.api.construct import shared_keys
 from kubenb.runtime import resources
 from kubenb.runtime.fs import FileSystem, FsError, Node
 from kubenb.runtime.logs import ContainerLog
@@ -33,7 +34,6 @@ from kubenb.runtime.process import (
 )
 from kubenb.runtime.program import SIGKILL, Program, signal_number
 from kubenb.runtime.resources import Limits, Usage
-from kubenb.runtime.sharedkeys import shared_keys
 
 if TYPE_CHECKING:
     from kubenb.runtime.images import Image

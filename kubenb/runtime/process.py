@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Generator, Sequence
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kubenb.runtime.fs import Device, Dir, File, FileSystem, FsError, Node, join
@@ -31,9 +32,12 @@ _NO_PORTS: frozenset[tuple[str, int, str]] = frozenset()
 # nginx): one frozenset per content, not a set per process.
 _PORT_SETS: dict[frozenset[tuple[str, int, str]], frozenset[tuple[str, int, str]]] = {}
 _PORT_SETS_MAX = 4096
-# The argv of passive processes (see `Process.spawn_passive`), one list per title.
-_PASSIVE_ARGV: dict[str, list[str]] = {}
-_PASSIVE_ARGV_MAX = 256
+
+
+@lru_cache(maxsize=256)
+def _passive_argv(title: str) -> list[str]:
+    """The argv of passive processes (see `Process.spawn_passive`): one list per title."""
+    return [title]
 
 
 class Scheduler(Protocol):
@@ -366,11 +370,7 @@ class Process:
         Its argv is its title's one list, shared by every such process (two in each nginx pod):
         nothing changes a process's argv in place (a program that renames itself sets `title`,
         an exec replaces the list), and a process without a program never execs."""
-        argv = _PASSIVE_ARGV.get(title)
-        if argv is None:
-            if len(_PASSIVE_ARGV) >= _PASSIVE_ARGV_MAX:
-                _PASSIVE_ARGV.clear()
-            argv = _PASSIVE_ARGV[title] = [title]
+        argv = _passive_argv(title)
         child = self.container.new_process(argv, self.env, self.cwd, uid, "", self.stdout, self.stderr, self)
         child.argv = argv
         child.title = title
